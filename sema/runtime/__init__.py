@@ -1,0 +1,1 @@
+"""The runtime: the builtin registry, global namespaces, tail calls and error translation."""

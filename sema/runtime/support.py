@@ -1,0 +1,354 @@
+"""What compiled code needs at run time besides the builtins.
+
+:func:`make_namespace` builds an interpreter's global namespace: the
+builtins under their mangled names, the helpers the code generator refers
+to (``_add2``, ``_Pair``, ``_trampoline`` ...) and the ``%``-prefixed
+internal functions that derived forms expand into.  Each interpreter gets
+its own namespace, so two interpreters share nothing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..errors import ArityError, EvalError, LispTypeError, UserError
+from ..values import (
+    EMPTY, ArrayList, Keyword, Map, Pair, Parameter, Promise, Record, RecordType, Symbol, equal, is_true,
+    iter_list, keyword_lookup, list_length, make_list, make_map, map_key, to_pylist, write_str,
+)
+from .names import mangle
+
+TAIL_BUDGET = 100
+
+
+class Bounce:
+    """The marker a tail-called function returns to unwind to its trampoline."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self):
+        self.fn = None
+        self.args = ()
+
+
+def make_tail_calls(ns: dict):
+    """The ``_bounce`` and ``_trampoline`` helpers of one namespace."""
+    marker = Bounce()
+
+    def _bounce(fn, *args):
+        marker.fn = fn
+        marker.args = args
+        return marker
+
+    def _trampoline(fn, *args):
+        saved = ns["_BUDGET"]
+        ns["_BUDGET"] = TAIL_BUDGET
+        try:
+            ns["_TOKEN"] = fn
+            result = fn(*args)
+            while result is marker:
+                fn, args = marker.fn, marker.args
+                marker.fn = None
+                ns["_BUDGET"] = TAIL_BUDGET
+                ns["_TOKEN"] = fn
+                result = fn(*args)
+            return result
+        finally:
+            ns["_BUDGET"] = saved
+            ns["_TOKEN"] = None
+
+    return _bounce, _trampoline
+
+
+def list_of(*items):
+    return ArrayList(list(items)) if items else EMPTY
+
+
+def map_literal(*flat):
+    return make_map(zip(flat[0::2], flat[1::2]))
+
+
+def arity_error(name, want, got):
+    return ArityError(f"{name}: expected {want} arguments, got {got}")
+
+
+def qq_append(*segments):
+    """Concatenate list segments; the last may be any value (a dotted tail)."""
+    if not segments:
+        return EMPTY
+    out = segments[-1]
+    for seg in reversed(segments[:-1]):
+        if seg is None:
+            continue
+        if seg.__class__ is tuple:
+            items = list(seg)
+        elif seg is EMPTY or isinstance(seg, (Pair, ArrayList)):
+            items = to_pylist(seg)
+        else:
+            raise LispTypeError(f"unquote-splicing (,@): expected a list, got {write_str(seg)}")
+        for item in reversed(items):
+            out = Pair(item, out)
+    return out
+
+
+def qq_vector(lst):
+    return tuple(iter_list(lst))
+
+
+def case_match(key, datums):
+    for d in iter_list(datums):
+        if equal(key, d):
+            return True
+    return False
+
+
+def parameterize(params, values, thunk):
+    params = to_pylist(params)
+    values = to_pylist(values)
+    saved = []
+    for p, v in zip(params, values):
+        if not isinstance(p, Parameter):
+            raise LispTypeError(f"parameterize: expected a parameter, got {write_str(p)}")
+        saved.append(p.value)
+        p.value = p.converter(v) if p.converter is not None else v
+    try:
+        return thunk()
+    finally:
+        for p, v in zip(params, saved):
+            p.value = v
+
+
+def values_to_list(v):
+    from ..values import MultipleValues
+    if v.__class__ is MultipleValues:
+        return make_list(list(v.values))
+    return make_list([v])
+
+
+def record_type(name, fields):
+    return RecordType(name, tuple(f.name for f in iter_list(fields)))
+
+
+def record_constructor(rtype: RecordType, args, name):
+    arg_names = [a.name for a in iter_list(args)]
+    n = len(arg_names)
+
+    def construct(*values):
+        if len(values) != n:
+            raise ArityError(f"{name}: expected {n} argument{'s' if n != 1 else ''}, got {len(values)}")
+        fields = dict.fromkeys(rtype.field_names)
+        fields.update(zip(arg_names, values))
+        return Record(rtype, fields)
+    construct.__name__ = construct.__qualname__ = name
+    construct.__doc__ = f"Make a {rtype.name} record from its fields ({' '.join(arg_names)})."
+    return construct
+
+
+def record_predicate(rtype, name):
+    def predicate(x):
+        return x.__class__ is Record and x.rtype is rtype
+    predicate.__name__ = predicate.__qualname__ = name
+    predicate.__doc__ = f"True if the argument is a {rtype.name} record."
+    return predicate
+
+
+def record_accessor(rtype, field, name):
+    def access(r):
+        if r.__class__ is not Record or r.rtype is not rtype:
+            raise LispTypeError(f"{name}: expected a {rtype.name} record, got {write_str(r)}")
+        return r.fields[field]
+    access.__name__ = access.__qualname__ = name
+    access.__doc__ = f"The {field} field of a {rtype.name} record."
+    return access
+
+
+def record_modifier(rtype, field, name):
+    def modify(r, value):
+        if r.__class__ is not Record or r.rtype is not rtype:
+            raise LispTypeError(f"{name}: expected a {rtype.name} record, got {write_str(r)}")
+        r.fields[field] = value
+        return None
+    modify.__name__ = modify.__qualname__ = name
+    modify.__doc__ = f"Set the {field} field of a {rtype.name} record."
+    return modify
+
+
+def nth_or_nil(seq, i):
+    if seq.__class__ is tuple:
+        return seq[i] if i < len(seq) else None
+    if seq is None:
+        return None
+    if isinstance(seq, (Pair, ArrayList)) or seq is EMPTY:
+        x = seq
+        for _ in range(i):
+            if x.__class__ is Pair or x.__class__ is ArrayList:
+                x = x.cdr
+            else:
+                return None
+        return x.car if x.__class__ is Pair or x.__class__ is ArrayList else None
+    if isinstance(seq, str):
+        from ..values import Char
+        return Char(seq[i]) if i < len(seq) else None
+    raise LispTypeError(f"destructuring: expected a list or vector, got {write_str(seq)}")
+
+
+def drop_seq(seq, i):
+    if seq is None:
+        return EMPTY
+    if seq.__class__ is tuple:
+        return make_list(list(seq[i:]))
+    if isinstance(seq, (Pair, ArrayList)) or seq is EMPTY:
+        return make_list(to_pylist(seq)[i:])
+    raise LispTypeError(f"destructuring: expected a list or vector, got {write_str(seq)}")
+
+
+def get_key(m, k):
+    if m is None:
+        return None
+    if isinstance(m, Map):
+        return m.get(map_key(k))
+    if m.__class__ is Record and k.__class__ is Keyword:
+        return m.fields.get(k.name)
+    raise LispTypeError(f"destructuring: expected a map, got {write_str(m)}")
+
+
+def tuple_ref(t, i):
+    return t[i]
+
+
+_UNDERSCORE = Symbol("_")
+_AMP = Symbol("&")
+_QUOTE = Symbol("quote")
+
+
+def match_pattern(pat, value):
+    """The values bound by match pattern ``pat`` against ``value`` (a tuple), or None."""
+    out: list = []
+    return tuple(out) if _match(pat, value, out) else None
+
+
+def _match(pat, value, out) -> bool:
+    cls = pat.__class__
+    if cls is Symbol:
+        if pat is not _UNDERSCORE:
+            out.append(value)
+        return True
+    if cls is tuple or ((cls is Pair or cls is ArrayList) and pat.car is not _QUOTE):
+        items = list(pat) if cls is tuple else to_pylist(pat)
+        if value.__class__ is tuple:
+            seq = list(value)
+        elif value is EMPTY or value.__class__ is Pair or value.__class__ is ArrayList:
+            seq = to_pylist(value)
+        else:
+            return False
+        if _AMP in items:
+            k = items.index(_AMP)
+            if len(seq) < k:
+                return False
+            for p, v in zip(items[:k], seq):
+                if not _match(p, v, out):
+                    return False
+            rest = make_list(seq[k:])
+            return _match(items[k + 1], rest, out) if k + 1 < len(items) else True
+        if len(seq) != len(items):
+            return False
+        return all(_match(p, v, out) for p, v in zip(items, seq))
+    if cls is Pair or cls is ArrayList:  # (quote datum)
+        return equal(pat.cdr.car, value)
+    if isinstance(pat, Map):
+        if not isinstance(value, Map):
+            return False
+        from ..values import map_items
+        for key, sub in map_items(pat):
+            if key is Keyword("keys") or key is Keyword("strs"):
+                for name in (list(sub) if sub.__class__ is tuple else to_pylist(sub)):
+                    lookup = Keyword(name.name) if key is Keyword("keys") else name.name
+                    out.append(value.get(map_key(lookup)))
+            elif key is Keyword("as"):
+                out.append(value)
+            else:
+                missing = object()
+                v = value.get(map_key(key), missing)
+                if v is missing or not _match(sub, v, out):
+                    return False
+        return True
+    return equal(pat, value)
+
+
+def match_failed(value):
+    raise EvalError(f"match: no clause matched {write_str(value)}")
+
+
+def check(value, form, message):
+    if not is_true(value):
+        text = f"expected {write_str(form)} to be true"
+        raise UserError(f"{text}: {message}" if message else text)
+    return True
+
+
+def time_thunk(thunk):
+    import sys
+    start = time.perf_counter()
+    result = thunk()
+    sys.stderr.write(f"elapsed: {(time.perf_counter() - start) * 1000:.3f} ms\n")
+    return result
+
+
+def make_promise(thunk):
+    return Promise(thunk)
+
+
+INTERNALS = {
+    "%list": list_of,
+    "%qq-append": qq_append,
+    "%qq-vector": qq_vector,
+    "%map-literal": map_literal,
+    "%case-match": case_match,
+    "%parameterize": parameterize,
+    "%values->list": values_to_list,
+    "%record-type": record_type,
+    "%record-constructor": record_constructor,
+    "%record-predicate": record_predicate,
+    "%record-accessor": record_accessor,
+    "%record-modifier": record_modifier,
+    "%nth-or-nil": nth_or_nil,
+    "%drop-seq": drop_seq,
+    "%get": get_key,
+    "%tuple-ref": tuple_ref,
+    "%match-pattern": match_pattern,
+    "%match-failed": match_failed,
+    "%check": check,
+    "%time": time_thunk,
+    "%make-promise": make_promise,
+}
+
+
+def make_namespace(interp) -> dict:
+    """A fresh global namespace with every builtin and helper installed."""
+    from .. import builtins as builtin_modules
+    from ..builtins import numbers
+    from .registry import BUILTINS, make_interp_builtins
+
+    builtin_modules.load_all()
+    ns: dict = {"__builtins__": {}, "__name__": "sema"}
+    for name, fn in BUILTINS.items():
+        ns[mangle(name)] = fn
+    for name, fn in make_interp_builtins(interp).items():
+        ns[mangle(name)] = fn
+    for name, value in getattr(numbers, "CONSTANTS", {}).items():
+        ns[mangle(name)] = value
+    for name, fn in INTERNALS.items():
+        ns[mangle(name)] = fn
+    bounce, trampoline = make_tail_calls(ns)
+    ns.update({
+        "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
+        "_add2": numbers.add2, "_sub2": numbers.sub2, "_mul2": numbers.mul2,
+        "_lt2": numbers.lt2, "_gt2": numbers.gt2, "_le2": numbers.le2, "_ge2": numbers.ge2,
+        "_neg": numbers.neg, "_numeq": equal, "_zerop": BUILTINS["zero?"],
+        "_car": BUILTINS["car"], "_cdr": BUILTINS["cdr"],
+        "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
+        "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
+        "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_trampoline": trampoline,
+        "_list_length": list_length,
+    })
+    return ns

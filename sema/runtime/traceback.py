@@ -1,0 +1,186 @@
+"""Turning Python exceptions raised while Lisp code runs into Lisp errors.
+
+Compiled code carries Lisp positions and Lisp function names, so the Python
+traceback of an exception already is the Lisp call stack: this module reads
+it.  Nothing is paid while code runs normally.
+
+A Python exception that is the user's fault (calling a number, a wrong
+argument count, a builtin given a string where it wants an integer) becomes
+the matching :class:`~sema.errors.SemaError`.  One that is not (an exception
+inside sema's own code whose arguments all had the right types) is left as
+it is: the CLI reports it as an internal error with its Python traceback.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import (
+    ArityError, DivisionByZero, EvalError, Frame, LispTypeError, LispValueError, RecursionDepthError,
+    SemaError, Span, UnboundSymbolError,
+)
+from .names import unmangle
+from .registry import BUILTINS, explain_failure
+
+#: file names of compiled Lisp code (code objects with these names are Lisp frames)
+LISP_FILES: set[str] = set()
+_builtin_codes: dict = {}
+
+_PY_TYPES = {
+    "int": "integer", "float": "float", "str": "string", "NoneType": "nil", "bool": "boolean",
+    "Pair": "list", "ArrayList": "list", "EmptyList": "list", "tuple": "vector", "Map": "map",
+    "Keyword": "keyword", "Symbol": "symbol", "Char": "character", "Fraction": "rational",
+    "complex": "complex", "Atom": "atom", "Record": "record",
+}
+
+_TAKES = re.compile(r"^(?P<name>.+?)\(\) takes (?:from (?P<lo>\d+) to (?P<hi>\d+)|(?P<n>\d+)) positional "
+                    r"arguments? but (?P<got>\d+)")
+_MISSING = re.compile(r"^(?P<name>.+?)\(\) missing (?P<k>\d+) required positional arguments?: (?P<names>.*)")
+_C_TAKES = re.compile(r"^(?P<name>.+?)\(\) takes (?:exactly )?(?P<n>one|no|\d+) arguments? \((?P<got>\d+) given\)")
+_LOCAL = re.compile(r"variable '([^']+)'")
+_NOT_CALLABLE = re.compile(r"^'(\w+)' object is not callable")
+_UNSUPPORTED = re.compile(r"unsupported operand type\(s\) for (\S+): '(\w+)' and '(\w+)'|"
+                          r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'")
+
+
+def lisp_name_of_local(py: str) -> str:
+    base = re.sub(r"_\d+$", "", py)
+    return unmangle(base)
+
+
+def _builtin_for_code(code):
+    if not _builtin_codes or len(_builtin_codes) < len(BUILTINS) // 2:
+        for name, fn in BUILTINS.items():
+            c = getattr(fn, "__code__", None)
+            if c is not None:
+                _builtin_codes.setdefault(c, fn)
+    return _builtin_codes.get(code)
+
+
+def _position(tb) -> Span | None:
+    code = tb.tb_frame.f_code
+    try:
+        positions = list(code.co_positions())
+        line, end_line, col, end_col = positions[tb.tb_lasti // 2]
+    except (AttributeError, IndexError):
+        line, end_line, col, end_col = tb.tb_lineno, tb.tb_lineno, None, None
+    if line is None:
+        return None
+    if col is None:
+        return Span(code.co_filename, line, 1)
+    return Span(code.co_filename, line, col + 1, end_line or line, (end_col or col + 1) + 1)
+
+
+def lisp_stack(tb) -> list[tuple[str, Span | None]]:
+    """(function name, position) of every Lisp frame in a traceback, innermost first."""
+    out = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename in LISP_FILES:
+            out.append((code.co_name, _position(tb)))
+        tb = tb.tb_next
+    out.reverse()
+    return out
+
+
+def _innermost(tb):
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    return last
+
+
+def _type_word(py_type: str) -> str:
+    return _PY_TYPES.get(py_type, py_type)
+
+
+def convert(exc: BaseException, candidates=()) -> SemaError | None:
+    """The Lisp error for ``exc``, or None if it is an internal error of sema."""
+    if isinstance(exc, SemaError):
+        return exc
+    tb = exc.__traceback__
+    inner = _innermost(tb)
+    in_lisp = inner is not None and inner.tb_frame.f_code.co_filename in LISP_FILES
+    if isinstance(exc, RecursionError):
+        return RecursionDepthError("maximum recursion depth exceeded (a function called itself too deeply "
+                                   "without a tail call)")
+    if isinstance(exc, NameError):
+        message = str(exc)
+        m = _LOCAL.search(message)
+        if m and ("local variable" in message or "free variable" in message):
+            return EvalError(f"variable {lisp_name_of_local(m.group(1))} used before it was given a value")
+        name = getattr(exc, "name", None)
+        if name is None:
+            m = re.search(r"name '([^']+)' is not defined", message)
+            name = m.group(1) if m else message
+        return UnboundSymbolError(unmangle(name), candidates=candidates)
+    message = str(exc)
+    if isinstance(exc, TypeError):
+        err = _arity(message)
+        if err is not None:
+            return err
+        m = _NOT_CALLABLE.match(message)
+        if m and in_lisp:
+            return LispTypeError(f"cannot call a value of type {_type_word(m.group(1))}: it is not a function")
+    if isinstance(exc, ZeroDivisionError):
+        return DivisionByZero("division by zero")
+    # an exception inside a builtin: did the caller pass the wrong types?
+    frame_tb = tb
+    builtin_tb = None
+    while frame_tb is not None:
+        if _builtin_for_code(frame_tb.tb_frame.f_code) is not None:
+            builtin_tb = frame_tb
+        frame_tb = frame_tb.tb_next
+    if builtin_tb is not None:
+        fn = _builtin_for_code(builtin_tb.tb_frame.f_code)
+        why = explain_failure(fn, dict(builtin_tb.tb_frame.f_locals))
+        if why is not None:
+            return LispTypeError(f"{fn.__name__}: {why}")
+        if isinstance(exc, (ValueError, OverflowError)):
+            return LispValueError(f"{fn.__name__}: {message}")
+        return None
+    if in_lisp and isinstance(exc, TypeError):
+        m = _UNSUPPORTED.search(message)
+        if m:
+            op = m.group(1) or m.group(4)
+            a, b = (m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(6))
+            return LispTypeError(f"{op}: cannot apply to {_type_word(a)} and {_type_word(b)}")
+        return LispTypeError(message)
+    if in_lisp and isinstance(exc, (ValueError, OverflowError, ArithmeticError)):
+        return LispValueError(message)
+    return None
+
+
+def _arity(message: str) -> ArityError | None:
+    m = _TAKES.match(message)
+    if m:
+        name = m.group("name")
+        want = m.group("n") or f"{m.group('lo')} to {m.group('hi')}"
+        got = int(m.group("got"))
+        plural = "" if want == "1" else "s"
+        return ArityError(f"{name}: expected {want} argument{plural}, got {got}")
+    m = _MISSING.match(message)
+    if m:
+        names = [lisp_name_of_local(n.strip(" '")) for n in re.split(r",| and ", m.group("names")) if n.strip(" '")]
+        k = int(m.group("k"))
+        return ArityError(f"{m.group('name')}: missing {k} argument{'s' if k != 1 else ''} ({' '.join(names)})")
+    m = _C_TAKES.match(message)
+    if m:
+        n = {"one": "1", "no": "0"}.get(m.group("n"), m.group("n"))
+        return ArityError(f"{m.group('name')}: expected {n} argument{'s' if n != '1' else ''}, got {m.group('got')}")
+    return None
+
+
+def attach_stack(err: SemaError, tb) -> SemaError:
+    """Give ``err`` its Lisp position and call stack from ``tb`` (first translation wins)."""
+    if err.frames:
+        return err
+    stack = lisp_stack(tb)
+    if err.span is None:
+        for _, span in stack:
+            if span is not None:
+                err.span = span
+                break
+    err.frames = [Frame(name, span) for name, span in stack if name != "<toplevel>"]
+    return err

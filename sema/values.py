@@ -1,0 +1,768 @@
+"""Lisp values and how they map onto Python.
+
+| Lisp            | Python                                                       |
+| --------------- | ------------------------------------------------------------ |
+| numbers         | ``int``, ``float``, ``fractions.Fraction``, ``complex``      |
+| strings         | ``str``                                                      |
+| ``nil``         | ``None``                                                     |
+| ``#t`` / ``#f`` | ``True`` / ``False`` (see below)                             |
+| symbols         | :class:`Symbol` (interned)                                   |
+| keywords        | :class:`Keyword` (interned, callable on maps)                |
+| characters      | :class:`Char` (interned)                                     |
+| lists           | :data:`EMPTY`, :class:`Pair` and :class:`ArrayList`          |
+| vectors         | ``tuple``                                                    |
+| maps            | ``immutables.Map`` (a HAMT: ``assoc`` is O(log n))           |
+| atoms           | :class:`Atom`                                                |
+| functions       | any Python callable                                          |
+
+Booleans.  ``#t`` and ``#f`` are Python's ``True`` and ``False`` so that they
+cross the embedding boundary unchanged.  Python's ``True == 1`` must not leak
+into Lisp, so:
+
+* ``=``/``equal?`` compare types before values (``(= 1 #t)`` is ``#f``);
+* map keys go through :func:`map_key`, which wraps ``bool`` and ``float``
+  keys so that ``{1 :a #t :b 1.0 :c}`` has three entries.  ``keys`` and the
+  printer unwrap them again.
+* arithmetic rejects booleans (``(+ 1 #t)`` is a type error).
+
+Lists.  ``cons``/``car``/``cdr`` are O(1) on :class:`Pair`.  Bulk builtins
+(``range``, ``map``, ``filter`` ...) build an :class:`ArrayList` instead: a
+view of a Python list from an offset, whose ``cdr`` is another O(1) view.
+Both answer ``.car`` and ``.cdr``; :func:`iter_list` walks either at C speed.
+``'()`` is the empty list :data:`EMPTY`, which is truthy (only ``#f`` and
+``nil`` are false).
+"""
+
+from __future__ import annotations
+
+import threading
+from fractions import Fraction
+
+import immutables
+
+Map = immutables.Map
+EMPTY_MAP = immutables.Map()
+
+
+class Symbol:
+    """An interned Lisp symbol; compare with ``is``."""
+
+    __slots__ = ("name", "__weakref__")
+    _table: dict[str, "Symbol"] = {}
+
+    def __new__(cls, name: str) -> "Symbol":
+        sym = cls._table.get(name)
+        if sym is None:
+            sym = object.__new__(cls)
+            sym.name = name
+            cls._table[name] = sym
+        return sym
+
+    def __repr__(self) -> str:
+        return f"Symbol({self.name!r})"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __reduce__(self):
+        return (Symbol, (self.name,))
+
+
+class Keyword:
+    """An interned keyword such as ``:name``; calling it looks itself up in a map."""
+
+    __slots__ = ("name", "__weakref__")
+    _table: dict[str, "Keyword"] = {}
+
+    def __new__(cls, name: str) -> "Keyword":
+        kw = cls._table.get(name)
+        if kw is None:
+            kw = object.__new__(cls)
+            kw.name = name
+            cls._table[name] = kw
+        return kw
+
+    def __call__(self, m, default=None):
+        if m.__class__ is Map:
+            return m.get(self, default)
+        return keyword_lookup(self, m, default)
+
+    def __repr__(self) -> str:
+        return f"Keyword({self.name!r})"
+
+    def __str__(self) -> str:
+        return ":" + self.name
+
+    def __reduce__(self):
+        return (Keyword, (self.name,))
+
+
+def keyword_lookup(kw, m, default=None):
+    """``(:k m)`` for a non-map ``m``: records answer their fields, nil gives the default."""
+    if m is None:
+        return default
+    if isinstance(m, Record):
+        return m.fields.get(kw.name, default)
+    if isinstance(m, Map):
+        return m.get(kw, default)
+    from .errors import LispTypeError
+
+    raise LispTypeError(f"keyword {kw} called on {type_name(m)} {write_str(m)}, expected a map")
+
+
+class Char:
+    """An interned character such as ``#\\a``."""
+
+    __slots__ = ("ch",)
+    _table: dict[str, "Char"] = {}
+
+    def __new__(cls, ch: str) -> "Char":
+        c = cls._table.get(ch)
+        if c is None:
+            c = object.__new__(cls)
+            c.ch = ch
+            cls._table[ch] = c
+        return c
+
+    def __repr__(self) -> str:
+        return f"Char({self.ch!r})"
+
+    def __reduce__(self):
+        return (Char, (self.ch,))
+
+
+def sym(name: str) -> Symbol:
+    return Symbol(name)
+
+
+def kw(name: str) -> Keyword:
+    return Keyword(name)
+
+
+# ---------------------------------------------------------------- lists
+
+
+class ListBase:
+    """What ``'()``, pairs and array-backed lists have in common."""
+
+    __slots__ = ()
+
+    def __iter__(self):
+        return iter_list(self)
+
+    def __eq__(self, other):
+        return isinstance(other, ListBase) and lists_equal(self, other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        h = 0x345678
+        for x in iter_list(self):
+            h = (h * 1000003) ^ hash(x)
+        return h
+
+    def __repr__(self):
+        return write_str(self)
+
+    def __bool__(self):
+        return True
+
+
+class EmptyList(ListBase):
+    """The empty list ``'()``: truthy, ``(car '())`` is nil."""
+
+    __slots__ = ()
+    car = None
+
+    @property
+    def cdr(self):
+        return self
+
+    def __len__(self):
+        return 0
+
+
+EMPTY = object.__new__(EmptyList)
+
+
+class Pair(ListBase):
+    """A cons cell.  ``span`` is set only on forms read from source."""
+
+    __slots__ = ("car", "cdr", "span")
+
+    def __init__(self, car, cdr):
+        self.car = car
+        self.cdr = cdr
+
+
+class ArrayList(ListBase):
+    """A proper list backed by ``items[start:]``; built by bulk builtins.
+
+    ``items`` is never mutated once an ArrayList refers to it.
+    """
+
+    __slots__ = ("items", "start", "span")
+
+    def __init__(self, items: list, start: int = 0):
+        self.items = items
+        self.start = start
+
+    @property
+    def car(self):
+        return self.items[self.start]
+
+    @property
+    def cdr(self):
+        nxt = self.start + 1
+        if nxt < len(self.items):
+            return ArrayList(self.items, nxt)
+        return EMPTY
+
+    def __len__(self):
+        return len(self.items) - self.start
+
+
+def make_list(items) -> ListBase:
+    """A proper list of ``items`` (any iterable); the list is not copied if it is a ``list``."""
+    if items.__class__ is not list:
+        items = list(items)
+    return ArrayList(items) if items else EMPTY
+
+
+def list_from(*items) -> ListBase:
+    return ArrayList(list(items)) if items else EMPTY
+
+
+def iter_list(x):
+    """Iterate over the elements of a (proper) list; stops at the first non-list tail."""
+    while True:
+        cls = x.__class__
+        if cls is Pair:
+            yield x.car
+            x = x.cdr
+        elif cls is ArrayList:
+            if x.start:
+                yield from x.items[x.start:]
+            else:
+                yield from x.items
+            return
+        else:
+            return
+
+
+def to_pylist(x) -> list:
+    """A fresh Python list of a Lisp list's elements."""
+    cls = x.__class__
+    if cls is ArrayList:
+        return x.items[x.start:] if x.start else list(x.items)
+    if x is EMPTY or x is None:
+        return []
+    return list(iter_list(x))
+
+
+def list_length(x) -> int:
+    n = 0
+    while True:
+        cls = x.__class__
+        if cls is Pair:
+            n += 1
+            x = x.cdr
+        elif cls is ArrayList:
+            return n + len(x.items) - x.start
+        else:
+            return n
+
+
+def is_list(x) -> bool:
+    """True for a proper list (``'()``, or pairs ending in ``'()``)."""
+    while x.__class__ is Pair:
+        x = x.cdr
+    return x is EMPTY or x.__class__ is ArrayList
+
+
+def lists_equal(a, b) -> bool:
+    while True:
+        if a is b:
+            return True
+        ca, cb = a.__class__, b.__class__
+        if ca is EmptyList or cb is EmptyList:
+            return ca is cb
+        if not (ca is Pair or ca is ArrayList) or not (cb is Pair or cb is ArrayList):
+            return equal(a, b)
+        if not equal(a.car, b.car):
+            return False
+        a, b = a.cdr, b.cdr
+
+
+# ---------------------------------------------------------------- maps
+
+
+class _WrappedKey:
+    """A map key that must not collide with an equal int (``#t`` vs 1, 1.0 vs 1)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return other.__class__ is _WrappedKey and other.value.__class__ is self.value.__class__ and (
+            other.value == self.value or (self.value != self.value and other.value != other.value)
+        )
+
+    def __hash__(self):
+        return hash((self.value.__class__.__name__, self.value))
+
+
+def map_key(k):
+    """The key under which ``k`` is stored in a map."""
+    cls = k.__class__
+    if cls is bool or cls is float or cls is complex:
+        return _WrappedKey(k)
+    return k
+
+
+def unwrap_key(k):
+    return k.value if k.__class__ is _WrappedKey else k
+
+
+def make_map(pairs=()) -> Map:
+    """A map from an iterable of (key, value) pairs, keys normalised by :func:`map_key`."""
+    with EMPTY_MAP.mutate() as mm:
+        for k, v in pairs:
+            mm[map_key(k)] = v
+        return mm.finish()
+
+
+def map_items(m):
+    """(key, value) pairs of a map with keys unwrapped."""
+    for k, v in m.items():
+        yield unwrap_key(k), v
+
+
+_TYPE_RANK = {}
+
+
+def sort_key(x):
+    """A total order over Lisp values, used to print maps and sort keys."""
+    cls = x.__class__
+    if cls is _WrappedKey:
+        x = x.value
+        cls = x.__class__
+    if cls is Keyword:
+        return (0, x.name)
+    if cls is str:
+        return (1, x)
+    if cls is Symbol:
+        return (2, x.name)
+    if cls is int or cls is Fraction or cls is float:
+        return (3, x if x == x else float("inf"))
+    if cls is bool:
+        return (4, int(x))
+    if cls is Char:
+        return (5, x.ch)
+    if x is None:
+        return (6, 0)
+    return (7, write_str(x))
+
+
+def sorted_items(m):
+    """A map's (key, value) pairs, keys unwrapped and in printing order."""
+    return [(unwrap_key(k), v) for k, v in sorted(m.items(), key=lambda kv: sort_key(kv[0]))]
+
+
+# ---------------------------------------------------------------- other values
+
+
+class Atom:
+    """A mutable reference (``atom``, ``deref``, ``reset!``, ``swap!``); updates are atomic."""
+
+    __slots__ = ("value", "lock", "__weakref__")
+
+    def __init__(self, value):
+        self.value = value
+        self.lock = threading.RLock()
+
+    def __repr__(self):
+        return write_str(self)
+
+
+class Promise:
+    """A memoised delayed computation (``delay``/``force``)."""
+
+    __slots__ = ("thunk", "value", "forced")
+
+    def __init__(self, thunk):
+        self.thunk = thunk
+        self.value = None
+        self.forced = False
+
+    def force(self):
+        if not self.forced:
+            value = self.thunk()
+            if not self.forced:
+                self.value, self.forced, self.thunk = value, True, None
+        return self.value
+
+
+class RecordType:
+    """The type created by ``define-record-type``."""
+
+    __slots__ = ("name", "field_names")
+
+    def __init__(self, name: str, field_names: tuple):
+        self.name = name
+        self.field_names = field_names
+
+    def __repr__(self):
+        return f"#<record-type {self.name}>"
+
+
+class Record:
+    """An instance of a :class:`RecordType`; ``fields`` maps field name to value."""
+
+    __slots__ = ("rtype", "fields")
+
+    def __init__(self, rtype: RecordType, fields: dict):
+        self.rtype = rtype
+        self.fields = fields
+
+    def __eq__(self, other):
+        return isinstance(other, Record) and other.rtype is self.rtype and all(
+            equal(self.fields[f], other.fields[f]) for f in self.rtype.field_names
+        )
+
+    def __hash__(self):
+        return hash((self.rtype.name, tuple(self.fields.get(f) for f in self.rtype.field_names)))
+
+    def __repr__(self):
+        return write_str(self)
+
+
+class MultipleValues:
+    """What ``(values a b ...)`` returns with other than one value."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: tuple):
+        self.values = values
+
+    def __repr__(self):
+        return write_str(self)
+
+
+class Parameter:
+    """A dynamic parameter (``make-parameter``); call it to read its value."""
+
+    __slots__ = ("value", "converter", "__weakref__")
+
+    def __init__(self, value, converter=None):
+        self.converter = converter
+        self.value = converter(value) if converter is not None else value
+
+    def __call__(self):
+        return self.value
+
+
+class Environment:
+    """A first-class view of an interpreter's global bindings (``(env)`` without arguments)."""
+
+    __slots__ = ("namespace",)
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+
+
+# ---------------------------------------------------------------- equality
+
+
+_NUMBER_TYPES = (int, float, Fraction, complex)
+
+
+def is_number(x) -> bool:
+    cls = x.__class__
+    return cls is int or cls is float or cls is Fraction or cls is complex or (
+        cls is not bool and isinstance(x, _NUMBER_TYPES)
+    )
+
+
+def num_eq(a, b) -> bool:
+    """Numeric ``=``: exact and inexact numbers compare by value."""
+    return a == b
+
+
+def equal(a, b) -> bool:
+    """Structural equality (``equal?``): values of different kinds are never equal.
+
+    Numbers compare by value across int, rational and float (``(= 1 1.0)``),
+    but never with booleans.
+    """
+    if a is b:
+        return True
+    ca, cb = a.__class__, b.__class__
+    if ca is cb:
+        if ca is Pair or ca is ArrayList:
+            return lists_equal(a, b)
+        if ca is tuple:
+            return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
+        if ca is Map:
+            return maps_equal(a, b)
+        return a == b
+    if ca is bool or cb is bool:
+        return False
+    if is_number(a):
+        return is_number(b) and a == b
+    if isinstance(a, ListBase):
+        return isinstance(b, ListBase) and lists_equal(a, b)
+    if isinstance(a, Map) and isinstance(b, Map):
+        return maps_equal(a, b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return False
+
+
+def maps_equal(a, b) -> bool:
+    if len(a) != len(b):
+        return False
+    missing = object()
+    for k, v in a.items():
+        w = b.get(k, missing)
+        if w is missing or not equal(v, w):
+            return False
+    return True
+
+
+def is_true(x) -> bool:
+    """Lisp truth: everything but ``#f`` and ``nil``."""
+    return x is not False and x is not None
+
+
+# ---------------------------------------------------------------- types
+
+
+def type_name(x) -> str:
+    """The Lisp name of a value's type, as ``(type x)`` returns it (without the colon)."""
+    cls = x.__class__
+    if x is None:
+        return "nil"
+    if cls is bool:
+        return "bool"
+    if cls is int:
+        return "int"
+    if cls is float:
+        return "float"
+    if cls is Fraction:
+        return "rational"
+    if cls is complex:
+        return "complex"
+    if cls is str:
+        return "string"
+    if cls is Symbol:
+        return "symbol"
+    if cls is Keyword:
+        return "keyword"
+    if cls is Char:
+        return "char"
+    if cls is Pair or cls is ArrayList or cls is EmptyList:
+        return "list"
+    if cls is tuple:
+        return "vector"
+    if isinstance(x, Map):
+        return "map"
+    if cls is Atom:
+        return "atom"
+    if cls is Promise:
+        return "promise"
+    if cls is Record:
+        return x.rtype.name
+    if cls is MultipleValues:
+        return "values"
+    if cls is Parameter:
+        return "parameter"
+    if cls is bytes or cls is bytearray:
+        return "bytevector"
+    if isinstance(x, BaseException):
+        return "error"
+    if callable(x):
+        return "function"
+    return cls.__name__
+
+
+# ---------------------------------------------------------------- printer
+
+_CHAR_NAMES = {" ": "space", "\n": "newline", "\t": "tab", "\r": "return", "\0": "nul"}
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def write_string_literal(s: str) -> str:
+    if not any(c in s for c in '\\"\n\t\r\0'):
+        return '"' + s + '"'
+    return '"' + "".join(_STRING_ESCAPES.get(c, c) for c in s) + '"'
+
+
+def format_float(f: float) -> str:
+    if f != f:
+        return "nan"
+    if f == float("inf"):
+        return "inf"
+    if f == float("-inf"):
+        return "-inf"
+    return repr(f)
+
+
+def format_number(x) -> str:
+    cls = x.__class__
+    if cls is int:
+        return str(x)
+    if cls is float:
+        return format_float(x)
+    if cls is Fraction:
+        return f"{x.numerator}/{x.denominator}"
+    if cls is complex:
+        re_s, im_s = format_real_part(x.real), format_real_part(x.imag)
+        if x.real == 0:
+            return im_s + "i"
+        return re_s + ("" if im_s.startswith("-") else "+") + im_s + "i"
+    return str(x)
+
+
+def format_real_part(f: float) -> str:
+    if f == int(f) and abs(f) < 1e16:
+        return str(int(f))
+    return format_float(f)
+
+
+def to_str(x, write: bool = False) -> str:
+    """The printed form of ``x``: ``display`` form, or ``write`` form when ``write`` is true."""
+    out: list[str] = []
+    _print(x, write, out)
+    return "".join(out)
+
+
+def write_str(x) -> str:
+    """The ``write`` form of ``x`` (strings quoted, chars as ``#\\a``)."""
+    return to_str(x, True)
+
+
+def display_str(x) -> str:
+    """The ``display`` form of ``x`` (strings and chars raw)."""
+    if x.__class__ is str:
+        return x
+    return to_str(x, False)
+
+
+def _print(x, write: bool, out: list) -> None:
+    cls = x.__class__
+    if cls is str:
+        out.append(write_string_literal(x) if write else x)
+    elif x is None:
+        out.append("nil")
+    elif x is True:
+        out.append("#t")
+    elif x is False:
+        out.append("#f")
+    elif cls is int or cls is float or cls is Fraction or cls is complex:
+        out.append(format_number(x))
+    elif cls is Symbol:
+        out.append(x.name)
+    elif cls is Keyword:
+        out.append(":" + x.name)
+    elif cls is Pair or cls is ArrayList or cls is EmptyList:
+        _print_list(x, write, out)
+    elif cls is tuple:
+        out.append("[")
+        for i, item in enumerate(x):
+            if i:
+                out.append(" ")
+            _print(item, write, out)
+        out.append("]")
+    elif isinstance(x, Map):
+        out.append("{")
+        for i, (k, v) in enumerate(sorted_items(x)):
+            if i:
+                out.append(" ")
+            _print(k, write, out)
+            out.append(" ")
+            _print(v, write, out)
+        out.append("}")
+    elif cls is Char:
+        if write:
+            out.append("#\\" + _CHAR_NAMES.get(x.ch, x.ch))
+        else:
+            out.append(x.ch)
+    elif cls is Atom:
+        out.append("#<atom ")
+        _print(x.value, True, out)
+        out.append(">")
+    elif cls is Record:
+        out.append("#<record " + x.rtype.name)
+        for name in x.rtype.field_names:
+            out.append(" " + name + "=")
+            _print(x.fields[name], True, out)
+        out.append(">")
+    elif cls is MultipleValues:
+        for i, v in enumerate(x.values):
+            if i:
+                out.append(" ")
+            _print(v, write, out)
+    elif cls is Promise:
+        out.append("#<promise>" if not x.forced else "#<promise (forced)>")
+    elif cls is Parameter:
+        out.append("#<parameter>")
+    elif cls is Environment:
+        out.append("#<environment>")
+    elif cls is bytes or cls is bytearray:
+        out.append("#u8(" + " ".join(str(b) for b in x) + ")")
+    elif isinstance(x, BaseException):
+        out.append("#<error " + str(x) + ">")
+    elif callable(x):
+        name = getattr(x, "__qualname__", None) or getattr(x, "__name__", None)
+        if name and name not in ("lambda", "<lambda>"):
+            out.append(f"#<procedure {name}>")
+        else:
+            out.append("#<procedure>")
+    elif isinstance(x, float):
+        out.append(format_float(x))
+    else:
+        out.append(f"#<{cls.__name__} {x!r}>")
+
+
+_QUOTE_PREFIX = {"quote": "'", "quasiquote": "`", "unquote": ",", "unquote-splicing": ",@"}
+
+
+def _print_list(x, write: bool, out: list) -> None:
+    if x is EMPTY:
+        out.append("()")
+        return
+    head = x.car
+    if head.__class__ is Symbol and head.name in _QUOTE_PREFIX:
+        rest = x.cdr
+        if rest.__class__ in (Pair, ArrayList) and rest.cdr is EMPTY:
+            out.append(_QUOTE_PREFIX[head.name])
+            _print(rest.car, write, out)
+            return
+    out.append("(")
+    first = True
+    while True:
+        cls = x.__class__
+        if cls is Pair:
+            if not first:
+                out.append(" ")
+            _print(x.car, write, out)
+            first = False
+            x = x.cdr
+        elif cls is ArrayList:
+            for item in x.items[x.start:]:
+                if not first:
+                    out.append(" ")
+                _print(item, write, out)
+                first = False
+            break
+        elif x is EMPTY:
+            break
+        else:
+            out.append(" . ")
+            _print(x, write, out)
+            break
+    out.append(")")
