@@ -1,0 +1,559 @@
+"""Console, file and path builtins: ``println``, ``read-line``, ``file/read``, ``path/join`` ...
+
+Output goes to ``sys.stdout``/``sys.stderr`` looked up at call time, so the
+REPL and tests can swap the streams; it is written with ``.write`` only and
+never flushed per call (the CLI flushes at exit, ``io/flush`` on demand).
+
+Printing conventions (chosen to match Rust Sema's output):
+
+* ``display`` writes the display form of each argument, with no separator;
+* ``print`` writes the display forms separated by one space, no newline;
+* ``println`` is ``print`` followed by a newline (``(println)`` prints an
+  empty line);
+* ``write`` writes the write form of one value (strings quoted);
+* ``pprint`` writes the write form, broken over lines when wider than 80
+  columns, then a newline.
+
+File and path functions take and return strings.  Failures raise
+:class:`~sema.errors.LispIOError` with a message in Lisp terms, e.g.
+``file/read: cannot read "x.txt": No such file or directory``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import typing
+
+from ..errors import LispIOError
+from ..runtime.registry import builtin
+from ..values import (
+    EMPTY,
+    ArrayList,
+    EmptyList,
+    ListBase,
+    Map,
+    Pair,
+    display_str,
+    iter_list,
+    make_list,
+    sorted_items,
+    write_str,
+)
+
+
+def skip_doc_examples(fn):
+    """Mark a builtin whose docstring examples must not be run (they do I/O)."""
+    fn.doc_example_skip = True
+    return fn
+
+
+def _io_error(who: str, verb: str, path, exc: BaseException) -> LispIOError:
+    """A LispIOError naming the builtin, the action and the path, without errno noise."""
+    if isinstance(exc, UnicodeDecodeError):
+        reason = "not valid UTF-8 text"
+    else:
+        reason = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+    return LispIOError(f"{who}: cannot {verb} {write_str(path)}: {reason}")
+
+
+# ---------------------------------------------------------------- console output
+
+
+@skip_doc_examples
+@builtin("display")
+def display(*values: typing.Any) -> None:
+    """Write the display form of each value to standard output, without separators or newline.
+
+    (display "n = " 42) ; => nil
+    """
+    if len(values) == 1:
+        v = values[0]
+        sys.stdout.write(v if v.__class__ is str else display_str(v))
+    else:
+        sys.stdout.write("".join(map(display_str, values)))
+
+
+@skip_doc_examples
+@builtin("print")
+def print_(*values: typing.Any) -> None:
+    """Write the display forms of the values separated by spaces, without a newline.
+
+    (print "a" 1 :k) ; => nil
+    """
+    sys.stdout.write(" ".join(map(display_str, values)))
+
+
+@skip_doc_examples
+@builtin("println")
+def println(*values: typing.Any) -> None:
+    """Write the display forms of the values separated by spaces, then a newline.
+
+    (println "total:" 42) ; => nil
+    """
+    # One write per call; the common single-string case avoids the join.
+    if len(values) == 1 and values[0].__class__ is str:
+        sys.stdout.write(values[0] + "\n")
+    else:
+        sys.stdout.write(" ".join(map(display_str, values)) + "\n")
+
+
+@skip_doc_examples
+@builtin("newline")
+def newline() -> None:
+    """Write a newline to standard output.
+
+    (newline) ; => nil
+    """
+    sys.stdout.write("\n")
+
+
+@skip_doc_examples
+@builtin("write")
+def write_(value: typing.Any) -> None:
+    """Write the write form of VALUE (strings quoted, chars as #\\a), without a newline.
+
+    (write "hi") ; => nil
+    """
+    sys.stdout.write(write_str(value))
+
+
+@skip_doc_examples
+@builtin("write-string", "io/write-string")
+def write_string(s: str) -> None:
+    """Write the string S as it is, without a newline.
+
+    (write-string "hello") ; => nil
+    """
+    if s.__class__ is not str:
+        raise TypeError(s)
+    sys.stdout.write(s)
+
+
+@skip_doc_examples
+@builtin("pprint")
+def pprint(value: typing.Any) -> None:
+    """Pretty-print VALUE in write form (long maps and lists one entry per line), then a newline.
+
+    (pprint {:a 1 :b [1 2 3]}) ; => nil
+    """
+    sys.stdout.write(pformat(value) + "\n")
+
+
+@skip_doc_examples
+@builtin("print-error", "io/print-error")
+def print_error(*values: typing.Any) -> None:
+    """Write the display forms of the values, separated by spaces, to standard error.
+
+    (print-error "warning:" 3) ; => nil
+    """
+    sys.stderr.write(" ".join(map(display_str, values)))
+
+
+@skip_doc_examples
+@builtin("println-error", "io/println-error")
+def println_error(*values: typing.Any) -> None:
+    """Like print-error, followed by a newline.
+
+    (println-error "failed:" "x.txt") ; => nil
+    """
+    sys.stderr.write(" ".join(map(display_str, values)) + "\n")
+
+
+@skip_doc_examples
+@builtin("io/flush")
+def flush() -> None:
+    """Flush standard output and standard error.
+
+    (io/flush) ; => nil
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+# ---------------------------------------------------------------- pretty printing
+
+PPRINT_WIDTH = 80
+
+
+def pformat(value, indent: int = 0, width: int = PPRINT_WIDTH) -> str:
+    """The write form of ``value``, with maps, lists and vectors wider than ``width`` broken over lines.
+
+    Clojure style: one entry per line, aligned one column right of the
+    opening bracket; ``indent`` is the column where the value starts.
+    """
+    flat = write_str(value)
+    if indent + len(flat) <= width:
+        return flat
+    cls = value.__class__
+    if isinstance(value, Map) and len(value):
+        pad = " " * (indent + 1)
+        lines = []
+        for k, v in sorted_items(value):
+            key = write_str(k)
+            lines.append(key + " " + pformat(v, indent + 1 + len(key) + 1, width))
+        return "{" + ("\n" + pad).join(lines) + "}"
+    if cls is tuple and value:
+        pad = " " * (indent + 1)
+        return "[" + ("\n" + pad).join(pformat(x, indent + 1, width) for x in value) + "]"
+    if (cls is Pair or cls is ArrayList) and _proper(value) and not _quote_form(value):
+        pad = " " * (indent + 1)
+        return "(" + ("\n" + pad).join(pformat(x, indent + 1, width) for x in iter_list(value)) + ")"
+    return flat
+
+
+def _proper(x) -> bool:
+    while x.__class__ is Pair:
+        x = x.cdr
+    return x is EMPTY or x.__class__ is ArrayList
+
+
+def _quote_form(x) -> bool:
+    # 'x and friends print as a prefix; breaking them would change their look.
+    head = x.car
+    return getattr(head, "name", None) in ("quote", "quasiquote", "unquote", "unquote-splicing") and \
+        x.cdr.__class__ is not EmptyList and x.cdr.cdr is EMPTY
+
+
+# ---------------------------------------------------------------- console input
+
+
+@skip_doc_examples
+@builtin("read-line", "io/read-line")
+def read_line() -> str | None:
+    """Read one line from standard input, without its line ending; nil at end of input.
+
+    (read-line) ; => "what the user typed"
+    """
+    stream = sys.stdin
+    if stream is None:
+        return None
+    try:
+        line = stream.readline()
+    except (OSError, ValueError) as exc:
+        raise _io_error("read-line", "read", "<stdin>", exc) from None
+    if not line:
+        return None
+    if line.endswith("\n"):
+        line = line[:-2] if line.endswith("\r\n") else line[:-1]
+    return line
+
+
+@skip_doc_examples
+@builtin("read-stdin", "io/read-stdin")
+def read_stdin() -> str:
+    """Read all of standard input as one string ("" if it is empty or closed).
+
+    (read-stdin) ; => "line 1\\nline 2\\n"
+    """
+    stream = sys.stdin
+    if stream is None:
+        return ""
+    try:
+        return stream.read()
+    except (OSError, ValueError) as exc:
+        raise _io_error("read-stdin", "read", "<stdin>", exc) from None
+
+
+# ---------------------------------------------------------------- files
+
+
+def _check_path(path) -> None:
+    # open() and listdir() accept integers as file descriptors: (file/read 1) must not read fd 1.
+    if path.__class__ is not str:
+        raise TypeError(path)
+
+
+def _read_text(who: str, path: str) -> str:
+    _check_path(path)
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _io_error(who, "read", path, exc) from None
+
+
+def _write_text(who: str, path: str, text: str, mode: str, verb: str = "write") -> None:
+    _check_path(path)
+    try:
+        with open(path, mode, encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise _io_error(who, verb, path, exc) from None
+
+
+@skip_doc_examples
+@builtin("file/read")
+def file_read(path: str) -> str:
+    """The whole content of the file at PATH, as a string (UTF-8).
+
+    (file/read "notes.txt") ; => "hello\\n"
+    """
+    return _read_text("file/read", path)
+
+
+@skip_doc_examples
+@builtin("file/write")
+def file_write(path: str, content: str) -> None:
+    """Write the string CONTENT to the file at PATH, replacing it; returns nil.
+
+    (file/write "notes.txt" "hello\\n") ; => nil
+    """
+    if content.__class__ is not str:
+        raise TypeError(content)
+    _write_text("file/write", path, content, "w")
+
+
+@skip_doc_examples
+@builtin("file/append")
+def file_append(path: str, content: str) -> None:
+    """Append the string CONTENT to the file at PATH (created if missing); returns nil.
+
+    (file/append "log.txt" "one more line\\n") ; => nil
+    """
+    if content.__class__ is not str:
+        raise TypeError(content)
+    _write_text("file/append", path, content, "a", "append to")
+
+
+@skip_doc_examples
+@builtin("file/read-lines")
+def file_read_lines(path: str) -> ListBase:
+    """The lines of the file at PATH, as a list of strings without line endings.
+
+    (file/read-lines "notes.txt") ; => ("first" "second")
+    """
+    return make_list(_read_text("file/read-lines", path).splitlines())
+
+
+@skip_doc_examples
+@builtin("file/write-lines")
+def file_write_lines(path: str, lines: ListBase | tuple) -> None:
+    """Write each string of LINES to the file at PATH, each followed by a newline; returns nil.
+
+    (file/write-lines "notes.txt" '("first" "second")) ; => nil
+    """
+    items = list(lines) if lines.__class__ is tuple else list(iter_list(lines))
+    text = "".join(display_str(line) + "\n" for line in items)
+    _write_text("file/write-lines", path, text, "w")
+
+
+@skip_doc_examples
+@builtin("file/exists?")
+def exists_p(path: str) -> bool:
+    """True if a file or directory exists at PATH.
+
+    (file/exists? "/no/such/file") ; => #f
+    """
+    return os.path.exists(path)
+
+
+@skip_doc_examples
+@builtin("file/is-file?")
+def is_file_p(path: str) -> bool:
+    """True if PATH names a regular file.
+
+    (file/is-file? "/") ; => #f
+    """
+    return os.path.isfile(path)
+
+
+@skip_doc_examples
+@builtin("file/is-directory?")
+def is_directory_p(path: str) -> bool:
+    """True if PATH names a directory.
+
+    (file/is-directory? "/") ; => #t
+    """
+    return os.path.isdir(path)
+
+
+@skip_doc_examples
+@builtin("file/is-symlink?")
+def is_symlink_p(path: str) -> bool:
+    """True if PATH is a symbolic link.
+
+    (file/is-symlink? "/no/such/file") ; => #f
+    """
+    return os.path.islink(path)
+
+
+@skip_doc_examples
+@builtin("file/delete")
+def file_delete(path: str) -> None:
+    """Delete the file (or empty directory) at PATH; returns nil.
+
+    (file/delete "old.txt") ; => nil
+    """
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.rmdir(path)
+        else:
+            os.remove(path)
+    except OSError as exc:
+        raise _io_error("file/delete", "delete", path, exc) from None
+
+
+@skip_doc_examples
+@builtin("file/list")
+def file_list(path: str = ".") -> ListBase:
+    """The names of the entries of the directory PATH, sorted, as a list of strings.
+
+    (file/list "src") ; => ("main.scm" "util.scm")
+    """
+    _check_path(path)
+    try:
+        return make_list(sorted(os.listdir(path)))
+    except OSError as exc:
+        raise _io_error("file/list", "list", path, exc) from None
+
+
+@skip_doc_examples
+@builtin("file/mkdir")
+def file_mkdir(path: str) -> None:
+    """Create the directory PATH and any missing parents (no error if it exists); returns nil.
+
+    (file/mkdir "build/out") ; => nil
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise _io_error("file/mkdir", "create directory", path, exc) from None
+
+
+@skip_doc_examples
+@builtin("file/copy")
+def file_copy(source: str, dest: str) -> None:
+    """Copy the file SOURCE to DEST (a file path or a directory); returns nil.
+
+    (file/copy "a.txt" "b.txt") ; => nil
+    """
+    import shutil
+
+    try:
+        shutil.copy(source, dest)
+    except OSError as exc:
+        raise _io_error("file/copy", "copy", source, exc) from None
+
+
+@skip_doc_examples
+@builtin("file/rename")
+def file_rename(source: str, dest: str) -> None:
+    """Rename (move) SOURCE to DEST; returns nil.
+
+    (file/rename "draft.txt" "final.txt") ; => nil
+    """
+    try:
+        os.replace(source, dest)
+    except OSError as exc:
+        raise _io_error("file/rename", "rename", source, exc) from None
+
+
+@skip_doc_examples
+@builtin("file/glob")
+def file_glob(pattern: str) -> ListBase:
+    """The paths matching the glob PATTERN (``**`` crosses directories), sorted.
+
+    (file/glob "src/*.scm") ; => ("src/main.scm" "src/util.scm")
+    """
+    import glob
+
+    if pattern.__class__ is not str:
+        raise TypeError(pattern)
+    return make_list(sorted(glob.glob(pattern, recursive=True)))
+
+
+# ---------------------------------------------------------------- paths
+# Pure string operations; they follow Rust's Path: a trailing separator is
+# ignored and the extension has no dot.
+
+
+def _strip_trailing(path: str) -> str:
+    stripped = path.rstrip("/" + os.sep)
+    return stripped if stripped else path[:1]
+
+
+@builtin("path/join")
+def path_join(first: str, *parts: str) -> str:
+    """Join path components with the platform separator (an absolute part restarts the path).
+
+    (path/join "a" "b" "c.txt") ; => "a/b/c.txt"
+    """
+    return os.path.join(first, *parts)
+
+
+@builtin("path/dir")
+def path_dir(path: str) -> str | None:
+    """The parent directory of PATH ("" for a bare file name, nil for the root).
+
+    (path/dir "/home/user/notes.txt") ; => "/home/user"
+    """
+    p = _strip_trailing(path)
+    if p in ("/", os.sep, ""):
+        return None
+    return os.path.dirname(p)
+
+
+@builtin("path/filename")
+def path_filename(path: str) -> str | None:
+    """The last component of PATH (nil for the root).
+
+    (path/filename "/home/user/notes.txt") ; => "notes.txt"
+    """
+    name = os.path.basename(_strip_trailing(path))
+    return name or None
+
+
+@builtin("path/extension")
+def path_extension(path: str) -> str | None:
+    """The extension of PATH's file name without the dot, or nil if it has none.
+
+    (path/extension "archive.tar.gz") ; => "gz"
+    """
+    ext = os.path.splitext(os.path.basename(_strip_trailing(path)))[1]
+    return ext[1:] if ext else None
+
+
+@builtin("path/stem")
+def path_stem(path: str) -> str | None:
+    """PATH's file name without its extension (nil for the root).
+
+    (path/stem "/tmp/archive.tar.gz") ; => "archive.tar"
+    """
+    name = os.path.basename(_strip_trailing(path))
+    return os.path.splitext(name)[0] if name else None
+
+
+@skip_doc_examples
+@builtin("path/absolute")
+def path_absolute(path: str) -> str:
+    """PATH made absolute against the current directory (symlinks are not resolved).
+
+    (path/absolute "notes.txt") ; => "/home/user/notes.txt"
+    """
+    return os.path.abspath(path)
+
+
+@builtin("path/absolute?")
+def path_absolute_p(path: str) -> bool:
+    """True if PATH is absolute.
+
+    (path/absolute? "/etc/hosts") ; => #t
+    """
+    return os.path.isabs(path)
+
+
+@skip_doc_examples
+@builtin("path/canonicalize")
+def path_canonicalize(path: str) -> str:
+    """The absolute path of an existing PATH with symlinks resolved.
+
+    (path/canonicalize ".") ; => "/home/user"
+    """
+    try:
+        return os.path.realpath(path, strict=True)
+    except OSError as exc:
+        raise _io_error("path/canonicalize", "resolve", path, exc) from None

@@ -1,0 +1,159 @@
+"""JSON builtins: ``json/encode``, ``json/encode-pretty``, ``json/decode``.
+
+(Named ``jsonfmt`` so that ``import json`` inside the package still means the
+standard library.)
+
+Lisp to JSON: maps become objects (keyword keys lose their colon, string keys
+stay, symbol and number keys become their printed names), lists and vectors
+become arrays, ``nil`` is ``null``, ``#t``/``#f`` are ``true``/``false``,
+rationals become floats, keywords, symbols and characters become strings.
+Non-finite floats become ``null``, as serde_json (Rust Sema) writes them.
+
+JSON to Lisp: objects become maps with keyword keys, arrays become lists,
+``null`` is ``nil``.
+
+:func:`to_json_value` and :func:`from_json_value` do the conversion to and
+from plain Python JSON values; the LLM layer reuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import typing
+from fractions import Fraction
+
+from ..errors import LispTypeError, LispValueError
+from ..runtime.registry import builtin
+from ..values import (
+    ArrayList,
+    Char,
+    EmptyList,
+    Keyword,
+    Map,
+    Pair,
+    Symbol,
+    is_list,
+    iter_list,
+    make_list,
+    sort_key,
+    type_name,
+    unwrap_key,
+    write_str,
+)
+
+
+def _cannot(who: str, x) -> LispTypeError:
+    text = write_str(x)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return LispTypeError(f"{who}: cannot encode {type_name(x)} {text}")
+
+
+def _key(k, who: str) -> str:
+    cls = k.__class__
+    if cls is Keyword or cls is Symbol:
+        return k.name
+    if cls is str:
+        return k
+    if cls is Char:
+        return k.ch
+    if cls is int or cls is float or cls is Fraction:
+        return write_str(k)
+    raise _cannot(who, k)
+
+
+def to_json_value(x, who: str = "json/encode"):
+    """A Python value that :func:`json.dumps` accepts, for the Lisp value ``x``.
+
+    Map entries come out in sema's printing order (keys sorted), so the JSON
+    text is deterministic.  Raises LispTypeError, naming ``who``, for values
+    with no JSON form (functions, atoms, complex numbers ...).
+    """
+    cls = x.__class__
+    if cls is str or cls is int or x is None or cls is bool:
+        return x
+    if cls is float:
+        return x if math.isfinite(x) else None
+    if cls is Keyword or cls is Symbol:
+        return x.name
+    if isinstance(x, Map):
+        items = sorted(x.items(), key=lambda kv: sort_key(kv[0]))
+        return {_key(unwrap_key(k), who): to_json_value(v, who) for k, v in items}
+    if cls is tuple:
+        return [to_json_value(v, who) for v in x]
+    if cls is ArrayList or cls is Pair or cls is EmptyList:
+        if not is_list(x):
+            raise _cannot(who, x)
+        return [to_json_value(v, who) for v in iter_list(x)]
+    if cls is Fraction:
+        return float(x)
+    if cls is Char:
+        return x.ch
+    raise _cannot(who, x)
+
+
+def from_json_value(obj):
+    """The Lisp value for a decoded Python JSON value: dicts to keyword-keyed maps, lists to lists."""
+    cls = obj.__class__
+    if cls is dict:
+        # Keyword keys need no map_key wrapping, so the dict can go in as it is.
+        return Map({Keyword(k): from_json_value(v) for k, v in obj.items()})
+    if cls is list or cls is tuple:
+        return make_list([from_json_value(v) for v in obj])
+    return obj
+
+
+def _reject_constant(name: str):
+    # Python's json reads NaN/Infinity, which are not JSON.
+    raise ValueError(f"invalid constant {name}")
+
+
+@builtin("json/encode")
+def encode(value: typing.Any) -> str:
+    """The compact JSON text for VALUE (maps to objects, lists and vectors to arrays).
+
+    (json/encode {:name "Ada" :tags ["x" "y"] :ok #t :none nil}) ; => "{\\"name\\":\\"Ada\\",\\"none\\":null,\\"ok\\":true,\\"tags\\":[\\"x\\",\\"y\\"]}"
+    """
+    try:
+        return json.dumps(to_json_value(value), ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:
+        raise LispValueError("json/encode: value nested too deeply") from None
+
+
+@builtin("json/encode-pretty")
+def encode_pretty(value: typing.Any) -> str:
+    """The JSON text for VALUE, indented by two spaces.
+
+    (json/encode-pretty {:a [1 2]}) ; => "{\\n  \\"a\\": [\\n    1,\\n    2\\n  ]\\n}"
+    """
+    try:
+        return json.dumps(to_json_value(value, "json/encode-pretty"), ensure_ascii=False, indent=2)
+    except RecursionError:
+        raise LispValueError("json/encode-pretty: value nested too deeply") from None
+
+
+@builtin("json/decode")
+def decode(text: str) -> typing.Any:
+    """The Lisp value for the JSON TEXT: objects to maps with keyword keys, arrays to lists.
+
+    (json/decode "{\\"a\\": [1, 2.5, null, true]}") ; => {:a (1 2.5 nil #t)}
+    """
+    if text.__class__ is not str:
+        if isinstance(text, (bytes, bytearray)):
+            text = bytes(text).decode("utf-8", errors="replace")
+        else:
+            raise TypeError(text)
+    try:
+        obj = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise LispValueError(
+            f"json/decode: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        raise LispValueError(f"json/decode: invalid JSON: {exc}") from None
+    except RecursionError:
+        raise LispValueError("json/decode: JSON nested too deeply") from None
+    try:
+        return from_json_value(obj)
+    except RecursionError:
+        raise LispValueError("json/decode: JSON nested too deeply") from None
