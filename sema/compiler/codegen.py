@@ -1,0 +1,746 @@
+"""Compile Lisp forms to Python AST.
+
+Each top-level form becomes a Python function ``<toplevel>`` whose body is
+the form compiled to statements; the interpreter calls it once.  Lisp locals
+are Python locals, Lisp globals are globals of the interpreter's namespace,
+lambdas are nested ``def``s.
+
+Tail calls.  A tail call of the function itself (or of a named ``let``)
+becomes a ``while True`` loop.  Any other call in tail position goes through
+a budget: a function that makes such calls ("bouncer") checks at entry
+whether it was itself tail-called (the caller put it into ``_TOKEN``).  A
+root call runs the callee under ``_trampoline``; a tail-called one calls the
+callee directly while ``_BUDGET`` lasts (about 100 frames) and then returns
+the preallocated bounce marker, which unwinds to the trampoline.  So chains
+of tail calls run in bounded stack and ordinary calls pay nothing.
+
+Positions.  Generated nodes carry the Lisp line and column of the form they
+come from, and code objects carry Lisp function names, so a Python traceback
+through compiled code *is* a Lisp stack trace (see ``runtime.traceback``).
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+
+from ..errors import LispSyntaxError, SemaError, Span
+from ..runtime.names import mangle
+from ..values import EMPTY, ArrayList, Keyword, Map, Pair, Symbol, map_items, write_str
+from .forms import S, head_name, is_form, items_of, span_of, syntax_error, with_span
+from .scope import DISCARD, RETURN, Binding, CannotLoop, Dest, Fn, Loop, Scope
+
+_counter = itertools.count(1)
+
+CONSTANT_TYPES = (int, float, str, bool, complex, type(None))
+
+
+def Name(py: str) -> ast.Name:
+    return ast.Name(py, ast.Load())
+
+
+def Store(py: str) -> ast.Name:
+    return ast.Name(py, ast.Store())
+
+
+def tag(node, *, boolean=False, number=False):
+    """Mark an expression as known to give a Python bool / a number."""
+    if boolean:
+        node._sema_bool = True
+    if number:
+        node._sema_num = True
+    return node
+
+
+def is_bool(node) -> bool:
+    return getattr(node, "_sema_bool", False)
+
+
+def is_num(node) -> bool:
+    return getattr(node, "_sema_num", False) or (
+        isinstance(node, ast.Constant) and node.value.__class__ in (int, float))
+
+
+def is_simple(node) -> bool:
+    return isinstance(node, (ast.Name, ast.Constant))
+
+
+def set_loc(node, span: Span | None):
+    if span is not None and getattr(node, "lineno", None) is None:
+        node.lineno = span.line
+        node.col_offset = max(span.col - 1, 0)
+        node.end_lineno = max(span.end_line, span.line)
+        end = span.end_col - 1
+        if node.end_lineno == node.lineno and end <= node.col_offset:
+            end = node.col_offset + 1
+        node.end_col_offset = end
+    return node
+
+
+class Compiler:
+    """Compiles forms for one interpreter, one top-level form at a time."""
+
+    def __init__(self, interp, filename: str):
+        self.interp = interp
+        self.ns = interp.namespace
+        self.filename = filename
+        self.block: list = []
+        self.span: Span | None = None
+        self.facts: set = set()          # bindings known to hold numbers here
+        self.assigned: set = set()       # symbols set! somewhere in the current form
+        self.def_names: dict[str, str] = {}
+        self.bindings_by_py: dict[str, Binding] = {}
+
+    def binding_of_py(self, py: str) -> Binding | None:
+        return self.bindings_by_py.get(py)
+
+    # ------------------------------------------------------------ entry
+
+    def compile_toplevel(self, form):
+        """Compile one top-level form to a code object of a no-argument function."""
+        from . import special  # noqa: F401  (registers the special forms)
+
+        self.assigned = assigned_symbols(form)
+        py_name = f"_top{next(_counter)}"
+        fn = Fn(None, "<toplevel>", py_name)
+        scope = Scope(None, fn)
+        self.span = span_of(form)
+        body = self.sub(lambda: self.to_dest(form, scope, RETURN))
+        fdef = self.make_def(fn, [], None, body)
+        module = ast.Module([fdef], [])
+        set_loc(fdef, self.span or Span(self.filename, 1, 1))
+        ast.fix_missing_locations(module)
+        self.def_names[py_name] = "<toplevel>"
+        try:
+            code = compile(module, self.filename, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:  # a bug in the compiler, never the user's
+            raise RuntimeError(f"sema compiler produced invalid Python: {exc}\n{ast.unparse(module)}") from exc
+        return rename_code(code, self.def_names), py_name
+
+    # ------------------------------------------------------------ blocks
+
+    def emit(self, stmt):
+        set_loc(stmt, self.span)
+        self.block.append(stmt)
+
+    def sub(self, fn) -> list:
+        """Run ``fn`` with a fresh statement block and return that block."""
+        saved = self.block
+        self.block = []
+        try:
+            fn()
+            return self.block
+        finally:
+            self.block = saved
+
+    def new_tmp(self, base: str = "_t") -> str:
+        return f"{base}{next(_counter)}"
+
+    def declare(self, scope: Scope, sym: Symbol, loop: Loop | None = None) -> Binding:
+        if sym.__class__ is not Symbol:
+            raise LispSyntaxError(f"expected a symbol to bind, got {write_str(sym)}", self.span)
+        b = Binding(sym, f"{mangle(sym.name)}_{next(_counter)}", scope.fn, loop)
+        scope.vars[sym] = b
+        self.bindings_by_py[b.py] = b
+        active = self.active_loop(scope)
+        if active is not None:
+            active.bindings.append(b)
+        return b
+
+    def active_loop(self, scope: Scope) -> Loop | None:
+        loops = scope.fn.loops
+        return loops[-1] if loops else None
+
+    # ------------------------------------------------------------ values
+
+    def const(self, value) -> ast.expr:
+        cls = value.__class__
+        if cls in CONSTANT_TYPES:
+            return ast.Constant(value)
+        if cls is Keyword:
+            py = "_k_" + mangle(value.name)
+            if py not in self.ns:
+                self.ns[py] = value
+            return Name(py)
+        py = self.new_tmp("_c")
+        self.ns[py] = value
+        return Name(py)
+
+    def ref(self, sym: Symbol, scope: Scope) -> ast.expr:
+        b = scope.lookup(sym)
+        if b is not None:
+            if b.is_loop_fn is not None:
+                raise CannotLoop(b.is_loop_fn)
+            if b.fn is not scope.fn:
+                b.captured = True
+            node = Name(b.py)
+            if b in self.facts:
+                tag(node, number=True)
+            return node
+        return Name(mangle(sym.name))
+
+    def emit_value(self, value: ast.expr, dest: Dest) -> None:
+        kind = dest.kind
+        if kind == "return":
+            self.emit(ast.Return(value))
+        elif kind == "assign":
+            self.emit(ast.Assign([Store(dest.name)], value))
+            if dest.brk:
+                self.emit(ast.Break())
+        elif kind == "discard":
+            if not is_simple(value):
+                self.emit(ast.Expr(value))
+            if dest.brk:
+                self.emit(ast.Break())
+        else:  # loop tail: the value leaves the loop
+            self.emit_value(value, dest.outer)
+
+    def finish(self, value: ast.expr, dest: Dest | None, span: Span | None = None):
+        set_loc(value, span or self.span)
+        if dest is None:
+            return value
+        self.emit_value(value, dest)
+        return None
+
+    def via_tmp(self, compile_into, dest: Dest | None):
+        """Compile a statement-only form: straight into ``dest``, or into a temporary."""
+        if dest is not None:
+            compile_into(dest)
+            return None
+        tmp = self.new_tmp()
+        compile_into(Dest("assign", tmp))
+        return Name(tmp)
+
+    # ------------------------------------------------------------ dispatch
+
+    def expr(self, form, scope: Scope) -> ast.expr:
+        cls = form.__class__
+        if cls is Symbol:
+            return self.ref(form, scope)
+        if cls is Pair or cls is ArrayList:
+            return self.compound(form, scope, None)
+        if form is EMPTY:
+            return ast.Constant(None)  # an unquoted () is nil, as in Sema
+        if cls is tuple:
+            return self.vector_literal(form, scope)
+        if isinstance(form, Map):
+            return self.map_literal(form, scope)
+        return self.const(form)
+
+    def to_dest(self, form, scope: Scope, dest: Dest) -> None:
+        cls = form.__class__
+        if cls is Pair or cls is ArrayList:
+            self.compound(form, scope, dest)
+        else:
+            self.emit_value(self.expr(form, scope), dest)
+
+    def compound(self, form, scope: Scope, dest: Dest | None):
+        saved_span = self.span
+        span = getattr(form, "span", None)
+        if span is not None:
+            self.span = span
+        try:
+            head = form.car
+            if head.__class__ is Symbol and scope.lookup(head) is None:
+                name = head.name
+                handler = SPECIAL_FORMS.get(name)
+                if handler is not None:
+                    result = handler(self, form, scope, dest)
+                    return set_loc(result, self.span) if result is not None else None
+                macro = self.interp.macros.get(head)
+                if macro is not None:
+                    expanded = self.interp.expand_macro(macro, form)
+                    if dest is None:
+                        return self.expr(expanded, scope)
+                    self.to_dest(expanded, scope, dest)
+                    return None
+                rewrite = DERIVED.get(name)
+                if rewrite is not None:
+                    expanded = with_span(rewrite(form), span)
+                    if dest is None:
+                        return self.expr(expanded, scope)
+                    self.to_dest(expanded, scope, dest)
+                    return None
+                inline = INLINE.get(name)
+                if inline is not None and not self.interp.is_redefined(name):
+                    value = inline(self, items_of(form)[1:], scope)
+                    if value is not None:
+                        return self.finish(value, dest)
+            elif head.__class__ is Keyword:
+                return self.keyword_call(form, scope, dest)
+            return self.call(form, scope, dest)
+        finally:
+            self.span = saved_span
+
+    # ------------------------------------------------------------ calls
+
+    def exprs_in_order(self, forms, scope: Scope) -> list:
+        """Compile several forms left to right, keeping Lisp evaluation order.
+
+        A form that needs statements of its own forces the values computed
+        before it into temporaries, so its statements cannot overtake them.
+        """
+        results: list = []
+        for form in forms:
+            saved = self.block
+            self.block = []
+            try:
+                value = self.expr(form, scope)
+                stmts = self.block
+            finally:
+                self.block = saved
+            if stmts:
+                for i, prev in enumerate(results):
+                    if not isinstance(prev, ast.Constant):
+                        tmp = self.new_tmp()
+                        self.emit(ast.Assign([Store(tmp)], prev))
+                        results[i] = copy_tags(Name(tmp), prev)
+                self.block.extend(stmts)
+            results.append(value)
+        return results
+
+    def simple(self, value: ast.expr) -> ast.expr:
+        """``value`` as a name or constant, storing it in a temporary if needed."""
+        if is_simple(value):
+            return value
+        tmp = self.new_tmp()
+        self.emit(ast.Assign([Store(tmp)], value))
+        return copy_tags(Name(tmp), value)
+
+    def operands(self, forms, scope: Scope) -> list:
+        return [self.simple(v) for v in self.exprs_in_order(forms, scope)]
+
+    def known_builtin(self, op, scope: Scope) -> bool:
+        return (op.__class__ is Symbol and scope.lookup(op) is None and self.interp.is_builtin(op.name)
+                and not self.interp.is_redefined(op.name))
+
+    def call(self, form, scope: Scope, dest: Dest | None):
+        parts = items_of(form, "call")
+        op, args = parts[0], parts[1:]
+        if op.__class__ is Symbol:
+            loop = self.loop_target(op, scope)
+            if loop is not None:
+                if dest is not None and dest.kind == "loop" and dest.loop is loop:
+                    self.loop_continue(loop, args, scope)
+                    return None
+                if scope.lookup(op) is not None or dest is None or not dest.is_tail or loop is not scope.fn.self_loop:
+                    raise CannotLoop(loop)
+        elif op.__class__ in (int, float, str, bool) or op is None:
+            raise syntax_error(f"cannot call {write_str(op)}: it is not a function", form)
+        values = self.exprs_in_order(parts, scope)
+        fexpr, aexprs = values[0], values[1:]
+        if (dest is not None and dest.is_tail and scope.fn.parent is not None
+                and not self.known_builtin(op, scope)):
+            self.tail_call(fexpr, aexprs, scope)
+            return None
+        return self.finish(ast.Call(fexpr, aexprs, []), dest)
+
+    def loop_target(self, op: Symbol, scope: Scope) -> Loop | None:
+        b = scope.lookup(op)
+        if b is not None:
+            return b.is_loop_fn
+        fn = scope.fn
+        if fn.self_loop is not None and op is fn.self_sym:
+            return fn.self_loop
+        return None
+
+    def loop_continue(self, loop: Loop, args, scope: Scope) -> None:
+        nparams = len(loop.params)
+        if len(args) < nparams or (loop.rest is None and len(args) > nparams):
+            want = f"{nparams}{' or more' if loop.rest is not None else ''}"
+            self.emit(ast.Raise(ast.Call(Name("_arity_error"), [
+                ast.Constant(loop.sym.name), ast.Constant(want), ast.Constant(len(args))], []), None))
+            return
+        values = self.exprs_in_order(args, scope)
+        targets = [p.py for p in loop.params]
+        if loop.rest is not None:
+            targets.append(loop.rest.py)
+            rest_values = values[nparams:]
+            values = values[:nparams] + [ast.Call(Name("_list_of"), rest_values, [])]
+        if len(targets) == 1:
+            self.emit(ast.Assign([Store(targets[0])], values[0]))
+        elif targets:
+            self.emit(ast.Assign([ast.Tuple([Store(t) for t in targets], ast.Store())],
+                                 ast.Tuple(values, ast.Load())))
+        loop.used = True
+        self.emit(ast.Continue())
+
+    def tail_call(self, fexpr, aexprs, scope: Scope) -> None:
+        """``return f(args)`` in bounded stack (see the module docstring)."""
+        fn = scope.fn
+        fn.bouncer = True
+        fn.globals.update(("_TOKEN", "_BUDGET"))
+        f = self.simple(fexpr)
+        direct = [
+            ast.AugAssign(Store("_BUDGET"), ast.Sub(), ast.Constant(1)),
+            ast.Assign([Store("_TOKEN")], f),
+            ast.Return(ast.Call(f, aexprs, [])),
+        ]
+        bounce = ast.Return(ast.Call(Name("_bounce"), [f] + aexprs, []))
+        tail_called = ast.If(Name("_BUDGET"), direct, [bounce])
+        root = ast.Return(ast.Call(Name("_trampoline"), [f] + aexprs, []))
+        self.emit(ast.If(Name("_tc"), [tail_called], [root]))
+
+    def keyword_call(self, form, scope: Scope, dest: Dest | None):
+        parts = items_of(form)
+        if len(parts) not in (2, 3):
+            raise syntax_error(f"{write_str(parts[0])}: a keyword takes a map and an optional default", form)
+        key = self.const(parts[0])
+        args = self.operands(parts[1:], scope)
+        m = args[0]
+        default = args[1] if len(args) > 1 else ast.Constant(None)
+        fast = ast.Call(ast.Attribute(m, "get", ast.Load()), [key, default], [])
+        slow = ast.Call(Name("_keyword_lookup"), [key, m, default], [])
+        test = ast.Compare(ast.Attribute(m, "__class__", ast.Load()), [ast.Is()], [Name("_Map")])
+        return self.finish(ast.IfExp(test, fast, slow), dest)
+
+    # ------------------------------------------------------------ literals
+
+    def vector_literal(self, form: tuple, scope: Scope) -> ast.expr:
+        if all(is_self_evaluating(x) for x in form):
+            return self.const(form)
+        return ast.Tuple(self.exprs_in_order(list(form), scope), ast.Load())
+
+    def map_literal(self, form, scope: Scope) -> ast.expr:
+        items = list(map_items(form))
+        if all(is_self_evaluating(k) and is_self_evaluating(v) for k, v in items):
+            return self.const(form)
+        flat = [x for kv in items for x in kv]
+        return ast.Call(Name("_map_literal"), self.exprs_in_order(flat, scope), [])
+
+    # ------------------------------------------------------------ tests
+
+    def test(self, form, scope: Scope) -> ast.expr:
+        """A Python expression that is true exactly when ``form`` is Lisp-true."""
+        name = head_name(form)
+        if name in ("and", "or", "not") and scope.lookup(form.car) is None and not self.interp.is_redefined(name):
+            args = items_of(form)[1:]
+            if name == "not" and len(args) == 1:
+                inner = self.test(args[0], scope)
+                return tag(ast.UnaryOp(ast.Not(), inner), boolean=True)
+            if name in ("and", "or") and args:
+                return self.bool_chain(name, args, scope)
+        value = self.expr(form, scope)
+        return self.truthy(value)
+
+    def bool_chain(self, name: str, args, scope: Scope) -> ast.expr:
+        """``(and a b)`` as a test: operands after the first run only conditionally."""
+        first = self.test(args[0], scope)
+        saved_facts = set(self.facts)
+        rest = []
+        for arg in args[1:]:
+            stmts = []
+            saved = self.block
+            self.block = stmts
+            try:
+                t = self.test(arg, scope)
+            finally:
+                self.block = saved
+            if stmts:  # needs statements: fall back to a temporary
+                self.facts = saved_facts
+                tmp = self.new_tmp()
+                self.to_dest(L_form(S(name), *args), scope, Dest("assign", tmp))
+                return self.truthy(Name(tmp))
+            rest.append(t)
+        self.facts = saved_facts
+        op = ast.And() if name == "and" else ast.Or()
+        return tag(ast.BoolOp(op, [first] + rest), boolean=True)
+
+    def truthy(self, value: ast.expr) -> ast.expr:
+        if is_bool(value):
+            return value
+        if isinstance(value, ast.Constant):
+            return ast.Constant(value.value is not False and value.value is not None)
+        if isinstance(value, ast.Name):
+            v1, v2 = value, Name(value.id)
+        else:
+            tmp = self.new_tmp()
+            v1, v2 = ast.NamedExpr(Store(tmp), value), Name(tmp)
+        return tag(ast.BoolOp(ast.And(), [
+            ast.Compare(v1, [ast.IsNot()], [ast.Constant(False)]),
+            ast.Compare(v2, [ast.IsNot()], [ast.Constant(None)]),
+        ]), boolean=True)
+
+    # ------------------------------------------------------------ bodies
+
+    def body(self, forms, scope: Scope, dest: Dest | None):
+        """A sequence of forms (a lambda or let body): internal defines are local."""
+        if not forms:
+            return self.finish(ast.Constant(None), dest)
+        for sym in internal_defines(forms):
+            if sym not in scope.vars:
+                self.declare(scope, sym)
+        for form in forms[:-1]:
+            self.to_dest(form, scope, DISCARD)
+        last = forms[-1]
+        if dest is None:
+            return self.expr(last, scope)
+        self.to_dest(last, scope, dest)
+        return None
+
+    # ------------------------------------------------------------ functions
+
+    def function(self, params_form, body_forms, scope: Scope, lisp_name: str, py_name: str,
+                 self_sym=None) -> ast.FunctionDef:
+        """Compile ``(lambda params body...)`` to a ``def`` named ``py_name``."""
+        if self_sym is not None and not any(s is self_sym for s in walk_body_symbols(body_forms)):
+            self_sym = None
+        if self_sym is not None:
+            try:
+                return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, True)
+            except CannotLoop as exc:
+                if exc.loop.fn.parent is not scope.fn or exc.loop.sym is not self_sym:
+                    raise
+        return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, False)
+
+    def _function(self, params_form, body_forms, scope, lisp_name, py_name, self_sym, as_loop):
+        docstring = None
+        if len(body_forms) > 1 and isinstance(body_forms[0], str):
+            docstring, body_forms = body_forms[0], body_forms[1:]
+        fn = Fn(scope.fn, lisp_name, py_name, self_sym)
+        inner = Scope(scope, fn)
+        saved_facts = self.facts
+        self.facts = {b for b in saved_facts}
+        try:
+            params, rest, patterns = parse_params(params_form, self.span)
+            loop = Loop(self_sym, fn) if as_loop else None
+            if loop is not None:
+                fn.self_loop = loop
+                fn.loops.append(loop)
+            pbinds = [self.declare(inner, p) if p.__class__ is Symbol else None for p in params]
+            tmp_params = []
+            for i, p in enumerate(params):
+                if pbinds[i] is None:  # a destructuring pattern: bind a temporary, destructure in the body
+                    tmp_sym = S(f"%param{next(_counter)}")
+                    pbinds[i] = self.declare(inner, tmp_sym)
+                    tmp_params.append((p, tmp_sym))
+            rbind = self.declare(inner, rest) if rest is not None else None
+            if loop is not None:
+                loop.params = pbinds
+                loop.rest = rbind
+            if tmp_params:
+                from .special import destructuring_let
+                body_forms = [destructuring_let(tmp_params, body_forms, self.span)]
+            if loop is not None:
+                body = self.sub(lambda: self.body(body_forms, inner, Dest("loop", loop=loop, outer=RETURN)))
+                if any(b.captured for b in loop.bindings):
+                    raise CannotLoop(loop)
+                if loop.used:
+                    body = [ast.While(ast.Constant(True), body, [])]
+            else:
+                body = self.sub(lambda: self.body(body_forms, inner, RETURN))
+        finally:
+            self.facts = saved_facts
+        prologue = []
+        if rbind is not None:
+            prologue.append(ast.Assign([Store(rbind.py)], ast.Call(Name("_list_of"), [
+                ast.Starred(Name(rbind.py), ast.Load())], [])))
+        if docstring is not None:
+            prologue.insert(0, ast.Expr(ast.Constant(docstring)))
+        return self.make_def(fn, [b.py for b in pbinds], rbind.py if rbind else None, prologue + body)
+
+    def make_def(self, fn: Fn, params: list, rest: str | None, body: list) -> ast.FunctionDef:
+        prologue = []
+        if fn.globals:
+            prologue.append(ast.Global(sorted(fn.globals)))
+        if fn.nonlocals:
+            prologue.append(ast.Nonlocal(sorted(fn.nonlocals)))
+        if fn.bouncer:
+            prologue.append(ast.If(
+                ast.Compare(Name("_TOKEN"), [ast.Is()], [Name(fn.py_name)]),
+                [ast.Assign([Store("_TOKEN")], ast.Constant(None)), ast.Assign([Store("_tc")], ast.Constant(True))],
+                [ast.Assign([Store("_tc")], ast.Constant(False))]))
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body = [body[0]] + prologue + body[1:]
+        else:
+            body = prologue + body
+        if not body or not isinstance(body[-1], (ast.Return, ast.While, ast.Raise)):
+            body.append(ast.Return(ast.Constant(None)))
+        args = ast.arguments(
+            posonlyargs=[], args=[ast.arg(p) for p in params],
+            vararg=ast.arg(rest) if rest else None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        fdef = ast.FunctionDef(fn.py_name, args, body, [], None)
+        for stmt in body:
+            set_loc(stmt, self.span)
+        self.def_names[fn.py_name] = fn.lisp_name
+        return fdef
+
+    def lambda_value(self, form, scope: Scope, lisp_name: str = "lambda", py_name: str | None = None,
+                     self_sym=None) -> ast.expr:
+        """Emit the ``def`` for a lambda form and return an expression for the function."""
+        parts = items_of(form)
+        if len(parts) < 2:
+            raise syntax_error(f"{parts[0].name}: expected (lambda (params ...) body ...)", form)
+        py = py_name or self.new_tmp("_fn")
+        fdef = self.function(parts[1], parts[2:], scope, lisp_name, py, self_sym)
+        self.emit(fdef)
+        return Name(py)
+
+
+def copy_tags(dst, src):
+    if is_bool(src):
+        dst._sema_bool = True
+    if getattr(src, "_sema_num", False):
+        dst._sema_num = True
+    return dst
+
+
+def L_form(*items):
+    from .forms import L
+    return L(*items)
+
+
+def is_self_evaluating(x) -> bool:
+    cls = x.__class__
+    if cls is Symbol or cls is Pair or cls is ArrayList:
+        return False
+    if cls is tuple:
+        return all(is_self_evaluating(i) for i in x)
+    if isinstance(x, Map):
+        return all(is_self_evaluating(k) and is_self_evaluating(v) for k, v in map_items(x))
+    return True
+
+
+def parse_params(form, span) -> tuple[list, Symbol | None, list]:
+    """Lambda parameters: ``(a b . rest)``, ``args``, ``[a b & rest]``, with patterns allowed."""
+    if form.__class__ is Symbol:
+        return [], form, []
+    params, rest = [], None
+    if form.__class__ is tuple:
+        items = list(form)
+    else:
+        items = []
+        x = form
+        while x.__class__ is Pair:
+            items.append(x.car)
+            x = x.cdr
+        if x.__class__ is ArrayList:
+            items.extend(x.items[x.start:])
+        elif x is not EMPTY:
+            rest = x
+    i = 0
+    while i < len(items):
+        p = items[i]
+        if p is S("&") or p is S("."):
+            if i + 2 != len(items):
+                raise LispSyntaxError("lambda: exactly one parameter must follow & in a parameter list", span)
+            rest = items[i + 1]
+            break
+        params.append(p)
+        i += 1
+    if rest is not None and rest.__class__ is not Symbol:
+        raise LispSyntaxError(f"lambda: the rest parameter must be a symbol, got {write_str(rest)}", span)
+    seen = set()
+    for p in params + ([rest] if rest is not None else []):
+        if p.__class__ is Symbol:
+            if p in seen and p is not S("_"):
+                raise LispSyntaxError(f"lambda: duplicate parameter {p.name}", span)
+            seen.add(p)
+        elif p.__class__ is not tuple and not isinstance(p, Map):
+            raise LispSyntaxError(f"lambda: a parameter must be a symbol or a pattern, got {write_str(p)}", span)
+    return params, rest, []
+
+
+def internal_defines(forms) -> list:
+    """Names defined by ``define`` at the top of a body (``begin`` spliced)."""
+    out = []
+    for form in forms:
+        name = head_name(form)
+        if name in ("define", "def", "defn", "defun", "define-values", "define-record-type"):
+            parts = items_of(form)
+            if len(parts) < 2:
+                continue
+            target = parts[1]
+            if name in ("defn", "defun"):
+                out.append(target)
+            elif name == "define-values":
+                if is_form(target):
+                    out.extend(x for x in items_of(target) if x.__class__ is Symbol)
+            elif name == "define-record-type":
+                continue
+            else:
+                while is_form(target):
+                    target = target.car
+                if target.__class__ is Symbol:
+                    out.append(target)
+        elif name == "begin":
+            out.extend(internal_defines(items_of(form)[1:]))
+    return out
+
+
+def assigned_symbols(form) -> set:
+    """Symbols that appear as the target of ``set!`` anywhere inside ``form``."""
+    out = set()
+    stack = [form]
+    setbang = S("set!")
+    while stack:
+        x = stack.pop()
+        cls = x.__class__
+        if cls is Pair or cls is ArrayList:
+            if x.car is setbang and x.cdr.__class__ in (Pair, ArrayList):
+                out.add(x.cdr.car)
+            y = x
+            while y.__class__ is Pair:
+                stack.append(y.car)
+                y = y.cdr
+            if y.__class__ is ArrayList:
+                stack.extend(y.items[y.start:])
+        elif cls is tuple:
+            stack.extend(x)
+        elif isinstance(x, Map):
+            stack.extend(x.values())
+    return out
+
+
+def walk_body_symbols(forms):
+    from .forms import walk_symbols
+    for form in forms:
+        yield from walk_symbols(form)
+
+
+def rename_code(code, names: dict):
+    """Give compiled code objects their Lisp names (for stack traces and arity errors)."""
+    consts = tuple(rename_code(c, names) if hasattr(c, "co_code") else c for c in code.co_consts)
+    lisp = names.get(code.co_name)
+    changes = {"co_consts": consts}
+    if lisp is not None:
+        changes["co_name"] = lisp
+        if hasattr(code, "co_qualname"):
+            changes["co_qualname"] = lisp
+    return code.replace(**changes)
+
+
+#: special form name -> handler(compiler, form, scope, dest)
+SPECIAL_FORMS: dict = {}
+#: derived form name -> rewrite(form) -> form
+DERIVED: dict = {}
+#: inlined builtin name -> inliner(compiler, arg_forms, scope) -> expr or None
+INLINE: dict = {}
+
+
+def special_form(*names):
+    def register(fn):
+        for name in names:
+            SPECIAL_FORMS[name] = fn
+        return fn
+    return register
+
+
+def derived_form(*names):
+    def register(fn):
+        for name in names:
+            DERIVED[name] = fn
+        return fn
+    return register
+
+
+def inline(*names):
+    def register(fn):
+        for name in names:
+            INLINE[name] = fn
+        return fn
+    return register
+
+
+__all__ = ["Compiler", "SemaError", "special_form", "derived_form", "inline"]

@@ -1,0 +1,537 @@
+"""The core special forms: the ones the code generator knows directly.
+
+Derived forms (``cond``, ``when``, ``do`` ...) are rewritten into these by
+``derived.py``; quasiquote by ``quasi.py``; patterns by ``patterns.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..errors import LispSyntaxError
+from ..runtime.names import mangle
+from ..values import EMPTY, Keyword, Pair, Symbol, write_str
+from .codegen import (
+    DISCARD, RETURN, Compiler, Dest, Name, Store, _counter, copy_tags, is_num, special_form, tag,
+)
+from .forms import L, S, from_iter, head_name, is_form, items_of, span_of, syntax_error
+from .scope import Binding, CannotLoop, Loop, Scope
+
+LAMBDA_NAMES = ("lambda", "fn")
+
+
+def _shape(form, n_min: int, n_max: int | None, usage: str) -> list:
+    parts = items_of(form)
+    if len(parts) < n_min or (n_max is not None and len(parts) > n_max):
+        raise syntax_error(f"{parts[0].name}: expected {usage}", form)
+    return parts
+
+
+@special_form("quote")
+def sf_quote(c: Compiler, form, scope, dest):
+    parts = _shape(form, 2, 2, "(quote datum)")
+    return c.finish(c.const(parts[1]), dest)
+
+
+@special_form("if")
+def sf_if(c: Compiler, form, scope, dest):
+    parts = _shape(form, 3, 4, "(if test then [else])")
+    test = c.test(parts[1], scope)
+    else_form = parts[3] if len(parts) == 4 else None
+    before = c.facts
+    if dest is None:
+        c.facts = set(before)
+        then_stmts = []
+        then_val = _in_block(c, then_stmts, lambda: c.expr(parts[2], scope))
+        c.facts = set(before)
+        else_stmts = []
+        else_val = (_in_block(c, else_stmts, lambda: c.expr(else_form, scope))
+                    if else_form is not None else ast.Constant(None))
+        c.facts = before
+        if not then_stmts and not else_stmts:
+            node = ast.IfExp(test, then_val, else_val)
+            if getattr(then_val, "_sema_bool", False) and getattr(else_val, "_sema_bool", False):
+                tag(node, boolean=True)
+            return node
+        tmp = c.new_tmp()
+        then_stmts.append(ast.Assign([Store(tmp)], then_val))
+        else_stmts.append(ast.Assign([Store(tmp)], else_val))
+        c.emit(ast.If(test, then_stmts, else_stmts))
+        return Name(tmp)
+    c.facts = set(before)
+    then_block = c.sub(lambda: c.to_dest(parts[2], scope, dest))
+    c.facts = set(before)
+    if else_form is not None:
+        else_block = c.sub(lambda: c.to_dest(else_form, scope, dest))
+    else:
+        else_block = c.sub(lambda: c.emit_value(ast.Constant(None), dest))
+    c.facts = before
+    c.emit(ast.If(test, then_block or [ast.Pass()], else_block))
+    return None
+
+
+def _in_block(c: Compiler, stmts: list, fn):
+    saved = c.block
+    c.block = stmts
+    try:
+        return fn()
+    finally:
+        c.block = saved
+
+
+@special_form("begin", "progn")
+def sf_begin(c: Compiler, form, scope, dest):
+    body = items_of(form)[1:]
+    if not body:
+        return c.finish(ast.Constant(None), dest)
+    for f in body[:-1]:
+        c.to_dest(f, scope, DISCARD)
+    if dest is None:
+        return c.expr(body[-1], scope)
+    c.to_dest(body[-1], scope, dest)
+    return None
+
+
+def is_toplevel(scope: Scope) -> bool:
+    return scope.parent is None and scope.fn.parent is None
+
+
+def lambda_parts(value_form):
+    """(params, body) of a lambda form, or None."""
+    if head_name(value_form) in LAMBDA_NAMES:
+        parts = items_of(value_form)
+        if len(parts) >= 2:
+            return parts[1], parts[2:]
+    return None
+
+
+@special_form("define", "def")
+def sf_define(c: Compiler, form, scope, dest):
+    parts = items_of(form)
+    if len(parts) < 2:
+        raise syntax_error("define: expected (define name value) or (define (name params ...) body ...)", form)
+    target = parts[1]
+    if is_form(target):
+        # (define (name . params) body ...), curried (define ((f a) b) ...) too
+        name, params = target.car, target.cdr
+        body = parts[2:]
+        if not body:
+            raise syntax_error(f"define: function {write_str(name)} has no body", form)
+        while is_form(name):
+            body = [from_iter([S("lambda"), params] + body)]
+            name, params = name.car, name.cdr
+        value = L(S("lambda"), params, *body, span=span_of(form))
+    elif target.__class__ is Symbol:
+        if len(parts) > 3:
+            # (define name "docstring" value) is accepted; anything else is not
+            if len(parts) == 4 and isinstance(parts[2], str):
+                parts = [parts[0], parts[1], parts[3]]
+            else:
+                raise syntax_error(f"define: too many forms for variable {target.name}", form)
+        name = target
+        value = parts[2] if len(parts) == 3 else None
+    elif target.__class__ is tuple or hasattr(target, "items"):
+        if len(parts) != 3:
+            raise syntax_error("define: a destructuring define takes one value", form)
+        from .patterns import destructure_define
+        return c.via_tmp(lambda d: c.to_dest(destructure_define(target, parts[2], span_of(form)), scope, d), dest) \
+            if dest is not None else c.expr(destructure_define(target, parts[2], span_of(form)), scope)
+    else:
+        raise syntax_error(f"define: cannot define {write_str(target)}", form)
+    define_value(c, name, value, scope)
+    return c.finish(ast.Constant(None), dest)
+
+
+def define_value(c: Compiler, name: Symbol, value_form, scope: Scope) -> None:
+    """Bind ``name`` to the value of ``value_form`` (a global at top level, else a local)."""
+    if is_toplevel(scope) or scope.lookup(name) is None and scope.fn.parent is None and scope.parent is None:
+        py = mangle(name.name)
+        scope.fn.globals.add(py)
+        c.interp.note_global_definition(name.name)
+        binding = None
+    else:
+        binding = scope.vars.get(name) or c.declare(scope, name)
+        py = binding.py
+    lam = lambda_parts(value_form) if value_form is not None else None
+    if lam is not None:
+        self_sym = name if binding is None or binding is scope.lookup(name) else None
+        fdef = c.function(lam[0], lam[1], scope, name.name, py, self_sym=self_sym)
+        c.emit(fdef)
+        return
+    value = c.expr(value_form, scope) if value_form is not None else ast.Constant(None)
+    c.emit(ast.Assign([Store(py)], value))
+    if binding is not None and is_num(value) and name not in c.assigned:
+        c.facts.add(binding)
+
+
+@special_form("set!")
+def sf_set(c: Compiler, form, scope, dest):
+    parts = _shape(form, 3, 3, "(set! name value)")
+    name = parts[1]
+    if name.__class__ is not Symbol:
+        raise syntax_error(f"set!: expected a variable name, got {write_str(name)}", form)
+    value = c.expr(parts[2], scope)
+    b = scope.lookup(name)
+    if b is not None:
+        if b.is_loop_fn is not None:
+            raise CannotLoop(b.is_loop_fn)
+        b.assigned = True
+        c.facts.discard(b)
+        if b.fn is not scope.fn:
+            b.captured = True
+            scope.fn.nonlocals.add(b.py)
+        c.emit(ast.Assign([Store(b.py)], value))
+    else:
+        py = mangle(name.name)
+        scope.fn.globals.add(py)
+        c.interp.note_global_definition(name.name)
+        c.emit(ast.Assign([Store(py)], value))
+    return c.finish(ast.Constant(None), dest)
+
+
+@special_form("lambda", "fn")
+def sf_lambda(c: Compiler, form, scope, dest):
+    return c.finish(c.lambda_value(form, scope), dest)
+
+
+# ---------------------------------------------------------------- let family
+
+
+def let_pairs(bindings_form, form) -> list:
+    """``((a 1) (b 2))`` or ``[a 1 b 2]`` -> [(a, 1-form), (b, 2-form)]."""
+    if bindings_form is EMPTY:
+        return []
+    if bindings_form.__class__ is tuple:
+        items = list(bindings_form)
+        if items and all(is_form(x) for x in items):
+            pass  # [(a 1) (b 2)]
+        else:
+            if len(items) % 2:
+                raise syntax_error(f"{form.car.name}: a binding vector needs name/value pairs", form)
+            return [(items[i], items[i + 1]) for i in range(0, len(items), 2)]
+    elif not is_form(bindings_form):
+        raise syntax_error(f"{form.car.name}: expected a list of bindings, got {write_str(bindings_form)}", form)
+    else:
+        items = items_of(bindings_form)
+    out = []
+    for b in items:
+        if b.__class__ is Symbol:
+            out.append((b, None))
+            continue
+        if not (is_form(b) or b.__class__ is tuple):
+            raise syntax_error(f"{form.car.name}: malformed binding {write_str(b)}", form)
+        pair = items_of(b) if is_form(b) else list(b)
+        if len(pair) not in (1, 2):
+            raise syntax_error(f"{form.car.name}: malformed binding {write_str(b)}, expected (name value)", b)
+        out.append((pair[0], pair[1] if len(pair) == 2 else None))
+    return out
+
+
+@special_form("let")
+def sf_let(c: Compiler, form, scope, dest):
+    parts = items_of(form)
+    if len(parts) < 2:
+        raise syntax_error("let: expected (let ((name value) ...) body ...)", form)
+    if parts[1].__class__ is Symbol:
+        return named_let(c, form, scope, dest)
+    pairs = let_pairs(parts[1], form)
+    body = parts[2:]
+    if any(p.__class__ is not Symbol for p, _ in pairs):
+        from .patterns import destructuring_let_form
+        return compile_in(c, destructuring_let_form(pairs, body, span_of(form)), scope, dest)
+    inner = scope.child()
+    values = [(sym, v) for sym, v in pairs]
+    lambdas = [lambda_parts(v) if v is not None else None for _, v in values]
+    exprs = c.exprs_in_order([v if v is not None and lam is None else None
+                              for (_, v), lam in zip(values, lambdas)], scope)
+    for (sym, vform), lam, value in zip(values, lambdas, exprs):
+        b = c.declare(inner, sym)
+        if lam is not None:
+            c.emit(c.function(lam[0], lam[1], scope, sym.name, b.py))
+        else:
+            c.emit(ast.Assign([Store(b.py)], value))
+            if is_num(value) and sym not in c.assigned:
+                c.facts.add(b)
+    return c.body(body, inner, dest)
+
+
+def compile_in(c: Compiler, form, scope, dest):
+    if dest is None:
+        return c.expr(form, scope)
+    c.to_dest(form, scope, dest)
+    return None
+
+
+@special_form("let*")
+def sf_let_star(c: Compiler, form, scope, dest):
+    parts = items_of(form)
+    if len(parts) < 2:
+        raise syntax_error("let*: expected (let* ((name value) ...) body ...)", form)
+    pairs = let_pairs(parts[1], form)
+    body = parts[2:]
+    if len(pairs) <= 1:
+        return compile_in(c, from_iter([S("let"), parts[1]] + body, span=span_of(form)), scope, dest)
+    inner = L(S("let*"), from_iter([L(p, v) if v is not None else L(p) for p, v in pairs[1:]]), *body,
+              span=span_of(form))
+    first = pairs[0]
+    outer = L(S("let"), L(L(first[0], first[1]) if first[1] is not None else L(first[0])), inner,
+              span=span_of(form))
+    return compile_in(c, outer, scope, dest)
+
+
+@special_form("letrec", "letrec*")
+def sf_letrec(c: Compiler, form, scope, dest):
+    parts = items_of(form)
+    if len(parts) < 2:
+        raise syntax_error(f"{parts[0].name}: expected ({parts[0].name} ((name value) ...) body ...)", form)
+    pairs = let_pairs(parts[1], form)
+    inner = scope.child()
+    for sym, _ in pairs:
+        c.declare(inner, sym)
+    for sym, vform in pairs:
+        define_value(c, sym, vform, inner)
+    return c.body(parts[2:], inner, dest)
+
+
+def named_let(c: Compiler, form, scope, dest):
+    """``(let loop ((i 0)) ...)``: an inline ``while`` loop when possible, else a local function."""
+    parts = items_of(form)
+    if len(parts) < 3:
+        raise syntax_error("let: a named let needs bindings and a body", form)
+    name = parts[1]
+    pairs = let_pairs(parts[2], form)
+    body = parts[3:]
+    if all(p.__class__ is Symbol for p, _ in pairs):
+        attempt = []
+        saved = c.block
+        saved_facts = c.facts
+        c.block = attempt
+        try:
+            result = _inline_loop(c, name, pairs, body, scope, dest)
+            c.block = saved
+            c.block.extend(attempt)
+            return result
+        except CannotLoop as exc:
+            if exc.loop.sym is not name or exc.loop.fn is not scope.fn:
+                raise
+        finally:
+            c.block = saved
+            c.facts = saved_facts
+    lam = L(S("lambda"), from_iter([p for p, _ in pairs]), *body, span=span_of(form))
+    rec = L(S("letrec"), L(L(name, lam)), from_iter([name] + [v for _, v in pairs], span=span_of(form)),
+            span=span_of(form))
+    return compile_in(c, rec, scope, dest)
+
+
+def _inline_loop(c: Compiler, name, pairs, body, scope, dest):
+    values = c.exprs_in_order([v for _, v in pairs], scope)
+    loop = Loop(name, scope.fn)
+    inner = scope.child()
+    fn_binding = Binding(name, "_loop", scope.fn)
+    fn_binding.is_loop_fn = loop
+    inner.vars[name] = fn_binding
+    scope.fn.loops.append(loop)
+    try:
+        params = [c.declare(inner, p, loop) for p, _ in pairs]
+        loop.params = params
+        for b, v in zip(params, values):
+            c.emit(ast.Assign([Store(b.py)], v))
+        if dest is None:
+            tmp = c.new_tmp()
+            exit_dest = Dest("assign", tmp, brk=True)
+        elif dest.kind in ("return", "loop"):
+            exit_dest = dest
+        else:
+            exit_dest = Dest(dest.kind, dest.name, brk=True)
+        c.facts = {b for b in c.facts}
+        loop_body = c.sub(lambda: c.body(body, inner, Dest("loop", loop=loop, outer=exit_dest)))
+        if any(b.captured for b in loop.bindings):
+            raise CannotLoop(loop)
+    finally:
+        scope.fn.loops.pop()
+    if not loop.used:
+        c.block.extend(loop_body)
+    else:
+        c.emit(ast.While(ast.Constant(True), loop_body, []))
+        if dest is not None and dest.kind == "loop" and not dest.is_tail:
+            c.emit(ast.Break())
+    if dest is None:
+        return Name(tmp)
+    return None
+
+
+# ---------------------------------------------------------------- and / or
+
+
+@special_form("and", "or")
+def sf_and_or(c: Compiler, form, scope, dest):
+    name = form.car.name
+    args = items_of(form)[1:]
+    if not args:
+        return c.finish(ast.Constant(name == "and"), dest)
+    if len(args) == 1:
+        return compile_in(c, args[0], scope, dest)
+    if dest is None:
+        # all operands pure booleans: a Python and/or chain
+        test = c.bool_chain(name, args, scope)
+        if isinstance(test, ast.BoolOp) and all(getattr(v, "_sema_bool", False) for v in test.values):
+            return test
+        tmp = c.new_tmp()
+        sf_and_or_dest(c, name, args, scope, Dest("assign", tmp))
+        return Name(tmp)
+    sf_and_or_dest(c, name, args, scope, dest)
+    return None
+
+
+def sf_and_or_dest(c: Compiler, name, args, scope, dest):
+    tmp = c.new_tmp()
+    before = c.facts
+    value = c.expr(args[0], scope)
+    c.emit(ast.Assign([Store(tmp)], value))
+    c.facts = set(before)
+    truth = c.truthy(Name(tmp))
+    if name == "or":
+        truth = ast.UnaryOp(ast.Not(), truth)
+    stop = c.sub(lambda: c.emit_value(Name(tmp), dest))
+    rest = L(S(name), *args[1:]) if len(args) > 2 else args[1]
+    go_on = c.sub(lambda: c.to_dest(rest, scope, dest))
+    c.facts = before
+    c.emit(ast.If(truth, go_on, stop))
+
+
+# ---------------------------------------------------------------- try / catch / finally
+
+
+@special_form("try")
+def sf_try(c: Compiler, form, scope, dest):
+    parts = items_of(form)[1:]
+    body, catch, final = [], None, None
+    for p in parts:
+        h = head_name(p)
+        if h == "catch":
+            if catch is not None or final is not None:
+                raise syntax_error("try: only one catch clause, before any finally", p)
+            catch = items_of(p)
+            if len(catch) < 2 or catch[1].__class__ is not Symbol:
+                raise syntax_error("try: expected (catch name body ...)", p)
+        elif h == "finally":
+            if final is not None:
+                raise syntax_error("try: only one finally clause", p)
+            final = items_of(p)[1:]
+        else:
+            if catch is not None or final is not None:
+                raise syntax_error("try: body forms must come before catch and finally", p)
+            body.append(p)
+    tmp = c.new_tmp()
+    out = Dest("assign", tmp)
+    before = c.facts
+    c.facts = set(before)
+    try_block = c.sub(lambda: c.body(body, scope.child(), out))
+    handlers = []
+    if catch is not None:
+        c.facts = set(before)
+        inner = scope.child()
+        b = c.declare(inner, catch[1])
+        exc_name = c.new_tmp("_exc")
+
+        def handler():
+            c.emit(ast.Assign([Store(b.py)], ast.Call(Name("_catch_value"), [Name(exc_name)], [])))
+            c.body(catch[2:], inner, out)
+        handlers.append(ast.ExceptHandler(Name("_Catchable"), exc_name, c.sub(handler)))
+    final_block = []
+    if final is not None:
+        c.facts = set(before)
+        final_block = c.sub(lambda: c.body(final, scope.child(), DISCARD) if final else None)
+    c.facts = before
+    if not handlers and not final_block:
+        c.block.extend(try_block)
+    else:
+        c.emit(ast.Try(try_block, handlers, [], final_block))
+    return c.finish(Name(tmp), dest)
+
+
+# ---------------------------------------------------------------- macros
+
+
+@special_form("defmacro")
+def sf_defmacro(c: Compiler, form, scope, dest):
+    parts = items_of(form)
+    if len(parts) < 4 or parts[1].__class__ is not Symbol:
+        raise syntax_error("defmacro: expected (defmacro name (params ...) body ...)", form)
+    name, params, body = parts[1], parts[2], parts[3:]
+    if body and isinstance(body[0], str) and len(body) > 1:
+        body = body[1:]  # docstring
+    lam = L(S("lambda"), params, *body, span=span_of(form))
+    c.interp.define_macro(name, lam, span_of(form))
+    return c.finish(ast.Constant(None), dest)
+
+
+@special_form("quasiquote")
+def sf_quasiquote(c: Compiler, form, scope, dest):
+    from .quasi import expand_quasiquote
+    parts = _shape(form, 2, 2, "(quasiquote template)")
+    return compile_in(c, expand_quasiquote(parts[1], span_of(form)), scope, dest)
+
+
+@special_form("unquote", "unquote-splicing")
+def sf_unquote(c: Compiler, form, scope, dest):
+    raise syntax_error(f"{form.car.name}: only allowed inside a quasiquote (`)", form)
+
+
+# ---------------------------------------------------------------- records
+
+
+@special_form("define-record-type")
+def sf_define_record_type(c: Compiler, form, scope, dest):
+    parts = items_of(form)
+    if len(parts) < 3:
+        raise syntax_error("define-record-type: expected (define-record-type name (constructor field ...) "
+                           "predicate (field accessor [modifier]) ...)", form)
+    tname = parts[1]
+    if is_form(tname):
+        tname = tname.car
+    ctor = parts[2]
+    pred = parts[3] if len(parts) > 3 else None
+    specs = parts[4:]
+    fields = []
+    for spec in specs:
+        sp = items_of(spec) if is_form(spec) else [spec]
+        if not sp or sp[0].__class__ is not Symbol:
+            raise syntax_error(f"define-record-type: malformed field spec {write_str(spec)}", form)
+        fields.append(sp)
+    field_names = [f[0].name for f in fields]
+    if not is_form(ctor) and ctor.__class__ is not Symbol:
+        raise syntax_error("define-record-type: malformed constructor", form)
+    ctor_parts = items_of(ctor) if is_form(ctor) else [ctor] + [f[0] for f in fields]
+    for arg in ctor_parts[1:]:
+        if arg.name not in field_names:
+            raise syntax_error(f"define-record-type: constructor field {arg.name} is not a declared field", form)
+    display_name = tname.name.strip("<>")
+    span = span_of(form)
+    type_sym = S(f"%rtd-{display_name}-{next(_counter)}")
+    out = [L(S("define"), type_sym, L(S("%record-type"), display_name,
+                                       L(S("quote"), from_iter([S(n) for n in field_names]))), span=span)]
+    out.append(L(S("define"), ctor_parts[0], L(S("%record-constructor"), type_sym,
+                                               L(S("quote"), from_iter(ctor_parts[1:])),
+                                               ctor_parts[0].name), span=span))
+    if pred is not None and pred.__class__ is Symbol:
+        out.append(L(S("define"), pred, L(S("%record-predicate"), type_sym, pred.name), span=span))
+    for f in fields:
+        if len(f) > 1:
+            out.append(L(S("define"), f[1], L(S("%record-accessor"), type_sym, f[0].name, f[1].name), span=span))
+        if len(f) > 2:
+            out.append(L(S("define"), f[2], L(S("%record-modifier"), type_sym, f[0].name, f[2].name), span=span))
+    if is_toplevel(scope):
+        out.append(L(S("define"), tname, type_sym, span=span))
+    return compile_in(c, from_iter([S("begin")] + out, span=span), scope, dest)
+
+
+def destructuring_let(tmp_params, body_forms, span):
+    """``(let ((pattern tmp) ...) body...)`` for lambda parameters that are patterns."""
+    from .patterns import destructuring_let_form
+    return destructuring_let_form([(p, t) for p, t in tmp_params], body_forms, span)
+
+
+from . import derived, inline, patterns  # noqa: E402,F401  (register their forms)
+
+__all__ = ["LispSyntaxError", "Keyword", "Pair", "RETURN"]

@@ -1,0 +1,354 @@
+"""The interpreter: reads, compiles and runs Lisp in one isolated namespace."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+from .errors import SOURCES, LispIOError, LispSyntaxError, SemaError, UserError
+from .runtime.names import mangle, unmangle
+from .runtime.traceback import LISP_FILES, attach_stack, convert
+from .values import (
+    EMPTY, ArrayList, Keyword, Map, Pair, Symbol, make_list, make_map, write_str,
+)
+
+#: deep Lisp recursion runs on a thread with this much stack
+STACK_SIZE = 1 << 30
+RECURSION_LIMIT = 250_000
+
+_local = threading.local()
+_setup_lock = threading.Lock()
+_setup_done = False
+
+
+def _process_setup() -> None:
+    """One-time process settings: recursion limit, big-integer printing, GC thresholds."""
+    global _setup_done
+    with _setup_lock:
+        if _setup_done:
+            return
+        if sys.getrecursionlimit() < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
+        if hasattr(sys, "set_int_max_str_digits"):
+            sys.set_int_max_str_digits(0)
+        import gc
+        # pair-heavy Lisp code otherwise spends much of its time in the collector
+        threshold = gc.get_threshold()
+        gc.set_threshold(max(threshold[0], 50_000), threshold[1], max(threshold[2], 20))
+        _setup_done = True
+
+
+def run_with_deep_stack(fn, *args):
+    """Call ``fn(*args)`` on a thread with a 1 GiB stack (or directly if already on one).
+
+    Recursion through builtins (``map`` calling a lambda that recurses) uses
+    the C stack; a big stack lets it go 100,000 levels deep and turns
+    anything deeper into a RecursionError instead of a crash.
+    """
+    if getattr(_local, "deep", False):
+        return fn(*args)
+    _process_setup()
+    result: list = []
+    error: list = []
+
+    def target():
+        _local.deep = True
+        try:
+            result.append(fn(*args))
+        except BaseException as exc:  # re-raised in the caller's thread
+            error.append(exc)
+
+    with _setup_lock:
+        old = threading.stack_size()
+        threading.stack_size(STACK_SIZE)
+        try:
+            worker = threading.Thread(target=target, name="sema-eval", daemon=True)
+            worker.start()
+        finally:
+            threading.stack_size(old)
+    try:
+        while worker.is_alive():
+            worker.join(0.25)
+    except KeyboardInterrupt:
+        _interrupt(worker)
+        worker.join()
+        raise
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def _interrupt(thread: threading.Thread) -> None:
+    """Raise KeyboardInterrupt inside ``thread`` (Ctrl-C during an evaluation)."""
+    import ctypes
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt))
+
+
+class Interpreter:
+    """An isolated sema interpreter: its own globals, macros, providers and state."""
+
+    def __init__(self, *, stdlib: bool = True, llm: bool = True, args=()):
+        from .compiler.codegen import SPECIAL_FORMS  # noqa: F401
+        from .runtime.support import make_namespace
+
+        self.macros: dict[Symbol, object] = {}
+        self.redefined: set[str] = set()
+        self.args = list(args)
+        self.tests: list = []
+        self.exports = None
+        self.module_name = None
+        self.modules: dict[str, Interpreter] = {}
+        self.loading: list[str] = []
+        self.llm_enabled = llm
+        self.namespace = make_namespace(self)
+        self._builtin_names = None
+        if stdlib:
+            from .stdlib_loader import load_stdlib
+            load_stdlib(self)
+
+    # ------------------------------------------------------------ compile-time knowledge
+
+    def is_builtin(self, name: str) -> bool:
+        from .runtime.registry import BUILTINS, INTERP_BUILTINS
+        return name in BUILTINS or name in INTERP_BUILTINS
+
+    def is_redefined(self, name: str) -> bool:
+        return name in self.redefined
+
+    def note_global_definition(self, name: str) -> None:
+        """A global is (re)defined: stop inlining it and calling it as a known builtin."""
+        from .compiler.codegen import INLINE
+        if self.is_builtin(name) or name in INLINE:
+            self.redefined.add(name)
+
+    def prescan(self, forms) -> None:
+        """Note redefinitions of builtins anywhere in ``forms`` before compiling any of them."""
+        from .compiler.forms import walk_symbols
+        define, set_ = Symbol("define"), Symbol("set!")
+        for form in forms:
+            if not isinstance(form, (Pair, ArrayList)):
+                continue
+            for x in _lists_in(form):
+                if x.car is define or x.car is set_:
+                    target = x.cdr.car if isinstance(x.cdr, (Pair, ArrayList)) else None
+                    while isinstance(target, (Pair, ArrayList)):
+                        target = target.car
+                    if isinstance(target, Symbol):
+                        self.note_global_definition(target.name)
+        del walk_symbols
+
+    # ------------------------------------------------------------ macros
+
+    def define_macro(self, name: Symbol, lambda_form, span) -> None:
+        fn = self.compile_form(lambda_form, span.file if span else "<macro>")()
+        fn.__name__ = fn.__qualname__ = name.name
+        self.macros[name] = fn
+
+    def expand_macro(self, macro, form):
+        from .compiler.forms import items_of, span_of, with_span
+        args = items_of(form)[1:]
+        try:
+            result = macro(*args)
+        except SemaError as exc:
+            attach_stack(exc, exc.__traceback__)
+            exc.span = span_of(form) or exc.span
+            raise
+        except Exception as exc:
+            err = convert(exc, self.global_names())
+            if err is None:
+                raise
+            err.message = f"in macro {form.car.name}: {err.message}"
+            err.span = span_of(form)
+            raise err from None
+        return with_span(result, span_of(form))
+
+    def expand_once(self, form):
+        """One macro or derived-form expansion step at the head of ``form``."""
+        from .compiler.codegen import DERIVED
+        from .compiler.forms import with_span, span_of
+        if not isinstance(form, (Pair, ArrayList)) or not isinstance(form.car, Symbol):
+            return form
+        macro = self.macros.get(form.car)
+        if macro is not None:
+            return self.expand_macro(macro, form)
+        rewrite = DERIVED.get(form.car.name)
+        if rewrite is not None:
+            return with_span(rewrite(form), span_of(form))
+        return form
+
+    # ------------------------------------------------------------ running code
+
+    def compile_form(self, form, filename: str):
+        """Compile one top-level form; returns a no-argument function that runs it."""
+        from .compiler.codegen import Compiler
+        code, py_name = Compiler(self, filename).compile_toplevel(form)
+        LISP_FILES.add(filename)
+        exec(code, self.namespace)
+        return self.namespace.pop(py_name)
+
+    def eval_form(self, form, filename: str = "<eval>"):
+        """Compile and run one form (data); errors come out as SemaErrors with Lisp stacks."""
+        try:
+            return self.compile_form(form, filename)()
+        except SemaError as exc:
+            self._reset_tail_state()
+            raise attach_stack(exc, exc.__traceback__)
+        except Exception as exc:
+            self._reset_tail_state()
+            err = convert(exc, self.global_names())
+            if err is None:
+                raise
+            raise attach_stack(err, exc.__traceback__) from None
+
+    def _reset_tail_state(self) -> None:
+        self.namespace["_TOKEN"] = None
+        self.namespace["_BUDGET"] = 100
+
+    def eval_forms(self, forms, filename: str):
+        self.prescan(forms)
+        result = None
+        for form in forms:
+            result = self.eval_form(form, filename)
+        return result
+
+    def eval_source(self, text: str, filename: str = "<eval>"):
+        """Read and run all forms of ``text``; the value of the last one (raw Lisp value)."""
+        from .reader import read_all
+
+        def run():
+            forms = read_all(text, filename)
+            return self.eval_forms(forms, filename)
+        return run_with_deep_stack(run)
+
+    def load_file(self, path: str):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise LispIOError(f"cannot read {path}: {exc.strerror}") from None
+        self.loading.append(os.path.abspath(path))
+        try:
+            return self.eval_source(text, path)
+        finally:
+            self.loading.pop()
+
+    def resolve_path(self, path: str) -> str:
+        if os.path.isabs(path):
+            return path
+        if self.loading:
+            candidate = os.path.join(os.path.dirname(self.loading[-1]), path)
+            if os.path.exists(candidate):
+                return candidate
+        return path
+
+    def catch_value(self, exc: BaseException):
+        """The error map a ``catch`` clause receives for ``exc``."""
+        self._reset_tail_state()
+        err = convert(exc, self.global_names()) if not isinstance(exc, SemaError) else exc
+        if err is None:  # an internal error: let it through rather than hide it
+            raise exc
+        attach_stack(err, exc.__traceback__)
+        rethrown = getattr(err, "rethrown_map", None)
+        if rethrown is not None:
+            return rethrown
+        return error_map(err)
+
+    # ------------------------------------------------------------ names
+
+    def global_names(self) -> list[str]:
+        from .compiler.codegen import DERIVED, SPECIAL_FORMS
+        names = [unmangle(k) for k in self.namespace if not k.startswith("_")]
+        return names + list(SPECIAL_FORMS) + list(DERIVED) + [m.name for m in self.macros]
+
+    def lookup(self, name: str):
+        return self.namespace[mangle(name)]
+
+    def user_definitions(self) -> dict:
+        """Globals defined by Lisp code or the embedder (not builtins)."""
+        from .runtime.registry import BUILTINS
+        out = {}
+        for k, v in self.namespace.items():
+            if k.startswith("_"):
+                continue
+            name = unmangle(k)
+            if BUILTINS.get(name) is v:
+                continue
+            out[name] = v
+        return out
+
+    # ------------------------------------------------------------ modules
+
+    def import_module(self, path: str) -> "Interpreter":
+        key = os.path.abspath(path)
+        module = self.modules.get(key)
+        if module is None:
+            module = Interpreter(stdlib=True, llm=self.llm_enabled, args=self.args)
+            module.modules = self.modules
+            self.modules[key] = module
+            module._baseline = set(module.namespace)
+            module.load_file(key)
+        return module
+
+    def exported_names(self) -> list[Symbol]:
+        if self.exports is not None:
+            return list(self.exports)
+        baseline = getattr(self, "_baseline", set())
+        return [Symbol(unmangle(k)) for k in self.namespace if k not in baseline and not k.startswith("_")] + \
+            list(self.macros)
+
+    def import_binding(self, module: "Interpreter", sym: Symbol) -> None:
+        if sym in module.macros:
+            self.macros[sym] = module.macros[sym]
+            return
+        py = mangle(sym.name)
+        if py not in module.namespace:
+            raise LispSyntaxError(f"import: module does not define {sym.name}")
+        self.namespace[py] = module.namespace[py]
+        self.note_global_definition(sym.name)
+
+    # ------------------------------------------------------------ docs
+
+    def doc_text(self, name) -> str:
+        from .docs import doc_for
+        return doc_for(self, name)
+
+
+def _lists_in(form):
+    stack = [form]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (Pair, ArrayList)):
+            yield x
+            y = x
+            while isinstance(y, Pair):
+                stack.append(y.car)
+                y = y.cdr
+            if isinstance(y, ArrayList):
+                stack.extend(y.items[y.start:])
+        elif x.__class__ is tuple:
+            stack.extend(x)
+
+
+_K = Keyword
+
+
+def error_map(err: SemaError):
+    """``{:type :message :stack-trace ...}`` for a caught error."""
+    frames = []
+    for f in err.frames:
+        entry = [(_K("name"), f.name)]
+        if f.span is not None:
+            entry += [(_K("file"), f.span.file), (_K("line"), f.span.line), (_K("col"), f.span.col)]
+        frames.append(make_map(entry))
+    pairs = [(_K("type"), _K(err.kind)), (_K("message"), err.message), (_K("stack-trace"), make_list(frames))]
+    if err.span is not None:
+        pairs += [(_K("file"), err.span.file), (_K("line"), err.span.line), (_K("col"), err.span.col)]
+    for key, value in err.extra_fields().items():
+        pairs.append((_K(key), value))
+    if isinstance(err, UserError) and not isinstance(err.value, str):
+        pairs.append((_K("value"), err.value))
+    return make_map(pairs)
+
+
+__all__ = ["Interpreter", "run_with_deep_stack", "SOURCES", "EMPTY", "Map", "write_str"]

@@ -1,0 +1,46 @@
+"""Shared fixtures: a fresh interpreter per test, Lisp evaluation helpers, no real API keys."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sema.interpreter import Interpreter
+from sema.values import write_str
+
+PROVIDER_KEYS = (
+    "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY", "GROQ_API_KEY", "XAI_API_KEY",
+    "MISTRAL_API_KEY", "MOONSHOT_API_KEY", "JINA_API_KEY", "VOYAGE_API_KEY", "COHERE_API_KEY",
+    "DEEPSEEK_API_KEY", "OPENROUTER_API_KEY", "TOGETHER_API_KEY", "FIREWORKS_API_KEY",
+    "SEMA_LLM_PROVIDER", "SEMA_DEFAULT_MODEL", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "GEMINI_BASE_URL",
+    "OLLAMA_HOST",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_provider_keys(monkeypatch):
+    """No test can reach a real LLM API: every provider key and base URL is cleared."""
+    for key in PROVIDER_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    for key in list(os.environ):
+        if key.endswith("_API_KEY"):
+            monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture
+def interp():
+    """A fresh interpreter with the standard library and no LLM auto-configuration."""
+    return Interpreter(llm=False)
+
+
+@pytest.fixture
+def run(interp):
+    """Evaluate Lisp source in a fresh interpreter and return the raw Lisp value."""
+    return lambda src: interp.eval_source(src)
+
+
+@pytest.fixture
+def show(interp):
+    """Evaluate Lisp source and return the result's printed (write) form."""
+    return lambda src: write_str(interp.eval_source(src))
