@@ -307,11 +307,94 @@ class Interpreter:
         self.namespace[py] = module.namespace[py]
         self.note_global_definition(sym.name)
 
+    # ------------------------------------------------------------ embedding API
+
+    def eval(self, source: str, *, filename: str = "<eval>"):
+        """Evaluate ``source`` and return the value of its last form as Python data."""
+        from .convert import to_python
+        return to_python(self.eval_source(source, filename), self)
+
+    def eval_file(self, path: str):
+        """Run a Lisp file; returns the value of its last form as Python data."""
+        from .convert import to_python
+        return to_python(self.load_file(path), self)
+
+    def call(self, name: str, *args):
+        """Call the Lisp function ``name`` with Python arguments; returns Python data."""
+        from .convert import to_python
+        fn = self.get_raw(name)
+        return to_python(self.apply(fn, [from_python_(a, self) for a in args]), self)
+
+    def apply(self, fn, args: list):
+        """Call a Lisp function with Lisp arguments, with Lisp error reporting."""
+        def call():
+            try:
+                return fn(*args)
+            except SemaError as exc:
+                self._reset_tail_state()
+                raise attach_stack(exc, exc.__traceback__)
+            except Exception as exc:
+                self._reset_tail_state()
+                err = convert(exc, self.global_names())
+                if err is None:
+                    raise
+                raise attach_stack(err, exc.__traceback__) from None
+        return run_with_deep_stack(call)
+
+    def define(self, name: str, value) -> None:
+        """Bind the global ``name`` to a Python value (converted to Lisp)."""
+        self.namespace[mangle(name)] = from_python_(value, self)
+        self.note_global_definition(name)
+
+    def get(self, name: str):
+        """The value of the global ``name`` as Python data."""
+        from .convert import to_python
+        return to_python(self.get_raw(name), self)
+
+    def get_raw(self, name: str):
+        """The value of the global ``name`` as a Lisp value."""
+        from .errors import UnboundSymbolError
+        try:
+            return self.namespace[mangle(name)]
+        except KeyError:
+            raise UnboundSymbolError(name, candidates=self.global_names()) from None
+
+    def register_function(self, name: str, fn, *, convert: bool = True) -> None:
+        """Make the Python callable ``fn`` a Lisp function named ``name``.
+
+        With ``convert`` (the default) it receives Python data and its result is
+        converted back; without, it receives and returns Lisp values.
+        """
+        from .convert import lisp_callable
+        self.namespace[mangle(name)] = lisp_callable(fn, name, self) if convert else fn
+        self.note_global_definition(name)
+
+    def check_file(self, path: str) -> int:
+        """Read and expand a file without running it (``sema check``); returns the form count."""
+        from .reader import read_all
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        forms = read_all(text, path)
+        from .compiler.codegen import Compiler
+        for form in forms:
+            Compiler(self, path).compile_toplevel(form)
+        return len(forms)
+
+    def configure_llm(self, *, model: str | None = None, provider: str | None = None) -> None:
+        """Apply ``--model``/``--provider``: recorded for the LLM layer."""
+        self.llm_model = model
+        self.llm_provider = provider
+
     # ------------------------------------------------------------ docs
 
     def doc_text(self, name) -> str:
         from .docs import doc_for
         return doc_for(self, name)
+
+
+def from_python_(value, interp):
+    from .convert import from_python
+    return from_python(value, interp)
 
 
 def _lists_in(form):

@@ -349,3 +349,12 @@ def time_form(form):
 
 
 __all__ = ["Keyword"]
+
+
+@derived_form("doc")
+def doc_form(form):
+    parts = _parts(form, 2, "(doc name)")
+    target = parts[1]
+    if target.__class__ is Symbol:
+        target = L(S("quote"), target)
+    return L(S("%doc"), target, span=span_of(form))

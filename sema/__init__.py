@@ -1,0 +1,34 @@
+"""sema: a Scheme-like Lisp compiled to Python, in which calling a language model is just evaluation.
+
+Embedding::
+
+    import sema
+    sema.eval_string("(+ 1 2)")          # -> 3
+    interp = sema.Interpreter()
+    interp.eval('(define (greet n) (str "hi " n))')
+    interp.call("greet", "Ada")          # -> "hi Ada"
+
+Importing sema is cheap: the reader (lark), httpx and prompt-toolkit are
+imported only when first needed.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (  # noqa: E402
+    ArityError, IncompleteInput, LispSyntaxError, LispTypeError, ReaderError, SemaError,
+    UnboundSymbolError, UserError,
+)
+from .interpreter import Interpreter  # noqa: E402
+
+
+def eval_string(source: str, filename: str = "<eval>"):
+    """Evaluate ``source`` in a fresh interpreter and return the last value, converted to Python."""
+    return Interpreter(llm=False).eval(source, filename=filename)
+
+
+__all__ = [
+    "Interpreter", "eval_string", "SemaError", "ReaderError", "IncompleteInput", "LispSyntaxError",
+    "UnboundSymbolError", "LispTypeError", "ArityError", "UserError", "__version__",
+]

@@ -1,0 +1,7 @@
+"""``python -m sema``: the same as the ``sema`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

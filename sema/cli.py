@@ -1,0 +1,194 @@
+"""The ``sema`` command.
+
+::
+
+    sema [OPTIONS] [FILE] [--] [ARGS...]
+
+Exit codes: 0 success, 1 a Lisp error (printed as a rendered sema error),
+2 a usage error, 70 an internal error of sema itself (printed with its
+Python traceback, to be reported), 130 interrupted.  ``(exit N)`` exits
+with N.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """\
+usage: sema [OPTIONS] [FILE] [--] [ARGS...]
+       sema check FILE...      read and expand without running
+       sema doc NAME           show the documentation of NAME
+       sema fmt [--check] FILE...
+
+options:
+  -e, --eval EXPR      evaluate EXPR and print its value unless it is nil
+  -p, --print EXPR     evaluate EXPR and always print its value
+  -l, --load FILE      load FILE first (repeatable)
+  -i, --interactive    start the REPL after running FILE / -e / -l
+  -q, --quiet          no banner in the REPL
+      --no-llm         do not configure LLM providers from the environment
+      --model NAME     default LLM model
+      --provider NAME  default LLM provider
+  -V, --version        print the version and exit
+  -h, --help           print this help and exit
+
+With no FILE and no -e/-p, sema starts the REPL (or reads forms from
+standard input when it is not a terminal).  ARGS are available to the
+script as (sys/args).
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+class Options:
+    def __init__(self):
+        self.exprs: list[tuple[str, str]] = []   # ("eval"|"print", text)
+        self.loads: list[str] = []
+        self.file: str | None = None
+        self.args: list[str] = []
+        self.interactive = False
+        self.quiet = False
+        self.llm = True
+        self.model: str | None = None
+        self.provider: str | None = None
+        self.command: str | None = None
+        self.command_args: list[str] = []
+
+
+def parse_args(argv: list[str]) -> Options:
+    opts = Options()
+    if argv and argv[0] in ("check", "doc", "fmt"):
+        opts.command = argv[0]
+        opts.command_args = argv[1:]
+        return opts
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+
+        def value() -> str:
+            nonlocal i
+            if "=" in arg and arg.startswith("--"):
+                return arg.split("=", 1)[1]
+            if i + 1 >= len(argv):
+                raise UsageError(f"option {arg} needs a value")
+            i += 1
+            return argv[i]
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if name in ("-e", "--eval"):
+            opts.exprs.append(("eval", value()))
+        elif name in ("-p", "--print"):
+            opts.exprs.append(("print", value()))
+        elif name in ("-l", "--load"):
+            opts.loads.append(value())
+        elif name in ("-i", "--interactive"):
+            opts.interactive = True
+        elif name in ("-q", "--quiet"):
+            opts.quiet = True
+        elif name == "--no-llm":
+            opts.llm = False
+        elif name == "--model":
+            opts.model = value()
+        elif name == "--provider":
+            opts.provider = value()
+        elif name in ("-V", "--version"):
+            opts.command = "version"
+        elif name in ("-h", "--help"):
+            opts.command = "help"
+        elif name == "--":
+            opts.args.extend(argv[i + 1:])
+            break
+        elif arg.startswith("-") and arg != "-":
+            raise UsageError(f"unknown option {arg}")
+        else:
+            opts.file = arg
+            rest = argv[i + 1:]
+            opts.args.extend(rest[1:] if rest[:1] == ["--"] else rest)
+            break
+        i += 1
+    return opts
+
+
+def _color(stream) -> bool:
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def report(exc: BaseException) -> int:
+    """Print an error raised by Lisp code; returns the exit code."""
+    from .errors import SemaError, render
+
+    if isinstance(exc, SemaError):
+        sys.stderr.write(render(exc, color=_color(sys.stderr)) + "\n")
+        return 1
+    import traceback
+    sys.stderr.write("sema: internal error, please report it with the traceback below\n")
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    return 70
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        opts = parse_args(argv)
+    except UsageError as exc:
+        sys.stderr.write(f"sema: {exc}\n{USAGE}")
+        return 2
+    if opts.command == "help":
+        sys.stdout.write(USAGE)
+        return 0
+    if opts.command == "version":
+        from . import __version__
+        sys.stdout.write(f"sema {__version__}\n")
+        return 0
+    if opts.command is not None:
+        from .commands import run_command
+        return run_command(opts.command, opts.command_args)
+    code = run(opts)
+    _flush()
+    return code
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def run(opts: Options) -> int:
+    from .errors import ExitRequest
+    from .interpreter import Interpreter
+    from .values import write_str
+
+    try:
+        interp = Interpreter(llm=opts.llm, args=opts.args)
+        interp.configure_llm(model=opts.model, provider=opts.provider)
+        for path in opts.loads:
+            interp.load_file(path)
+        if opts.file is not None:
+            if opts.file == "-":
+                interp.eval_source(sys.stdin.read(), "<stdin>")
+            else:
+                interp.load_file(opts.file)
+        for kind, text in opts.exprs:
+            value = interp.eval_source(text, "<eval>")
+            if kind == "print" or value is not None:
+                sys.stdout.write(write_str(value) + "\n")
+        if opts.interactive or (opts.file is None and not opts.exprs):
+            from .repl import start_repl
+            return start_repl(interp, quiet=opts.quiet)
+        return 0
+    except ExitRequest as exc:
+        return exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except Exception as exc:
+        return report(exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
