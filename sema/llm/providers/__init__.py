@@ -1,0 +1,258 @@
+"""The provider protocol and the shared machinery of the HTTP adapters.
+
+A provider is any object with ``name``, ``default_model`` and
+``complete(request) -> ChatResponse``; ``stream(request, on_chunk)`` (text
+chunks to a callback, the full response back), ``embed(texts, model)`` and
+``acomplete(request)`` (used by concurrent batches) are optional.  Lisp
+providers, Python classes and the HTTP adapters all fit.
+
+The HTTP adapters subclass :class:`HttpProvider` and fill in three hooks:
+``chat_body`` (request -> path + vendor JSON), ``parse_chat`` (vendor JSON ->
+ChatResponse) and ``read_stream`` (a :class:`~sema.llm.transport.StreamReader`
+-> ChatResponse, through a :class:`StreamAccumulator`).  Each adapter's
+module docstring gives its stop-reason mapping.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol, runtime_checkable
+
+from ..errors import BadRequestError, UnsupportedError
+from ..transport import HttpTransport, RetryPolicy, Timeouts
+from ..types import ChatRequest, ChatResponse, ToolCall, Usage, parse_arguments
+
+OnChunk = Callable[[str], object]
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """What every provider offers (stream/embed/acomplete are optional extras)."""
+
+    name: str
+    default_model: str
+
+    def complete(self, request: ChatRequest) -> ChatResponse: ...
+
+
+class HttpProvider:
+    """Base of the HTTP adapters: owns an :class:`HttpTransport`; keeps the key out of reprs.
+
+    Keyword options: ``api_key``, ``base_url``, ``default_model``,
+    ``embedding_model``, ``headers`` (extra HTTP headers), ``client`` (an
+    ``httpx.Client``), ``transport`` / ``async_transport`` (httpx transports),
+    ``timeout`` (read timeout for a whole answer, s), ``connect_timeout``,
+    ``idle_timeout`` (silence allowed between stream chunks, s),
+    ``max_retries``, ``sleep`` (injectable for tests), ``retry`` (a RetryPolicy).
+    """
+
+    adapter = "?"
+    default_base_url = ""
+    supports = frozenset({"chat", "stream", "tools"})
+
+    def __init__(self, name: str, *, api_key: str | None = None, base_url: str | None = None,
+                 default_model: str | None = None, embedding_model: str | None = None,
+                 headers: dict | None = None, client=None, transport=None, async_transport=None,
+                 timeout: float | None = None, connect_timeout: float | None = None,
+                 idle_timeout: float | None = None, max_retries: int | None = None,
+                 sleep: Callable[[float], object] | None = None, retry: RetryPolicy | None = None,
+                 supports=None):
+        self.name = name
+        self.default_model = default_model or ""
+        self.embedding_model = embedding_model
+        self._api_key = api_key
+        if supports is not None:
+            self.supports = frozenset(supports)
+        timeouts = Timeouts()
+        if timeout is not None:
+            timeouts.read = timeout
+        if connect_timeout is not None:
+            timeouts.connect = connect_timeout
+        if idle_timeout is not None:
+            timeouts.idle = idle_timeout
+        retry = retry or RetryPolicy()
+        if max_retries is not None:
+            retry.max_retries = max_retries
+        if sleep is not None:
+            retry.sleep = sleep
+        all_headers = {"content-type": "application/json", "accept": "application/json"}
+        all_headers.update(self.auth_headers(api_key))
+        all_headers.update(headers or {})
+        self.http = HttpTransport(name, (base_url or self.default_base_url).rstrip("/"), all_headers,
+                                  secrets=(api_key,) if api_key else (), timeouts=timeouts, retry=retry,
+                                  client=client, transport=transport, async_transport=async_transport)
+
+    # -- hooks
+
+    def auth_headers(self, api_key: str | None) -> dict:
+        return {"authorization": f"Bearer {api_key}"} if api_key else {}
+
+    def chat_body(self, request: ChatRequest, model: str, stream: bool) -> tuple[str, dict]:
+        raise NotImplementedError
+
+    def parse_chat(self, data, request: ChatRequest, model: str) -> ChatResponse:
+        raise NotImplementedError
+
+    def read_stream(self, reader, request: ChatRequest, model: str, on_chunk: OnChunk | None) -> ChatResponse:
+        raise NotImplementedError
+
+    # -- public
+
+    @property
+    def base_url(self) -> str:
+        return self.http.base_url
+
+    def model_for(self, request: ChatRequest) -> str:
+        """The model to send: the request's, else this provider's default."""
+        model = request.model or self.default_model
+        if not model:
+            raise BadRequestError(f"provider :{self.name}: no model given and no default model configured",
+                                  provider=self.name)
+        return model
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """One completion (retried on transient failures)."""
+        self._require("chat")
+        model = self.model_for(request)
+        path, body = self.chat_body(request, model, False)
+        data = self.http.request_json("POST", path, json=body, timeout=request.timeout)
+        return self.parse_chat(data, request, model)
+
+    async def acomplete(self, request: ChatRequest) -> ChatResponse:
+        """The async twin of :meth:`complete` (for concurrent batches)."""
+        self._require("chat")
+        model = self.model_for(request)
+        path, body = self.chat_body(request, model, False)
+        data = await self.http.arequest_json("POST", path, json=body, timeout=request.timeout)
+        return self.parse_chat(data, request, model)
+
+    def stream(self, request: ChatRequest, on_chunk: OnChunk | None = None) -> ChatResponse:
+        """Stream a completion: each text delta goes to ON_CHUNK; returns the assembled response."""
+        self._require("stream")
+        model = self.model_for(request)
+        path, body = self.chat_body(request, model, True)
+        with self.http.stream("POST", path, json=body, timeout=request.timeout) as reader:
+            if reader.content_type == "application/json":
+                # the server ignored the stream flag: one whole answer, one chunk
+                response = self.parse_chat(reader.read_json(), request, model)
+                if on_chunk is not None and response.content:
+                    on_chunk(response.content)
+                return response
+            return self.read_stream(reader, request, model, on_chunk)
+
+    def embed(self, texts, model: str | None = None) -> list[list[float]]:
+        raise UnsupportedError(f"provider :{self.name} does not support embeddings", provider=self.name)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def info(self) -> dict:
+        """``{"name": ..., "model": ...}``: what ``llm/current-provider`` shows."""
+        return {"name": self.name, "model": self.default_model}
+
+    def _require(self, feature: str) -> None:
+        if feature not in self.supports:
+            raise UnsupportedError(f"provider :{self.name} does not support {feature}", provider=self.name)
+
+    def __repr__(self) -> str:
+        return (f"<{type(self).__name__} :{self.name} {self.base_url} model={self.default_model!r}"
+                f"{' key=***' if self._api_key else ''}>")
+
+
+class _CallBuilder:
+    __slots__ = ("id", "name", "args", "obj", "signature")
+
+    def __init__(self):
+        self.id = None
+        self.name = None
+        self.args: list[str] = []
+        self.obj = None
+        self.signature = None
+
+
+class StreamAccumulator:
+    """Assembles a streamed answer: text deltas, tool calls by key, usage, stop reason.
+
+    Tool-call ``id`` and ``name`` are set once (servers repeat them on every
+    delta); only argument fragments are concatenated; ``None`` values are ignored.
+    """
+
+    def __init__(self, on_chunk: OnChunk | None, model: str):
+        self.on_chunk = on_chunk
+        self.parts: list[str] = []
+        self.calls: dict = {}
+        self.usage: Usage | None = None
+        self.stop_reason: str | None = None
+        self.model = model
+        self.finished = False
+
+    def text(self, delta) -> None:
+        if delta:
+            self.parts.append(delta)
+            if self.on_chunk is not None:
+                self.on_chunk(delta)
+
+    def call(self, key, *, id=None, name=None, args_delta=None, args=None, signature=None) -> None:
+        b = self.calls.get(key)
+        if b is None:
+            b = self.calls[key] = _CallBuilder()
+        if id and not b.id:
+            b.id = id
+        if name and not b.name:
+            b.name = name
+        if args_delta:
+            b.args.append(args_delta)
+        if args is not None:
+            b.obj = args
+        if signature:
+            b.signature = signature
+
+    def tool_calls(self) -> tuple:
+        out = []
+        for n, b in enumerate(self.calls.values()):
+            raw = None
+            if b.obj is not None:
+                args = b.obj if isinstance(b.obj, dict) else {}
+            else:
+                args, raw = parse_arguments("".join(b.args))
+            out.append(ToolCall(b.id or f"call_{n}", b.name or "", args, raw, b.signature))
+        return tuple(out)
+
+    def response(self, provider: str, raw=None) -> ChatResponse:
+        calls = self.tool_calls()
+        stop = self.stop_reason or ("tool_use" if calls else "end_turn")
+        return ChatResponse("".join(self.parts), "assistant", self.model, stop,
+                            self.usage or Usage(), calls, raw, provider)
+
+
+def mean_pool(vector) -> list[float]:
+    """A flat vector; per-token vectors (a list of lists, llama-cpp-python without pooling) are averaged."""
+    if vector and isinstance(vector[0], list):
+        n = len(vector)
+        return [sum(col) / n for col in zip(*vector)]
+    return [float(x) for x in vector]
+
+
+def make_provider(adapter: str, name: str, **options) -> HttpProvider:
+    """Build an HTTP provider for an adapter id of the registry (``"openai"``, ``"embeddings:cohere"`` ...)."""
+    if adapter == "openai":
+        from .openai import OpenAIProvider as cls
+    elif adapter == "anthropic":
+        from .anthropic import AnthropicProvider as cls
+    elif adapter == "gemini":
+        from .gemini import GeminiProvider as cls
+    elif adapter == "ollama":
+        from .ollama import OllamaProvider as cls
+    elif adapter.startswith("embeddings"):
+        from .embeddings import EmbeddingProvider
+
+        dialect = adapter.partition(":")[2] or "openai"
+        return EmbeddingProvider(name, dialect=dialect, **options)
+    else:
+        raise ValueError(f"unknown adapter {adapter!r}")
+    return cls(name, **options)
+
+
+__all__ = ["Provider", "HttpProvider", "StreamAccumulator", "OnChunk", "make_provider", "mean_pool"]
