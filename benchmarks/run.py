@@ -177,6 +177,10 @@ def sema_command() -> list[str]:
 def child_env() -> dict:
     """Environment for children: the repo importable without installing it."""
     env = dict(os.environ)
+    # Measure sema as a user runs it: with its modules byte-compiled (pip does
+    # that on install).  Some sandboxes set PYTHONDONTWRITEBYTECODE, which would
+    # make every run recompile sema from source and time the compiler instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     return env
 

@@ -101,6 +101,10 @@ class Interpreter:
         self.modules: dict[str, Interpreter] = {}
         self.loading: list[str] = []
         self.llm_enabled = llm
+        self.unit_prefix = "p0"
+        self._recording: list | None = None
+        self._epoch = 0
+        self.macro_fingerprints: dict[Symbol, str] = {}
         self.namespace = make_namespace(self)
         self._builtin_names = None
         if stdlib:
@@ -119,8 +123,11 @@ class Interpreter:
     def note_global_definition(self, name: str) -> None:
         """A global is (re)defined: stop inlining it and calling it as a known builtin."""
         from .compiler.codegen import INLINE
-        if self.is_builtin(name) or name in INLINE:
+        if (self.is_builtin(name) or name in INLINE) and name not in self.redefined:
             self.redefined.add(name)
+            self._epoch += 1
+            if self._recording is not None:
+                self._recording.append(("redefine", name, None, None, None))
 
     def prescan(self, forms) -> None:
         """Note redefinitions of builtins anywhere in ``forms`` before compiling any of them."""
@@ -142,8 +149,26 @@ class Interpreter:
 
     def define_macro(self, name: Symbol, lambda_form, span) -> None:
         fn = self.compile_form(lambda_form, span.file if span else "<macro>")()
+        if self._recording:
+            kind, _, code, py_name, consts = self._recording[-1]
+            self._recording[-1] = ("macro", name.name, code, py_name, consts)
+        self.register_macro(name, fn, write_str(lambda_form))
+
+    def register_macro(self, name: Symbol, fn, source: str) -> None:
+        import hashlib
         fn.__name__ = fn.__qualname__ = name.name
         self.macros[name] = fn
+        self.macro_fingerprints[name] = hashlib.sha256(source.encode()).hexdigest()[:16]
+        self._epoch += 1
+
+    def compile_state(self) -> str:
+        """What compilation depends on besides the source: redefined builtins and macros."""
+        macros = sorted((m.name, self.macro_fingerprints.get(m, "?")) for m in self.macros)
+        return f"{sorted(self.redefined)}|{macros}"
+
+    def record_constant(self, py: str, value) -> None:
+        if self._recording is not None:
+            self._pending_consts[py] = value
 
     def expand_macro(self, macro, form):
         from .compiler.forms import items_of, span_of, with_span
@@ -182,15 +207,26 @@ class Interpreter:
     def compile_form(self, form, filename: str):
         """Compile one top-level form; returns a no-argument function that runs it."""
         from .compiler.codegen import Compiler
-        code, py_name = Compiler(self, filename).compile_toplevel(form)
+        saved = getattr(self, "_pending_consts", None)
+        self._pending_consts = {}
+        try:
+            code, py_name = Compiler(self, filename).compile_toplevel(form)
+            if self._recording is not None:
+                self._recording.append(("form", None, code, py_name, self._pending_consts))
+        finally:
+            self._pending_consts = saved if saved is not None else {}
         LISP_FILES.add(filename)
         exec(code, self.namespace)
         return self.namespace.pop(py_name)
 
     def eval_form(self, form, filename: str = "<eval>"):
         """Compile and run one form (data); errors come out as SemaErrors with Lisp stacks."""
+        return self._run(lambda: self.compile_form(form, filename)())
+
+    def _run(self, thunk):
+        """Run compiled code; errors come out as SemaErrors with Lisp stacks."""
         try:
-            return self.compile_form(form, filename)()
+            return thunk()
         except SemaError as exc:
             self._reset_tail_state()
             raise attach_stack(exc, exc.__traceback__)
@@ -208,18 +244,64 @@ class Interpreter:
     def eval_forms(self, forms, filename: str):
         self.prescan(forms)
         result = None
+        epoch = self._epoch
         for form in forms:
+            if self._epoch != epoch:  # running the last form changed how later ones compile
+                self._cacheable = False
             result = self.eval_form(form, filename)
+            epoch = self._epoch
         return result
 
     def eval_source(self, text: str, filename: str = "<eval>"):
-        """Read and run all forms of ``text``; the value of the last one (raw Lisp value)."""
-        from .reader import read_all
+        """Read and run all forms of ``text``; the value of the last one (raw Lisp value).
+
+        Compiled code is cached per source (see ``runtime.cache``), so a warm
+        run of the same text skips reading and compiling.
+        """
+        from .runtime import cache
+
+        key = cache.key_for(text, filename, self.compile_state()) if cache.enabled() else None
+        if key is not None:
+            entries = cache.load(key)
+            if entries is not None:
+                SOURCES[filename] = text
+                LISP_FILES.add(filename)
+                return run_with_deep_stack(self._replay, entries)
 
         def run():
+            from .reader import read_all
             forms = read_all(text, filename)
-            return self.eval_forms(forms, filename)
+            saved = (self._recording, self.unit_prefix, getattr(self, "_cacheable", True))
+            self._recording = [] if key is not None else None
+            self.unit_prefix = key[:12] if key is not None else f"p{id(forms):x}"
+            self._cacheable = True
+            try:
+                result = self.eval_forms(forms, filename)
+                if key is not None and self._cacheable:
+                    cache.store(key, self._recording)
+            finally:
+                self._recording, self.unit_prefix, self._cacheable = saved
+            return result
         return run_with_deep_stack(run)
+
+    def _replay(self, entries):
+        """Run a cached unit: the same effects as compiling and running its forms."""
+        result = None
+        for kind, name, code, py_name, consts in entries:
+            if kind == "redefine":
+                self.redefined.add(name)
+                self._epoch += 1
+                continue
+            self.namespace.update(consts)
+            exec(code, self.namespace)
+            fn = self.namespace.pop(py_name)
+            if kind == "macro":
+                macro = fn()
+                self.register_macro(Symbol(name), macro, f"<cached {code.co_filename} {py_name}>")
+                self.macro_fingerprints[Symbol(name)] = "cached:" + name
+            else:
+                result = self._run(fn)
+        return result
 
     def load_file(self, path: str):
         try:

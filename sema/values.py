@@ -182,6 +182,9 @@ class EmptyList(ListBase):
     def __len__(self):
         return 0
 
+    def __reduce__(self):
+        return "EMPTY"  # unpickles as the one empty list
+
 
 EMPTY = object.__new__(EmptyList)
 

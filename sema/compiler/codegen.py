@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import os
 
 from ..errors import LispSyntaxError, SemaError, Span
 from ..runtime.names import mangle
@@ -31,6 +32,7 @@ from .forms import S, head_name, is_form, items_of, span_of, syntax_error, with_
 from .scope import DISCARD, RETURN, Binding, CannotLoop, Dest, Fn, Loop, Scope
 
 _counter = itertools.count(1)
+DUMP_PYTHON = bool(os.environ.get("SEMA_DUMP_PY"))
 
 CONSTANT_TYPES = (int, float, str, bool, complex, type(None))
 
@@ -111,6 +113,9 @@ class Compiler:
         set_loc(fdef, self.span or Span(self.filename, 1, 1))
         ast.fix_missing_locations(module)
         self.def_names[py_name] = "<toplevel>"
+        if DUMP_PYTHON:  # SEMA_DUMP_PY=1: show the generated Python (for working on the compiler)
+            import sys
+            sys.stderr.write(ast.unparse(module) + "\n\n")
         try:
             code = compile(module, self.filename, "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:  # a bug in the compiler, never the user's
@@ -161,9 +166,11 @@ class Compiler:
             py = "_k_" + mangle(value.name)
             if py not in self.ns:
                 self.ns[py] = value
+            self.interp.record_constant(py, value)
             return Name(py)
-        py = self.new_tmp("_c")
+        py = f"_c{self.interp.unit_prefix}_{next(_counter)}"
         self.ns[py] = value
+        self.interp.record_constant(py, value)
         return Name(py)
 
     def ref(self, sym: Symbol, scope: Scope) -> ast.expr:
@@ -289,15 +296,29 @@ class Compiler:
                 stmts = self.block
             finally:
                 self.block = saved
-            if stmts:
+            if stmts and not all(isinstance(st, ast.FunctionDef) for st in stmts):
                 for i, prev in enumerate(results):
-                    if not isinstance(prev, ast.Constant):
+                    if not self.is_stable(prev):
                         tmp = self.new_tmp()
                         self.emit(ast.Assign([Store(tmp)], prev))
                         results[i] = copy_tags(Name(tmp), prev)
-                self.block.extend(stmts)
+            self.block.extend(stmts)
             results.append(value)
         return results
+
+    def is_stable(self, node) -> bool:
+        """True if evaluating other code cannot change the value of ``node``.
+
+        Constants, compiler temporaries and locals that are never ``set!``.
+        """
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.Name):
+            if node.id.startswith("_t"):
+                return True
+            b = self.bindings_by_py.get(node.id)
+            return b is not None and b.sym not in self.assigned
+        return False
 
     def simple(self, value: ast.expr) -> ast.expr:
         """``value`` as a name or constant, storing it in a temporary if needed."""
@@ -323,8 +344,12 @@ class Compiler:
                 if dest is not None and dest.kind == "loop" and dest.loop is loop:
                     self.loop_continue(loop, args, scope)
                     return None
-                if scope.lookup(op) is not None or dest is None or not dest.is_tail or loop is not scope.fn.self_loop:
-                    raise CannotLoop(loop)
+                b = scope.lookup(op)
+                if b is not None and b.is_loop_fn is loop:
+                    raise CannotLoop(loop)  # a named-let loop called other than in tail position
+                if dest is not None and dest.is_tail:
+                    raise CannotLoop(loop)  # a self tail call a Python loop cannot reach
+                # otherwise an ordinary (non-tail) recursive call
         elif op.__class__ in (int, float, str, bool) or op is None:
             raise syntax_error(f"cannot call {write_str(op)}: it is not a function", form)
         values = self.exprs_in_order(parts, scope)
@@ -371,15 +396,19 @@ class Compiler:
         fn.bouncer = True
         fn.globals.update(("_TOKEN", "_BUDGET"))
         f = self.simple(fexpr)
-        direct = [
-            ast.AugAssign(Store("_BUDGET"), ast.Sub(), ast.Constant(1)),
-            ast.Assign([Store("_TOKEN")], f),
-            ast.Return(ast.Call(f, aexprs, [])),
-        ]
-        bounce = ast.Return(ast.Call(Name("_bounce"), [f] + aexprs, []))
-        tail_called = ast.If(Name("_BUDGET"), direct, [bounce])
-        root = ast.Return(ast.Call(Name("_trampoline"), [f] + aexprs, []))
-        self.emit(ast.If(Name("_tc"), [tail_called], [root]))
+        args = [self.simple(a) for a in aexprs]
+        result = self.new_tmp()
+        # tail-called and out of budget: unwind to the nearest root
+        self.emit(ast.If(ast.BoolOp(ast.And(), [Name("_tc"), ast.UnaryOp(ast.Not(), Name("_BUDGET"))]),
+                         [ast.Return(ast.Call(Name("_bounce"), [f] + args, []))], []))
+        self.emit(ast.If(Name("_tc"), [ast.AugAssign(Store("_BUDGET"), ast.Sub(), ast.Constant(1))], []))
+        self.emit(ast.Assign([Store("_TOKEN")], f))
+        self.emit(ast.Assign([Store(result)], ast.Call(f, args, [])))
+        # a root resumes the chain if it bounced back here
+        self.emit(ast.If(ast.BoolOp(ast.And(), [
+            ast.Compare(Name(result), [ast.Is()], [Name("_MARKER")]), ast.UnaryOp(ast.Not(), Name("_tc"))]),
+            [ast.Assign([Store(result)], ast.Call(Name("_resume"), [], []))], []))
+        self.emit(ast.Return(Name(result)))
 
     def keyword_call(self, form, scope: Scope, dest: Dest | None):
         parts = items_of(form)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 
-from .codegen import INLINE, Name, is_bool, is_num, inline, tag
+from .codegen import INLINE, Name, Store, copy_tags, is_bool, is_num, is_simple, inline, tag
 
 _ARITH = {"+": (ast.Add, "_add2"), "-": (ast.Sub, "_sub2"), "*": (ast.Mult, "_mul2")}
 _COMPARE = {"<": (ast.Lt, "_lt2"), ">": (ast.Gt, "_gt2"), "<=": (ast.LtE, "_le2"), ">=": (ast.GtE, "_ge2")}
@@ -28,17 +28,6 @@ def _is_int_const(x) -> bool:
     return isinstance(x, ast.Constant) and x.value.__class__ is int
 
 
-def _int_guard(a, b) -> ast.expr | None:
-    """The test that both operands are ints (None when both are int constants)."""
-    checks = [x for x in (a, b) if not _is_int_const(x)]
-    if not checks:
-        return None
-    if len(checks) == 1:
-        return _cls_is(checks[0], "_int")
-    return ast.Compare(ast.Attribute(a, "__class__", ast.Load()), [ast.Is(), ast.Is()],
-                       [Name("_int"), ast.Attribute(b, "__class__", ast.Load())])
-
-
 def _note_numbers(c, *operands) -> None:
     """After a checked numeric operation, its local operands are known numbers."""
     for x in operands:
@@ -48,33 +37,73 @@ def _note_numbers(c, *operands) -> None:
                 c.facts.add(b)
 
 
+def _two_operands(c, args, scope):
+    """The operands of a binary operation in evaluation order.
+
+    At most one of them is left as an arbitrary expression: the guard binds
+    it with a walrus before reading the other, so the other must be stable.
+    """
+    a, b = c.exprs_in_order(args, scope)
+    if not is_simple(b) and is_simple(a) and not c.is_stable(a):
+        a = c.simple(a)
+    return a, b
+
+
+def _guarded(c, a, b, make_fast, slow: str):
+    """``fast if <both ints> else slow(a, b)``, binding a complex operand in the guard first."""
+    first = None
+    if not is_simple(a) and not is_simple(b):
+        # both complex: bind both, in order, with a guard that does not short-circuit
+        ta, tb = c.new_tmp(), c.new_tmp()
+        wa, wb = ast.NamedExpr(Store(ta), a), ast.NamedExpr(Store(tb), b)
+        a, b = copy_tags(Name(ta), a), copy_tags(Name(tb), b)
+        guard = ast.BinOp(_cls_is(wa, "_int"), ast.BitAnd(), _cls_is(wb, "_int"))
+        _note_numbers(c, a, b)
+        return ast.IfExp(guard, make_fast(a, b), ast.Call(Name(slow), [a, b], []))
+    if not is_simple(a):
+        tmp = c.new_tmp()
+        first, a = ast.NamedExpr(Store(tmp), a), copy_tags(Name(tmp), a)
+        order = [(first, a), (None, b)]
+    elif not is_simple(b):
+        tmp = c.new_tmp()
+        first, b = ast.NamedExpr(Store(tmp), b), copy_tags(Name(tmp), b)
+        order = [(first, b), (None, a)]
+    else:
+        order = [(None, a), (None, b)]
+    checked = [(f if f is not None else x) for f, x in order if not _is_int_const(x)]
+    fast = make_fast(a, b)
+    if not checked:
+        return fast
+    if len(checked) == 1:
+        guard = _cls_is(checked[0], "_int")
+    else:
+        guard = ast.Compare(ast.Attribute(checked[0], "__class__", ast.Load()), [ast.Is(), ast.Is()],
+                            [Name("_int"), ast.Attribute(checked[1], "__class__", ast.Load())])
+    _note_numbers(c, a, b)
+    return ast.IfExp(guard, fast, ast.Call(Name(slow), [a, b], []))
+
+
 def _binary_arith(c, op: str, a, b) -> ast.expr:
     pyop, slow = _ARITH[op]
     if op in "+-" and ((is_num(a) and _is_int_const(b)) or (is_num(b) and _is_int_const(a) and op == "+")):
         # a number plus or minus an integer never needs normalising
         return tag(ast.BinOp(a, pyop(), b), number=True)
-    guard = _int_guard(a, b)
-    fast = ast.BinOp(a, pyop(), b)
-    if guard is None:
-        return tag(fast, number=True)
-    node = ast.IfExp(guard, fast, ast.Call(Name(slow), [a, b], []))
-    _note_numbers(c, a, b)
-    return tag(node, number=True)
+    return tag(_guarded(c, a, b, lambda x, y: ast.BinOp(x, pyop(), y), slow), number=True)
 
 
 def _arith_inliner(op: str):
     def inliner(c, args, scope):
         if len(args) < 2:
             if op == "-" and len(args) == 1:
-                (a,) = c.operands(args, scope)
-                return tag(ast.Call(Name("_neg"), [a], []), number=True)
+                return tag(ast.Call(Name("_neg"), [c.expr(args[0], scope)], []), number=True)
             return None
+        if len(args) == 2:
+            a, b = _two_operands(c, args, scope)
+            return _binary_arith(c, op, a, b)
         values = c.operands(args, scope)
         acc = values[0]
         for v in values[1:]:
-            acc = _binary_arith(c, op, acc, v)
-            if len(values) > 2 and v is not values[-1]:
-                acc = c.simple(acc)
+            acc = c.simple(_binary_arith(c, op, acc, v))
         return acc
     return inliner
 
@@ -89,14 +118,10 @@ def _compare_inliner(op: str):
     def inliner(c, args, scope):
         if len(args) != 2:
             return None
-        a, b = c.operands(args, scope)
-        fast = ast.Compare(a, [pyop()], [b])
+        a, b = _two_operands(c, args, scope)
         if is_num(a) and is_num(b):
-            return tag(fast, boolean=True)
-        guard = _int_guard(a, b)
-        node = fast if guard is None else ast.IfExp(guard, fast, ast.Call(Name(slow), [a, b], []))
-        _note_numbers(c, a, b)
-        return tag(node, boolean=True)
+            return tag(ast.Compare(a, [pyop()], [b]), boolean=True)
+        return tag(_guarded(c, a, b, lambda x, y: ast.Compare(x, [pyop()], [y]), slow), boolean=True)
     return inliner
 
 
@@ -108,14 +133,11 @@ for _op in _COMPARE:
 def inline_eq(c, args, scope):
     if len(args) != 2:
         return None
-    a, b = c.operands(args, scope)
-    fast = ast.Compare(a, [ast.Eq()], [b])
+    a, b = _two_operands(c, args, scope)
     if is_num(a) and is_num(b):
-        return tag(fast, boolean=True)
-    guard = _int_guard(a, b)
-    if guard is None:
-        return tag(fast, boolean=True)
-    return tag(ast.IfExp(guard, fast, ast.Call(Name("_numeq"), [a, b], [])), boolean=True)
+        return tag(ast.Compare(a, [ast.Eq()], [b]), boolean=True)
+    node = _guarded(c, a, b, lambda x, y: ast.Compare(x, [ast.Eq()], [y]), "_numeq")
+    return tag(node, boolean=True)
 
 
 @inline("not")
@@ -128,12 +150,21 @@ def inline_not(c, args, scope):
     return tag(ast.UnaryOp(ast.Not(), c.truthy(value)), boolean=True)
 
 
+def _one_operand(c, arg, scope):
+    """(first use, later use) of a single operand: a walrus for anything not simple."""
+    x = c.expr(arg, scope)
+    if is_simple(x):
+        return x, x
+    tmp = c.new_tmp()
+    return ast.NamedExpr(Store(tmp), x), copy_tags(Name(tmp), x)
+
+
 def _pair_access(field: str, slow: str):
     def inliner(c, args, scope):
         if len(args) != 1:
             return None
-        (x,) = c.operands(args, scope)
-        return ast.IfExp(_cls_is(x, "_Pair"), ast.Attribute(x, field, ast.Load()),
+        first, x = _one_operand(c, args[0], scope)
+        return ast.IfExp(_cls_is(first, "_Pair"), ast.Attribute(x, field, ast.Load()),
                          ast.Call(Name(slow), [x], []))
     return inliner
 
@@ -154,8 +185,8 @@ def inline_cons(c, args, scope):
 def inline_null(c, args, scope):
     if len(args) != 1:
         return None
-    (x,) = c.operands(args, scope)
-    return tag(ast.BoolOp(ast.Or(), [ast.Compare(x, [ast.Is()], [Name("_EMPTY")]),
+    first, x = _one_operand(c, args[0], scope)
+    return tag(ast.BoolOp(ast.Or(), [ast.Compare(first, [ast.Is()], [Name("_EMPTY")]),
                                      ast.Compare(x, [ast.Is()], [ast.Constant(None)])]), boolean=True)
 
 
@@ -171,11 +202,11 @@ def inline_nil(c, args, scope):
 def inline_zero(c, args, scope):
     if len(args) != 1:
         return None
-    (x,) = c.operands(args, scope)
-    fast = ast.Compare(x, [ast.Eq()], [ast.Constant(0)])
+    first, x = _one_operand(c, args[0], scope)
     if is_num(x):
-        return tag(fast, boolean=True)
-    return tag(ast.IfExp(_cls_is(x, "_int"), fast, ast.Call(Name("_zerop"), [x], [])), boolean=True)
+        return tag(ast.Compare(first, [ast.Eq()], [ast.Constant(0)]), boolean=True)
+    fast = ast.Compare(x, [ast.Eq()], [ast.Constant(0)])
+    return tag(ast.IfExp(_cls_is(first, "_int"), fast, ast.Call(Name("_zerop"), [x], [])), boolean=True)
 
 
 __all__ = ["INLINE"]

@@ -32,7 +32,14 @@ class Bounce:
 
 
 def make_tail_calls(ns: dict):
-    """The ``_bounce`` and ``_trampoline`` helpers of one namespace."""
+    """The ``_bounce`` and ``_resume`` helpers and the marker of one namespace.
+
+    A function called in tail position while ``_BUDGET`` lasts calls its own
+    tail callee directly; out of budget it returns ``_bounce(f, args)``,
+    which unwinds to the nearest root caller, which calls ``_resume``.
+    ``_resume`` leaves the budget at 0: any enclosing chain of tail calls
+    then bounces at its next step, so no chain outgrows the budget.
+    """
     marker = Bounce()
 
     def _bounce(fn, *args):
@@ -40,24 +47,21 @@ def make_tail_calls(ns: dict):
         marker.args = args
         return marker
 
-    def _trampoline(fn, *args):
-        saved = ns["_BUDGET"]
-        ns["_BUDGET"] = TAIL_BUDGET
+    def _resume():
         try:
-            ns["_TOKEN"] = fn
-            result = fn(*args)
-            while result is marker:
+            while True:
                 fn, args = marker.fn, marker.args
                 marker.fn = None
                 ns["_BUDGET"] = TAIL_BUDGET
                 ns["_TOKEN"] = fn
                 result = fn(*args)
-            return result
+                if result is not marker:
+                    return result
         finally:
-            ns["_BUDGET"] = saved
+            ns["_BUDGET"] = 0
             ns["_TOKEN"] = None
 
-    return _bounce, _trampoline
+    return marker, _bounce, _resume
 
 
 def list_of(*items):
@@ -339,7 +343,7 @@ def make_namespace(interp) -> dict:
         ns[mangle(name)] = value
     for name, fn in INTERNALS.items():
         ns[mangle(name)] = fn
-    bounce, trampoline = make_tail_calls(ns)
+    marker, bounce, resume = make_tail_calls(ns)
     ns.update({
         "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
         "_add2": numbers.add2, "_sub2": numbers.sub2, "_mul2": numbers.mul2,
@@ -348,7 +352,7 @@ def make_namespace(interp) -> dict:
         "_car": BUILTINS["car"], "_cdr": BUILTINS["cdr"],
         "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
         "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
-        "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_trampoline": trampoline,
+        "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
         "_list_length": list_length,
     })
     return ns
