@@ -30,7 +30,6 @@ the innermost Lisp form being evaluated.
 
 from __future__ import annotations
 
-import difflib
 import os
 
 #: file name -> source text, for quoting the offending line in rendered errors
@@ -130,6 +129,8 @@ class UnboundSymbolError(SemaError, NameError):
     kind = "unbound"
 
     def __init__(self, name: str, span: Span | None = None, *, candidates=()):
+        import difflib  # only when a name is actually unbound
+
         hints = []
         close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.75)
         if close:

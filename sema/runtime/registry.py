@@ -21,8 +21,8 @@ Lisp type each argument must have.
 
 from __future__ import annotations
 
-import inspect
 import numbers
+import types
 import typing
 from fractions import Fraction
 
@@ -87,6 +87,7 @@ def make_interp_builtins(interp) -> dict[str, typing.Callable]:
 
 
 def doc_of(name: str) -> str | None:
+    import inspect
     fn = BUILTINS.get(name) or INTERP_BUILTINS.get(name)
     if fn is None:
         return None
@@ -124,7 +125,13 @@ _TYPE_NAMES = {
 }
 
 
+def _is_union(ann) -> bool:
+    origin = typing.get_origin(ann)
+    return origin is typing.Union or origin is types.UnionType
+
+
 def _matches(value, ann) -> bool:
+    import inspect
     if ann is inspect.Parameter.empty or ann is typing.Any:
         return True
     if ann is int:
@@ -135,8 +142,7 @@ def _matches(value, ann) -> bool:
         return value.__class__ is not bool and isinstance(value, (int, float, Fraction))
     if ann is Callable_ or ann is typing.Callable:
         return callable(value)
-    origin = typing.get_origin(ann)
-    if origin is typing.Union or str(origin) == "types.UnionType":
+    if _is_union(ann):
         return any(_matches(value, a) for a in typing.get_args(ann))
     if ann is type(None):
         return value is None
@@ -146,8 +152,7 @@ def _matches(value, ann) -> bool:
 
 
 def _describe(ann) -> str:
-    origin = typing.get_origin(ann)
-    if origin is typing.Union or str(origin) == "types.UnionType":
+    if _is_union(ann):
         parts = [_describe(a) for a in typing.get_args(ann) if a is not type(None)]
         text = " or ".join(parts)
         if type(None) in typing.get_args(ann):
@@ -165,6 +170,7 @@ def explain_failure(fn, arguments: dict) -> str | None:
     not match its annotation, or None when every argument matches (the failure
     is then sema's own, not the caller's).
     """
+    import inspect
     try:
         hints = typing.get_type_hints(fn)
         params = list(inspect.signature(fn).parameters.values())
@@ -193,6 +199,7 @@ def _short(value) -> str:
 
 def arity_of(fn) -> tuple[int, int | None]:
     """(minimum, maximum) number of arguments; maximum None means variadic."""
+    import inspect
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
@@ -211,6 +218,7 @@ def arity_of(fn) -> tuple[int, int | None]:
 
 def signature_text(name: str, fn) -> str:
     """``(name a b [c] . rest)``: a builtin's call shape for docs and the REPL."""
+    import inspect
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):

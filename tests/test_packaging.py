@@ -1,0 +1,80 @@
+"""The installed package works as a user gets it: a wheel, outside the checkout.
+
+Also: start-up stays cheap (no httpx, prompt-toolkit, or, with a warm code
+cache, lark), as the issue requires.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env.pop("PYTHONPATH", None)
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(out)], check=True, capture_output=True, timeout=300)
+    (path,) = out.glob("sema-*.whl")
+    return path
+
+
+class TestWheel:
+    def test_wheel_ships_the_lisp_stdlib_and_grammar(self, wheel):
+        """The wheel contains stdlib/*.scm as sema/stdlib and the reader grammar."""
+        names = zipfile.ZipFile(wheel).namelist()
+        assert "sema/stdlib/prelude.scm" in names
+        assert "sema/reader/grammar.lark" in names
+
+    def test_installed_wheel_loads_its_stdlib(self, wheel, tmp_path):
+        """Installed from the wheel and run outside the checkout, the prelude's functions exist."""
+        target = tmp_path / "site"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                        str(wheel)], check=True, capture_output=True, timeout=300)
+        code = ("import sema; print(sema.__file__); "
+                "print(sema.Interpreter(llm=False).eval('(list (inc 41) (string/upper \"ok\"))'))")
+        proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                              env=_env(PYTHONPATH=str(target), SEMA_NO_CACHE="1"), timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        where, value = proc.stdout.splitlines()
+        assert where.startswith(str(target))
+        assert value == "[42, 'OK']"
+
+
+class TestStartupImports:
+    def test_cli_start_imports_no_http_or_repl_library(self, tmp_path):
+        """`sema -e` with no provider configured imports neither httpx nor prompt-toolkit;
+        a second run with a warm code cache does not import lark either."""
+        code = ("import sys, sema.cli; rc = sema.cli.main(['-e', '(+ 1 2)']); "
+                "print(rc, sorted(m for m in ('httpx', 'prompt_toolkit', 'lark') if m in sys.modules))")
+        env = _env(SEMA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+        first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                               cwd=tmp_path, timeout=60)
+        second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                cwd=tmp_path, timeout=60)
+        assert first.stdout.splitlines() == ["3", "0 ['lark']"], first.stderr
+        assert second.stdout.splitlines() == ["3", "0 []"], second.stderr
+
+
+def test_every_subpackage_is_packaged():
+    """Each folder of sema/ with an __init__.py is listed in pyproject.toml, so the wheel has it."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "sema").rglob("__init__.py")
+             if "__pycache__" not in p.parts}
+    assert found <= listed
