@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .values import EMPTY, ArrayList, Atom, Keyword, Map, Pair, iter_list, make_list, make_map, map_items
+from .values import EMPTY, ArrayList, Atom, Keyword, Map, Pair, iter_list, make_list, make_map, sorted_items
 
 _SCALARS = (type(None), bool, int, float, str, Fraction, complex)
 
@@ -33,8 +33,9 @@ def to_python(value, interp=None):
     if cls is tuple:
         return [to_python(x, interp) for x in value]
     if isinstance(value, Map):
+        # keys in printing order, so the dict is the same in every run
         return {(k.name if k.__class__ is Keyword else to_python(k, interp)): to_python(v, interp)
-                for k, v in map_items(value)}
+                for k, v in sorted_items(value)}
     if cls is Atom:
         return value
     if callable(value) and not isinstance(value, (Keyword,)) and getattr(value, "__code__", None) is not None \

@@ -38,6 +38,18 @@ def doc_for(interp, name) -> str:
 
 
 def _format(name: str, fn) -> str:
-    from .runtime.registry import signature_text
     doc = inspect.getdoc(fn) or "(no documentation)"
-    return f"{signature_text(name, fn)}\n{doc}"
+    return f"{signature(name, fn)}\n{doc}"
+
+
+def signature(name: str, fn) -> str:
+    """The call shape ``(name a b . rest)``, with Lisp parameter names for Lisp functions."""
+    from .runtime.registry import signature_text
+    from .runtime.traceback import LISP_FILES, lisp_name_of_local
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_filename not in LISP_FILES:
+        return signature_text(name, fn)
+    names = [lisp_name_of_local(n) for n in code.co_varnames[:code.co_argcount]]
+    if code.co_flags & 0x04:  # *args: the rest parameter
+        names += [".", lisp_name_of_local(code.co_varnames[code.co_argcount])]
+    return "(" + " ".join([name] + names) + ")"

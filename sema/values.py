@@ -344,7 +344,7 @@ def map_items(m):
         yield unwrap_key(k), v
 
 
-_TYPE_RANK = {}
+_EXACTNESS_RANK = {int: 0, Fraction: 1, float: 2}
 
 
 def sort_key(x):
@@ -360,7 +360,7 @@ def sort_key(x):
     if cls is Symbol:
         return (2, x.name)
     if cls is int or cls is Fraction or cls is float:
-        return (3, x if x == x else float("inf"))
+        return (3, x if x == x else float("inf"), _EXACTNESS_RANK[cls])  # 1 before 1.0
     if cls is bool:
         return (4, int(x))
     if cls is Char:
@@ -713,6 +713,8 @@ def _print(x, write: bool, out: list) -> None:
         out.append("#<promise>" if not x.forced else "#<promise (forced)>")
     elif cls is Parameter:
         out.append("#<parameter>")
+    elif cls is RecordType:
+        out.append(f"#<record-type {x.name}>")
     elif cls is Environment:
         out.append("#<environment>")
     elif cls is bytes or cls is bytearray:

@@ -43,18 +43,20 @@ def apply(f: Callable_, *args: Any) -> Any:
     """
     if not args:
         return f()
-    last = args[-1]
-    if last is None or last is EMPTY:
-        spread = []
-    elif last.__class__ is tuple:
-        spread = list(last)
-    elif isinstance(last, (Pair, ArrayList)):
-        spread = to_pylist(last)
-    else:
-        raise LispTypeError(f"apply: the last argument must be a list, got {write_str(last)}")
     if not callable(f):
         raise LispTypeError(f"apply: cannot call {write_str(f)}: it is not a function")
-    return f(*args[:-1], *spread)
+    return f(*args[:-1], *spread_args(args[-1]))
+
+
+def spread_args(last) -> list:
+    """The elements of ``apply``'s last argument (a list, a vector or nil)."""
+    if last is None or last is EMPTY:
+        return []
+    if last.__class__ is tuple:
+        return list(last)
+    if isinstance(last, (Pair, ArrayList)):
+        return to_pylist(last)
+    raise LispTypeError(f"apply: the last argument must be a list, got {write_str(last)}")
 
 
 from ..values import Keyword  # noqa: E402
@@ -114,7 +116,7 @@ def make_read_many(interp):
 def make_macroexpand(interp):
     """Expand the macro (or derived form) at the head of FORM until it is a core form.
 
-    (macroexpand '(when a b)) ; => (if a b nil)
+    (macroexpand '(when a b)) ; => (if a b)
     """
     def macroexpand(form: Any) -> Any:
         while True:

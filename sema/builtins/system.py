@@ -353,7 +353,8 @@ def sleep(ms: Real) -> None:
         raise TypeError(ms)
     if ms < 0:
         raise LispValueError(f"sleep: argument 1 must not be negative, got {write_str(ms)}")
-    time.sleep(float(ms) / 1000)
+    from ..runtime.worker import interruptible_sleep
+    interruptible_sleep(float(ms) / 1000)  # stays interruptible by Ctrl-C and timeouts
 
 
 # ---------------------------------------------------------------- assertions

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import itertools
 import os
+import warnings
 
 from ..errors import LispSyntaxError, SemaError, Span
 from ..runtime.names import mangle
@@ -117,7 +118,9 @@ class Compiler:
             import sys
             sys.stderr.write(ast.unparse(module) + "\n\n")
         try:
-            code = compile(module, self.filename, "exec", dont_inherit=True)
+            with warnings.catch_warnings():  # e.g. "'str' object is not callable": a Lisp error at run time
+                warnings.simplefilter("ignore")
+                code = compile(module, self.filename, "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:  # a bug in the compiler, never the user's
             raise RuntimeError(f"sema compiler produced invalid Python: {exc}\n{ast.unparse(module)}") from exc
         return rename_code(code, self.def_names), py_name
@@ -350,8 +353,13 @@ class Compiler:
                 if dest is not None and dest.is_tail:
                     raise CannotLoop(loop)  # a self tail call a Python loop cannot reach
                 # otherwise an ordinary (non-tail) recursive call
-        elif op.__class__ in (int, float, str, bool) or op is None:
-            raise syntax_error(f"cannot call {write_str(op)}: it is not a function", form)
+        if (op is S("apply") and len(args) >= 2 and dest is not None and dest.is_tail
+                and scope.fn.parent is not None and self.known_builtin(op, scope)):
+            # (apply f a ... lst) in tail position is a tail call of f
+            values = self.exprs_in_order(args, scope)
+            spread = ast.Starred(ast.Call(Name("_spread"), [self.simple(values[-1])], []), ast.Load())
+            self.tail_call(values[0], values[1:-1] + [spread], scope)
+            return None
         values = self.exprs_in_order(parts, scope)
         fexpr, aexprs = values[0], values[1:]
         if (dest is not None and dest.is_tail and scope.fn.parent is not None
@@ -396,7 +404,7 @@ class Compiler:
         fn.bouncer = True
         fn.globals.update(("_TOKEN", "_BUDGET"))
         f = self.simple(fexpr)
-        args = [self.simple(a) for a in aexprs]
+        args = [a if isinstance(a, ast.Starred) else self.simple(a) for a in aexprs]
         result = self.new_tmp()
         # tail-called and out of budget: unwind to the nearest root
         self.emit(ast.If(ast.BoolOp(ast.And(), [Name("_tc"), ast.UnaryOp(ast.Not(), Name("_BUDGET"))]),

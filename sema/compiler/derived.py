@@ -79,6 +79,8 @@ def case_form(form):
             raise syntax_error(f"case: malformed clause {write_str(clause)}", form)
         cparts = items_of(clause)
         data, body = cparts[0], cparts[1:]
+        if len(body) == 2 and body[0] is ARROW:  # (datums => f) calls f with the key
+            body = [L(body[1], key)]
         if data is ELSE:
             clauses.append(L(ELSE, *body))
         else:
@@ -245,34 +247,60 @@ def parameterize_form(form):
              from_iter([S("lambda"), EMPTY] + parts[2:]), span=span_of(form))
 
 
+def _formals(formals, form):
+    """(names, rest) of a values formals list: ``(a b)``, ``(a . rest)`` or ``args``."""
+    if formals.__class__ is Symbol:
+        return [], formals
+    names, rest = [], None
+    x = formals
+    while is_form(x):
+        names.append(x.car)
+        x = x.cdr
+    if x is not EMPTY:
+        rest = x
+    for n in names + ([rest] if rest is not None else []):
+        if n.__class__ is not Symbol:
+            raise syntax_error(f"{form.car.name}: expected names in the formals, got {write_str(n)}", form)
+    return names, rest
+
+
+def _bind_values(formals, expr, form):
+    """A form giving the tuple of values ``expr`` binds to ``formals``, and the names it binds."""
+    names, rest = _formals(formals, form)
+    value = L(S("%bind-values"), expr, len(names), rest is not None, form.car.name)
+    return value, names + ([rest] if rest is not None else [])
+
+
 @derived_form("define-values")
 def define_values_form(form):
     parts = _parts(form, 3, "(define-values (name ...) expression)")
-    names = items_of(parts[1])
+    value, names = _bind_values(parts[1], parts[2], form)
     tmp = gensym("vals")
-    out = [L(S("define"), tmp, L(S("%values->list"), parts[2]))]
-    for i, n in enumerate(names):
-        out.append(L(S("define"), n, L(S("list-ref"), tmp, i)))
-    return from_iter([S("begin")] + out, span=span_of(form))
+    out = [L(S("define"), tmp, value)]
+    out += [L(S("define"), n, L(S("%tuple-ref"), tmp, i)) for i, n in enumerate(names)]
+    return from_iter([S("begin")] + out + [None], span=span_of(form))
 
 
 def _values_bindings(form, star: bool):
     parts = _parts(form, 2, f"({form.car.name} (((name ...) expression) ...) body ...)")
     body = parts[2:]
     specs = items_of(parts[1]) if parts[1] is not EMPTY else []
-    out = from_iter([S("let")] + [EMPTY] + body) if not specs else None
-    for spec in reversed(specs):
-        formals, expr = items_of(spec)
+    clauses = []
+    for spec in specs:
+        sp = items_of(spec)
+        if len(sp) != 2:
+            raise syntax_error(f"{form.car.name}: each binding is ((name ...) expression)", form)
         tmp = gensym("vals")
-        binds = [L(tmp, L(S("%values->list"), expr))]
-        names = formals if formals.__class__ is Symbol else items_of(formals) if formals is not EMPTY else []
-        if formals.__class__ is Symbol:
-            inner_binds = [L(formals, tmp)]
-        else:
-            inner_binds = [L(n, L(S("list-ref"), tmp, i)) for i, n in enumerate(names)]
-        inner = from_iter([S("let"), from_iter(inner_binds)] + ([out] if out is not None else body))
-        out = L(S("let"), from_iter(binds), inner)
-    return out
+        value, names = _bind_values(sp[0], sp[1], form)
+        clauses.append((tmp, value, [L(n, L(S("%tuple-ref"), tmp, i)) for i, n in enumerate(names)]))
+    if star:  # each clause sees the names bound before it
+        out = from_iter([S("let"), EMPTY] + body)
+        for tmp, value, binds in reversed(clauses):
+            out = L(S("let"), L(L(tmp, value)), L(S("let"), from_iter(binds), out))
+        return out
+    # all expressions are evaluated before any name is bound
+    inner = from_iter([S("let"), from_iter([b for _, _, binds in clauses for b in binds])] + body)
+    return L(S("let"), from_iter([L(tmp, value) for tmp, value, _ in clauses]), inner, span=span_of(form))
 
 
 @derived_form("let-values", "let*-values")
@@ -290,8 +318,6 @@ def receive_form(form):
 def defn_form(form):
     parts = _parts(form, 3, f"({form.car.name} name (params ...) body ...)")
     name, params, body = parts[1], parts[2], parts[3:]
-    if body and isinstance(body[0], str) and len(body) > 1:
-        body = body[1:]
     if params.__class__ is tuple:
         params = from_iter(list(params))
     lam = from_iter([S("lambda"), params] + body, span=span_of(form))

@@ -9,7 +9,7 @@ values in a fixed order, or nil when the pattern does not match.
 
 from __future__ import annotations
 
-from ..values import EMPTY, Keyword, Map, Pair, Symbol, map_items, write_str
+from ..values import EMPTY, Keyword, Map, Pair, Symbol, map_items, sorted_items, write_str
 from .codegen import _counter, derived_form
 from .forms import L, S, from_iter, is_form, items_of, span_of, syntax_error
 
@@ -97,7 +97,7 @@ def pattern_vars(pat, out: list) -> list:
         for item in pat:
             pattern_vars(item, out)
     elif isinstance(pat, Map):
-        for key, sub in map_items(pat):
+        for key, sub in sorted_items(pat):  # the same order as the runtime matcher
             if key is KEYS or key is STRS:
                 out.extend(x for x in (list(sub) if sub.__class__ is tuple else items_of(sub)))
             elif key is AS:

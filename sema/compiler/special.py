@@ -459,8 +459,6 @@ def sf_defmacro(c: Compiler, form, scope, dest):
     if len(parts) < 4 or parts[1].__class__ is not Symbol:
         raise syntax_error("defmacro: expected (defmacro name (params ...) body ...)", form)
     name, params, body = parts[1], parts[2], parts[3:]
-    if body and isinstance(body[0], str) and len(body) > 1:
-        body = body[1:]  # docstring
     lam = L(S("lambda"), params, *body, span=span_of(form))
     c.interp.define_macro(name, lam, span_of(form))
     return c.finish(ast.Constant(None), dest)
@@ -521,7 +519,8 @@ def sf_define_record_type(c: Compiler, form, scope, dest):
             out.append(L(S("define"), f[1], L(S("%record-accessor"), type_sym, f[0].name, f[1].name), span=span))
         if len(f) > 2:
             out.append(L(S("define"), f[2], L(S("%record-modifier"), type_sym, f[0].name, f[2].name), span=span))
-    if is_toplevel(scope):
+    defined = {ctor_parts[0]} | ({pred} if pred is not None else set()) | {x for f in fields for x in f[1:]}
+    if is_toplevel(scope) and tname not in defined:
         out.append(L(S("define"), tname, type_sym, span=span))
     return compile_in(c, from_iter([S("begin")] + out, span=span), scope, dest)
 

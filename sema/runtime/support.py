@@ -129,6 +129,18 @@ def values_to_list(v):
     return make_list([v])
 
 
+def bind_values(value, n, has_rest, who):
+    """The tuple of values a values-binding form binds: N values, plus the rest as a list."""
+    from ..values import MultipleValues
+    vals = value.values if value.__class__ is MultipleValues else (value,)
+    if len(vals) < n or (not has_rest and len(vals) > n):
+        want = f"{n}{' or more' if has_rest else ''}"
+        raise ArityError(f"{who}: expected {want} value{'s' if n != 1 or has_rest else ''}, got {len(vals)}")
+    if has_rest:
+        return tuple(vals[:n]) + (make_list(list(vals[n:])),)
+    return tuple(vals)
+
+
 def record_type(name, fields):
     return RecordType(name, tuple(f.name for f in iter_list(fields)))
 
@@ -199,6 +211,9 @@ def nth_or_nil(seq, i):
 def drop_seq(seq, i):
     if seq is None:
         return EMPTY
+    if isinstance(seq, str):
+        from ..values import Char
+        return make_list([Char(c) for c in seq[i:]])
     if seq.__class__ is tuple:
         return make_list(list(seq[i:]))
     if isinstance(seq, (Pair, ArrayList)) or seq is EMPTY:
@@ -262,8 +277,8 @@ def _match(pat, value, out) -> bool:
     if isinstance(pat, Map):
         if not isinstance(value, Map):
             return False
-        from ..values import map_items
-        for key, sub in map_items(pat):
+        from ..values import sorted_items
+        for key, sub in sorted_items(pat):  # the same order as patterns.pattern_vars
             if key is Keyword("keys") or key is Keyword("strs"):
                 for name in (list(sub) if sub.__class__ is tuple else to_pylist(sub)):
                     lookup = Keyword(name.name) if key is Keyword("keys") else name.name
@@ -310,6 +325,7 @@ INTERNALS = {
     "%case-match": case_match,
     "%parameterize": parameterize,
     "%values->list": values_to_list,
+    "%bind-values": bind_values,
     "%record-type": record_type,
     "%record-constructor": record_constructor,
     "%record-predicate": record_predicate,
@@ -330,6 +346,7 @@ INTERNALS = {
 def make_namespace(interp) -> dict:
     """A fresh global namespace with every builtin and helper installed."""
     from .. import builtins as builtin_modules
+    from ..builtins.control import spread_args
     from ..builtins import numbers
     from .registry import BUILTINS, make_interp_builtins
 
@@ -353,6 +370,6 @@ def make_namespace(interp) -> dict:
         "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
         "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
         "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
-        "_list_length": list_length,
+        "_list_length": list_length, "_spread": spread_args,
     })
     return ns

@@ -38,7 +38,7 @@ _TAKES = re.compile(r"^(?P<name>.+?)\(\) takes (?:from (?P<lo>\d+) to (?P<hi>\d+
 _MISSING = re.compile(r"^(?P<name>.+?)\(\) missing (?P<k>\d+) required positional arguments?: (?P<names>.*)")
 _C_TAKES = re.compile(r"^(?P<name>.+?)\(\) takes (?:exactly )?(?P<n>one|no|\d+) arguments? \((?P<got>\d+) given\)")
 _LOCAL = re.compile(r"variable '([^']+)'")
-_NOT_CALLABLE = re.compile(r"^'(\w+)' object is not callable")
+_NOT_CALLABLE = re.compile(r"^'([\w.]+)' object is not callable")
 _UNSUPPORTED = re.compile(r"unsupported operand type\(s\) for (\S+): '(\w+)' and '(\w+)'|"
                           r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'")
 
@@ -122,7 +122,8 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
             return err
         m = _NOT_CALLABLE.match(message)
         if m and in_lisp:
-            return LispTypeError(f"cannot call a value of type {_type_word(m.group(1))}: it is not a function")
+            return LispTypeError(f"cannot call a value of type {_type_word(m.group(1).rsplit('.', 1)[-1])}: "
+                                 "it is not a function")
     if isinstance(exc, ZeroDivisionError):
         return DivisionByZero("division by zero")
     # an exception inside a builtin: did the caller pass the wrong types?
