@@ -167,10 +167,11 @@ SPECIAL_DOCS["define-record-type"] = _entry("""
     destructure them, and equal? compares them field by field. At top level NAME is also bound to the
     record type.
 
-    (define-record-type point (make-point x y) point? (x point-x set-point-x!) (y point-y)) (point-y (make-point 1 2)) ; => 2
-    (define-record-type <point> (make-point x y) point? (x point-x) (y point-y)) (make-point 1 2) ; => #<record point x=1 y=2>
-    (define-record-type point (make-point x y) point? (x px set-px!) (y py)) (define p (make-point 1 2)) (set-px! p 10) (list (point? p) (px p) (point? 5)) ; => (#t 10 #f)
-    (define-record-type point (make-point x y) point? (x px) (y py)) (list (type (make-point 1 2)) (:x (make-point 3 4))) ; => (:point 3)
+    (define-record-type point (make-point x y) point? (x point-x) (y point-y)) (point-y (make-point 1 2)) ; => 2
+    (define-record-type <point> (make-point x y) point? (x px) (y py)) (make-point 1 2) ; => #<record point x=1 y=2>
+    (define-record-type cell (cell* v) cell? (v cell-v set-v!)) (define c (cell* 1)) (set-v! c 10) (cell-v c) ; => 10
+    (define-record-type point (make-point x y) point? (x px) (y py)) (type (make-point 1 2)) ; => :point
+    (define-record-type point (make-point x y) point? (x px) (y py)) (:x (make-point 3 4)) ; => 3
     (define-record-type node (make-node val) node? (val node-val) (next node-next)) (node-next (make-node 1)) ; => nil
     """)
 
@@ -243,7 +244,7 @@ SPECIAL_DOCS["letrec"] = _entry("""
     and each other (mutual recursion). The values are evaluated in order (letrec is letrec* in sema),
     so a value may use a name bound before it. Names must be symbols (no patterns).
 
-    (letrec ((ev? (fn (n) (if (= n 0) #t (od? (- n 1))))) (od? (fn (n) (if (= n 0) #f (ev? (- n 1)))))) (ev? 100)) ; => #t
+    (letrec ((ev? (fn (n) (if (= n 0) #t (od? (- n 1))))) (od? (fn (n) (and (> n 0) (ev? (- n 1)))))) (ev? 9)) ; => #f
     (letrec ((fact (fn (n) (if (= n 0) 1 (* n (fact (- n 1))))))) (fact 10)) ; => 3628800
     """)
 
@@ -529,7 +530,8 @@ SPECIAL_DOCS["try"] = _entry("""
     (try (error "bad" 1 2) (catch e (:message e))) ; => "bad 1 2"
     (try (undefined-thing) (catch e (list (:type e) (:name e)))) ; => (:unbound "undefined-thing")
     (try 5 (catch e 0)) ; => 5
-    (define log (atom '())) (try (swap! log (fn (l) (cons :body l))) (finally (swap! log (fn (l) (cons :finally l))))) @log ; => (:finally :body)
+    (define n (atom 0)) (try (reset! n 1) (finally (swap! n * 10))) @n ; => 10
+    (define n (atom 0)) (try (try (throw 1) (finally (reset! n 5))) (catch e @n)) ; => 5
     (try (throw {:type :my-error :message "custom"}) (catch e e)) ; => {:message "custom" :type :my-error}
     """)
 
