@@ -17,9 +17,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import (  # noqa: E402
-    ArityError, IncompleteInput, LispSyntaxError, LispTypeError, ReaderError, SemaError,
+    ArityError, DivisionByZero, EvalCancelledError, EvalTimeoutError, IncompleteInput, LispIOError,
+    LispSyntaxError, LispTypeError, LispValueError, ReaderError, RecursionDepthError, SemaError,
     UnboundSymbolError, UserError,
 )
+from .values import Keyword, Symbol  # noqa: E402
 from .interpreter import Interpreter  # noqa: E402
 
 
@@ -29,6 +31,8 @@ def eval_string(source: str, filename: str = "<eval>"):
 
 
 __all__ = [
-    "Interpreter", "eval_string", "SemaError", "ReaderError", "IncompleteInput", "LispSyntaxError",
-    "UnboundSymbolError", "LispTypeError", "ArityError", "UserError", "__version__",
+    "Interpreter", "eval_string", "Keyword", "Symbol", "__version__",
+    "SemaError", "ReaderError", "IncompleteInput", "LispSyntaxError", "UnboundSymbolError", "LispTypeError",
+    "ArityError", "LispValueError", "DivisionByZero", "RecursionDepthError", "UserError", "LispIOError",
+    "EvalTimeoutError", "EvalCancelledError",
 ]

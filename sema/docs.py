@@ -10,6 +10,7 @@ from .values import Keyword, Symbol
 
 def doc_for(interp, name) -> str:
     """The documentation text of ``name`` (a symbol, string or function)."""
+    from .compiler import special  # noqa: F401  (registers the special forms)
     from .compiler.special_docs import SPECIAL_DOCS
     from .runtime.registry import ALIASES, signature_text
 

@@ -15,6 +15,8 @@
     ├── UserError                   (throw ...) and (error ...); carries the thrown value
     ├── LispIOError                 (also an OSError)
     ├── PermissionDenied            (also a PermissionError)
+    ├── EvalTimeoutError            an evaluation past its timeout (also a TimeoutError)
+    ├── EvalCancelledError          an evaluation cancelled from another thread
     ├── EvalError                   anything else the language reports
     └── LlmError                    see sema.llm.errors for its subtree
 
@@ -199,6 +201,18 @@ class EvalError(SemaError):
     kind = "eval"
 
 
+class EvalTimeoutError(SemaError, TimeoutError):
+    """An evaluation stopped because it ran past its ``timeout``."""
+
+    kind = "timeout"
+
+
+class EvalCancelledError(SemaError):
+    """An evaluation stopped by :meth:`Interpreter.cancel` from another thread."""
+
+    kind = "cancelled"
+
+
 class ExitRequest(BaseException):
     """Raised by ``(exit code)``: unwinds to the CLI, which exits with ``code``."""
 
@@ -279,9 +293,18 @@ def render(err: BaseException, *, color: bool = False) -> str:
     out = [f"{bold}{where}{reset}{red}{label}:{reset} {err.message}"]
     if err.span is not None:
         out.extend(caret_snippet(err.span))
-    for frame in err.frames:
-        loc = f" ({frame.span})" if frame.span is not None else ""
-        out.append(f"{dim}  at {frame.name}{loc}{reset}")
+    previous, repeats = None, 0
+    for frame in err.frames + [None]:
+        here = (frame.name, str(frame.span)) if frame is not None else None
+        if here == previous:
+            repeats += 1
+            continue
+        if repeats:
+            out.append(f"{dim}  ... the frame above {repeats} more time{'s' if repeats > 1 else ''}{reset}")
+        previous, repeats = here, 0
+        if frame is not None:
+            loc = f" ({frame.span})" if frame.span is not None else ""
+            out.append(f"{dim}  at {frame.name}{loc}{reset}")
     for hint in err.hints:
         out.append(f"hint: {hint}")
     return "\n".join(out)

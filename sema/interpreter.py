@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-import threading
 
 from .errors import SOURCES, LispIOError, LispSyntaxError, SemaError, UserError
 from .runtime.names import mangle, unmangle
@@ -13,76 +11,8 @@ from .values import (
     EMPTY, ArrayList, Keyword, Map, Pair, Symbol, make_list, make_map, write_str,
 )
 
-#: deep Lisp recursion runs on a thread with this much stack
-STACK_SIZE = 1 << 30
-RECURSION_LIMIT = 250_000
-
-_local = threading.local()
-_setup_lock = threading.Lock()
-_setup_done = False
-
-
-def _process_setup() -> None:
-    """One-time process settings: recursion limit, big-integer printing, GC thresholds."""
-    global _setup_done
-    with _setup_lock:
-        if _setup_done:
-            return
-        if sys.getrecursionlimit() < RECURSION_LIMIT:
-            sys.setrecursionlimit(RECURSION_LIMIT)
-        if hasattr(sys, "set_int_max_str_digits"):
-            sys.set_int_max_str_digits(0)
-        import gc
-        # pair-heavy Lisp code otherwise spends much of its time in the collector
-        threshold = gc.get_threshold()
-        gc.set_threshold(max(threshold[0], 50_000), threshold[1], max(threshold[2], 20))
-        _setup_done = True
-
-
-def run_with_deep_stack(fn, *args):
-    """Call ``fn(*args)`` on a thread with a 1 GiB stack (or directly if already on one).
-
-    Recursion through builtins (``map`` calling a lambda that recurses) uses
-    the C stack; a big stack lets it go 100,000 levels deep and turns
-    anything deeper into a RecursionError instead of a crash.
-    """
-    if getattr(_local, "deep", False):
-        return fn(*args)
-    _process_setup()
-    result: list = []
-    error: list = []
-
-    def target():
-        _local.deep = True
-        try:
-            result.append(fn(*args))
-        except BaseException as exc:  # re-raised in the caller's thread
-            error.append(exc)
-
-    with _setup_lock:
-        old = threading.stack_size()
-        threading.stack_size(STACK_SIZE)
-        try:
-            worker = threading.Thread(target=target, name="sema-eval", daemon=True)
-            worker.start()
-        finally:
-            threading.stack_size(old)
-    try:
-        while worker.is_alive():
-            worker.join(0.25)
-    except KeyboardInterrupt:
-        _interrupt(worker)
-        worker.join()
-        raise
-    if error:
-        raise error[0]
-    return result[0]
-
-
-def _interrupt(thread: threading.Thread) -> None:
-    """Raise KeyboardInterrupt inside ``thread`` (Ctrl-C during an evaluation)."""
-    import ctypes
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt))
+# the worker-thread machinery lives in runtime.worker; re-exported for existing callers
+from .runtime.worker import _local, process_setup as _process_setup, run_with_deep_stack  # noqa: E402,F401
 
 
 class Interpreter:
@@ -102,6 +32,7 @@ class Interpreter:
         self.loading: list[str] = []
         self.llm_enabled = llm
         self.unit_prefix = "p0"
+        self._worker = None
         self._recording: list | None = None
         self._epoch = 0
         self.macro_fingerprints: dict[Symbol, str] = {}
@@ -148,7 +79,9 @@ class Interpreter:
     # ------------------------------------------------------------ macros
 
     def define_macro(self, name: Symbol, lambda_form, span) -> None:
-        fn = self.compile_form(lambda_form, span.file if span else "<macro>")()
+        from .compiler.forms import L
+        named = L(Symbol("letrec"), L(L(name, lambda_form)), name, span=span)  # so frames say the macro's name
+        fn = self.compile_form(named, span.file if span else "<macro>")()
         if self._recording:
             kind, _, code, py_name, consts = self._recording[-1]
             self._recording[-1] = ("macro", name.name, code, py_name, consts)
@@ -178,6 +111,7 @@ class Interpreter:
         except SemaError as exc:
             attach_stack(exc, exc.__traceback__)
             exc.span = span_of(form) or exc.span
+            exc.hints.append(f"while expanding the macro {form.car.name}")
             raise
         except Exception as exc:
             err = convert(exc, self.global_names())
@@ -190,6 +124,7 @@ class Interpreter:
 
     def expand_once(self, form):
         """One macro or derived-form expansion step at the head of ``form``."""
+        from .compiler import special  # noqa: F401  (registers the derived forms)
         from .compiler.codegen import DERIVED
         from .compiler.forms import with_span, span_of
         if not isinstance(form, (Pair, ArrayList)) or not isinstance(form.car, Symbol):
@@ -339,6 +274,7 @@ class Interpreter:
     # ------------------------------------------------------------ names
 
     def global_names(self) -> list[str]:
+        from .compiler import special  # noqa: F401  (registers the special forms)
         from .compiler.codegen import DERIVED, SPECIAL_FORMS
         names = [unmangle(k) for k in self.namespace if not k.startswith("_")]
         return names + list(SPECIAL_FORMS) + list(DERIVED) + [m.name for m in self.macros]
@@ -391,10 +327,43 @@ class Interpreter:
 
     # ------------------------------------------------------------ embedding API
 
-    def eval(self, source: str, *, filename: str = "<eval>"):
-        """Evaluate ``source`` and return the value of its last form as Python data."""
+    def eval(self, source: str, *, filename: str = "<eval>", timeout: float | None = None):
+        """Evaluate ``source`` and return the value of its last form as Python data.
+
+        With ``timeout`` (seconds) a runaway evaluation is stopped with
+        :class:`~sema.errors.EvalTimeoutError`; :meth:`cancel` from another
+        thread stops it with :class:`~sema.errors.EvalCancelledError`.
+        """
         from .convert import to_python
-        return to_python(self.eval_source(source, filename), self)
+        return to_python(self._guarded(self.eval_source, source, filename, timeout=timeout), self)
+
+    def cancel(self) -> bool:
+        """Stop the evaluation running in this interpreter, from any other thread.
+
+        Returns True if an evaluation was running.
+        """
+        from .runtime.worker import Cancelled, stop
+        worker = self._worker
+        if worker is None:
+            return False
+        stop(worker, Cancelled)
+        return True
+
+    def _guarded(self, fn, *args, timeout: float | None = None):
+        """Run ``fn`` on the worker thread, turning timeouts and cancellation into SemaErrors."""
+        from .errors import EvalCancelledError, EvalTimeoutError
+        from .runtime.worker import Cancelled, TimedOut
+        try:
+            return run_with_deep_stack(fn, *args, timeout=timeout, track=self._track)
+        except TimedOut:
+            self._reset_tail_state()
+            raise EvalTimeoutError(f"evaluation timed out after {timeout:g} s") from None
+        except Cancelled:
+            self._reset_tail_state()
+            raise EvalCancelledError("evaluation cancelled") from None
+
+    def _track(self, thread) -> None:
+        self._worker = thread
 
     def eval_file(self, path: str):
         """Run a Lisp file; returns the value of its last form as Python data."""
@@ -427,6 +396,7 @@ class Interpreter:
         """Bind the global ``name`` to a Python value (converted to Lisp)."""
         self.namespace[mangle(name)] = from_python_(value, self)
         self.note_global_definition(name)
+        redefine_inlined(self.namespace, name)
 
     def get(self, name: str):
         """The value of the global ``name`` as Python data."""
@@ -450,6 +420,7 @@ class Interpreter:
         from .convert import lisp_callable
         self.namespace[mangle(name)] = lisp_callable(fn, name, self) if convert else fn
         self.note_global_definition(name)
+        redefine_inlined(self.namespace, name)
 
     def check_file(self, path: str) -> int:
         """Read and expand a file without running it (``sema check``); returns the form count."""
@@ -462,16 +433,40 @@ class Interpreter:
             Compiler(self, path).compile_toplevel(form)
         return len(forms)
 
+    # ------------------------------------------------------------ LLM providers
+
+    @property
+    def llm(self):
+        """This interpreter's provider registry (created on first use; httpx loads later still)."""
+        registry = self.__dict__.get("_llm_registry")
+        if registry is None:
+            from .llm.registry import ProviderRegistry
+            registry = ProviderRegistry()
+            self.__dict__["_llm_registry"] = registry
+        return registry
+
+    def register_provider(self, name: str, provider, *, make_default: bool = False) -> None:
+        """Make a Python LLM provider (an object with ``complete``, or a callable) available to Lisp."""
+        self.llm.register(name, provider, make_default=make_default)
+
     def configure_llm(self, *, model: str | None = None, provider: str | None = None) -> None:
-        """Apply ``--model``/``--provider``: recorded for the LLM layer."""
+        """Start-up LLM configuration: ``--model``, ``--provider``, and the environment unless ``--no-llm``."""
         self.llm_model = model
         self.llm_provider = provider
+        if self.llm_enabled:
+            from .llm.setup import configure_at_startup
+            configure_at_startup(self, model=model, provider=provider)
 
     # ------------------------------------------------------------ docs
 
     def doc_text(self, name) -> str:
         from .docs import doc_for
         return doc_for(self, name)
+
+
+def redefine_inlined(ns, name):
+    from .runtime.support import redefine_inlined as redefine
+    redefine(ns, name)
 
 
 def from_python_(value, interp):

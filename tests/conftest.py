@@ -18,6 +18,19 @@ PROVIDER_KEYS = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_code_cache(tmp_path_factory):
+    """Compiled-code cache in a folder of this test session: no test depends on ~/.cache."""
+    folder = tmp_path_factory.mktemp("sema-code-cache")
+    saved = os.environ.get("SEMA_CACHE_DIR")
+    os.environ["SEMA_CACHE_DIR"] = str(folder)
+    yield
+    if saved is None:
+        os.environ.pop("SEMA_CACHE_DIR", None)
+    else:
+        os.environ["SEMA_CACHE_DIR"] = saved
+
+
 @pytest.fixture(autouse=True)
 def _no_provider_keys(monkeypatch):
     """No test can reach a real LLM API: every provider key and base URL is cleared."""

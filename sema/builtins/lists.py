@@ -625,7 +625,10 @@ def reduce_(f: Callable_, init_or_xs: Any, xs: Any = _MISSING) -> Any:
     (reduce + 10 '(1 2 3)) ; => 16
     """
     if xs is not _MISSING:
-        return foldl(f, init_or_xs, xs)
+        acc = init_or_xs
+        for x in seq_items(xs, "reduce", 3):
+            acc = f(acc, x)
+        return acc
     items = seq_items(init_or_xs, "reduce", 2)
     if not items:
         raise LispValueError("reduce: empty list and no initial value")

@@ -19,6 +19,22 @@ from .codegen import INLINE, Name, Store, copy_tags, is_bool, is_num, is_simple,
 _ARITH = {"+": (ast.Add, "_add2"), "-": (ast.Sub, "_sub2"), "*": (ast.Mult, "_mul2")}
 _COMPARE = {"<": (ast.Lt, "_lt2"), ">": (ast.Gt, "_gt2"), "<=": (ast.LtE, "_le2"), ">=": (ast.GtE, "_ge2")}
 
+#: Each inlined builtin reads its own globals: a guard class for the fast path
+#: and the function for everything else.  Redefining the builtin at run time
+#: points the guard at a class nothing has and the function at the new
+#: definition (``runtime.support.redefine_inlined``), so code compiled before
+#: the redefinition follows it.  (``not``, ``null?`` and ``nil?`` have no slow
+#: path to redirect: redefining them affects only code compiled afterwards,
+#: since a guard on every test would slow every branch of every program.)
+SLOTS = {
+    "+": ("_int_add", ("_add2",)), "-": ("_int_sub", ("_sub2", "_neg")), "*": ("_int_mul", ("_mul2",)),
+    "<": ("_int_lt", ("_lt2",)), ">": ("_int_gt", ("_gt2",)), "<=": ("_int_le", ("_le2",)),
+    ">=": ("_int_ge", ("_ge2",)), "=": ("_int_eq", ("_numeq",)), "zero?": ("_int_zerop", ("_zerop",)),
+    "car": ("_Pair_car", ("_car",)), "cdr": ("_Pair_cdr", ("_cdr",)), "cons": (None, ("_cons",)),
+}
+_GUARD_OF = {slow: SLOTS[op][0] for op, (_, slow) in _ARITH.items()} | \
+    {slow: SLOTS[op][0] for op, (_, slow) in _COMPARE.items()} | {"_numeq": "_int_eq"}
+
 
 def _cls_is(x, cls_name: str) -> ast.expr:
     return ast.Compare(ast.Attribute(x, "__class__", ast.Load()), [ast.Is()], [Name(cls_name)])
@@ -57,7 +73,7 @@ def _guarded(c, a, b, make_fast, slow: str):
         ta, tb = c.new_tmp(), c.new_tmp()
         wa, wb = ast.NamedExpr(Store(ta), a), ast.NamedExpr(Store(tb), b)
         a, b = copy_tags(Name(ta), a), copy_tags(Name(tb), b)
-        guard = ast.BinOp(_cls_is(wa, "_int"), ast.BitAnd(), _cls_is(wb, "_int"))
+        guard = ast.BinOp(_cls_is(wa, _GUARD_OF[slow]), ast.BitAnd(), _cls_is(wb, _GUARD_OF[slow]))
         _note_numbers(c, a, b)
         return ast.IfExp(guard, make_fast(a, b), ast.Call(Name(slow), [a, b], []))
     if not is_simple(a):
@@ -75,10 +91,10 @@ def _guarded(c, a, b, make_fast, slow: str):
     if not checked:
         return fast
     if len(checked) == 1:
-        guard = _cls_is(checked[0], "_int")
+        guard = _cls_is(checked[0], _GUARD_OF[slow])
     else:
         guard = ast.Compare(ast.Attribute(checked[0], "__class__", ast.Load()), [ast.Is(), ast.Is()],
-                            [Name("_int"), ast.Attribute(checked[1], "__class__", ast.Load())])
+                            [Name(_GUARD_OF[slow]), ast.Attribute(checked[1], "__class__", ast.Load())])
     _note_numbers(c, a, b)
     return ast.IfExp(guard, fast, ast.Call(Name(slow), [a, b], []))
 
@@ -164,7 +180,7 @@ def _pair_access(field: str, slow: str):
         if len(args) != 1:
             return None
         first, x = _one_operand(c, args[0], scope)
-        return ast.IfExp(_cls_is(first, "_Pair"), ast.Attribute(x, field, ast.Load()),
+        return ast.IfExp(_cls_is(first, f"_Pair_{field}"), ast.Attribute(x, field, ast.Load()),
                          ast.Call(Name(slow), [x], []))
     return inliner
 
@@ -178,7 +194,7 @@ def inline_cons(c, args, scope):
     if len(args) != 2:
         return None
     a, b = c.exprs_in_order(args, scope)
-    return ast.Call(Name("_Pair"), [a, b], [])
+    return ast.Call(Name("_cons"), [a, b], [])
 
 
 @inline("null?")
@@ -206,7 +222,7 @@ def inline_zero(c, args, scope):
     if is_num(x):
         return tag(ast.Compare(first, [ast.Eq()], [ast.Constant(0)]), boolean=True)
     fast = ast.Compare(x, [ast.Eq()], [ast.Constant(0)])
-    return tag(ast.IfExp(_cls_is(first, "_int"), fast, ast.Call(Name("_zerop"), [x], [])), boolean=True)
+    return tag(ast.IfExp(_cls_is(first, "_int_zerop"), fast, ast.Call(Name("_zerop"), [x], [])), boolean=True)
 
 
 __all__ = ["INLINE"]

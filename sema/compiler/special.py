@@ -157,11 +157,20 @@ def define_value(c: Compiler, name: Symbol, value_form, scope: Scope) -> None:
         self_sym = name if binding is None or binding is scope.lookup(name) else None
         fdef = c.function(lam[0], lam[1], scope, name.name, py, self_sym=self_sym)
         c.emit(fdef)
-        return
-    value = c.expr(value_form, scope) if value_form is not None else ast.Constant(None)
-    c.emit(ast.Assign([Store(py)], value))
-    if binding is not None and is_num(value) and name not in c.assigned:
-        c.facts.add(binding)
+    else:
+        value = c.expr(value_form, scope) if value_form is not None else ast.Constant(None)
+        c.emit(ast.Assign([Store(py)], value))
+        if binding is not None and is_num(value) and name not in c.assigned:
+            c.facts.add(binding)
+    if binding is None:
+        _note_inlined_redefinition(c, name)
+
+
+def _note_inlined_redefinition(c: Compiler, name: Symbol) -> None:
+    """Redefining an inlined builtin at run time also redirects code compiled earlier."""
+    from .inline import SLOTS
+    if name.name in SLOTS:
+        c.emit(ast.Expr(ast.Call(Name("_redefined"), [ast.Constant(name.name)], [])))
 
 
 @special_form("set!")
@@ -185,7 +194,11 @@ def sf_set(c: Compiler, form, scope, dest):
         py = mangle(name.name)
         scope.fn.globals.add(py)
         c.interp.note_global_definition(name.name)
+        # set! assigns an existing variable: a typo must not quietly create a global
+        c.emit(ast.If(ast.Compare(ast.Constant(py), [ast.NotIn()], [Name("_NS")]),
+                      [ast.Raise(ast.Call(Name("_unbound_set"), [ast.Constant(name.name)], []), None)], []))
         c.emit(ast.Assign([Store(py)], value))
+        _note_inlined_redefinition(c, name)
     return c.finish(ast.Constant(None), dest)
 
 

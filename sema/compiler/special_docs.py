@@ -147,12 +147,13 @@ SPECIAL_DOCS["define-values"] = _entry("""
     (define-values (name ...) expression)
 
     Evaluate EXPRESSION, which returns multiple values (values a b ...), and define each NAME to the
-    value at its position. A single non-multiple value counts as one value. Extra values are ignored;
-    too few values is an error (from list-ref). The value of the form is nil.
+    value at its position. A single non-multiple value counts as one value. The formals may end in a
+    rest name, (a . rest), which gets the remaining values as a list; otherwise the count must match
+    exactly (an arity error names define-values). The value of the form is nil.
 
     (define-values (q r) (values 7 2)) (list q r) ; => (7 2)
     (define-values (x) 5) x ; => 5
-    (define-values (a b) (values 1 2 3)) (list a b) ; => (1 2)
+    (define-values (a . more) (values 1 2 3)) (list a more) ; => (1 (2 3))
     """)
 
 SPECIAL_DOCS["define-record-type"] = _entry("""
@@ -257,12 +258,13 @@ SPECIAL_DOCS["let-values"] = _entry("""
     (let-values ((name expression)) body ...)
 
     Bind the multiple values returned by each EXPRESSION to the NAMEs of its formals list, then run
-    BODY. A lone symbol as formals takes all the values as a list. The clauses are bound one after
-    the other (as let*-values), so a later expression sees earlier names; dotted formals (a . rest)
-    are not supported.
+    BODY. A lone symbol as formals takes all the values as a list, and dotted formals (a . rest) take
+    the remaining values as a list. All expressions are evaluated before any name is bound (use
+    let*-values when a clause needs the names of the clauses before it).
 
     (let-values (((q r) (values 7 2)) ((x) (values 1))) (list q r x)) ; => (7 2 1)
     (let-values ((all (values 1 2 3))) all) ; => (1 2 3)
+    (let-values (((a . rest) (values 1 2 3))) rest) ; => (2 3)
     """)
 
 SPECIAL_DOCS["let*-values"] = _entry("""

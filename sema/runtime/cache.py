@@ -39,9 +39,28 @@ def cache_dir() -> str:
     return os.path.join(base, "sema", "code")
 
 
+_compiler_stamp: str | None = None
+
+
+def compiler_stamp() -> str:
+    """Size and mtime of the compiler's own sources: editing sema invalidates its cached code."""
+    global _compiler_stamp
+    if _compiler_stamp is None:
+        here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        parts = []
+        for folder in ("compiler", "runtime"):
+            path = os.path.join(here, folder)
+            for name in sorted(os.listdir(path)):
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(path, name))
+                    parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        _compiler_stamp = ";".join(parts)
+    return _compiler_stamp
+
+
 def key_for(text: str, filename: str, state: str) -> str:
     h = hashlib.sha256()
-    for part in (str(_FORMAT), __version__, sys.version, filename, state, text):
+    for part in (str(_FORMAT), __version__, sys.version, compiler_stamp(), filename, state, text):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()

@@ -73,7 +73,14 @@ def map_literal(*flat):
 
 
 def arity_error(name, want, got):
-    return ArityError(f"{name}: expected {want} arguments, got {got}")
+    return ArityError(f"{name}: expected {want} argument{'' if want == '1' else 's'}, got {got}")
+
+
+def unbound_set(name, candidates=()):
+    from ..errors import UnboundSymbolError
+    err = UnboundSymbolError(name, candidates=candidates)
+    err.hints.insert(0, "set! changes an existing variable; use define to create one")
+    return err
 
 
 def qq_append(*segments):
@@ -343,6 +350,39 @@ INTERNALS = {
 }
 
 
+class _NeverMatches:
+    """A class no value has: the guard of an inlined builtin once the builtin is redefined."""
+
+
+def redefine_inlined(ns: dict, name: str) -> None:
+    """The global ``name`` (an inlined builtin) was redefined: send compiled code to the new value."""
+    from ..compiler.inline import SLOTS
+    slots = SLOTS.get(name)
+    if slots is None:
+        return
+    guard, slow_names = slots
+    if guard is not None:
+        ns[guard] = _NeverMatches
+    for slow in slow_names:
+        ns[slow] = ns[mangle(name)]
+
+
+def inline_slots() -> dict:
+    """The initial guard and slow-path globals of every inlined builtin."""
+    from ..builtins import numbers
+    from .registry import BUILTINS
+    slots = {
+        "_add2": numbers.add2, "_sub2": numbers.sub2, "_mul2": numbers.mul2, "_neg": numbers.neg,
+        "_lt2": numbers.lt2, "_gt2": numbers.gt2, "_le2": numbers.le2, "_ge2": numbers.ge2,
+        "_numeq": equal, "_zerop": BUILTINS["zero?"], "_car": BUILTINS["car"], "_cdr": BUILTINS["cdr"],
+        "_cons": Pair, "_Pair_car": Pair, "_Pair_cdr": Pair,
+    }
+    for guard in ("_int_add", "_int_sub", "_int_mul", "_int_lt", "_int_gt", "_int_le", "_int_ge", "_int_eq",
+                  "_int_zerop"):
+        slots[guard] = int
+    return slots
+
+
 def make_namespace(interp) -> dict:
     """A fresh global namespace with every builtin and helper installed."""
     from .. import builtins as builtin_modules
@@ -363,13 +403,12 @@ def make_namespace(interp) -> dict:
     marker, bounce, resume = make_tail_calls(ns)
     ns.update({
         "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
-        "_add2": numbers.add2, "_sub2": numbers.sub2, "_mul2": numbers.mul2,
-        "_lt2": numbers.lt2, "_gt2": numbers.gt2, "_le2": numbers.le2, "_ge2": numbers.ge2,
-        "_neg": numbers.neg, "_numeq": equal, "_zerop": BUILTINS["zero?"],
-        "_car": BUILTINS["car"], "_cdr": BUILTINS["cdr"],
         "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
         "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
         "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
         "_list_length": list_length, "_spread": spread_args,
+        "_redefined": lambda name: redefine_inlined(ns, name),
+        "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp.global_names()),
     })
+    ns.update(inline_slots())
     return ns

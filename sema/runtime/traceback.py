@@ -57,10 +57,15 @@ def _builtin_for_code(code):
     return _builtin_codes.get(code)
 
 
+_positions: dict = {}
+
+
 def _position(tb) -> Span | None:
     code = tb.tb_frame.f_code
     try:
-        positions = list(code.co_positions())
+        positions = _positions.get(code)
+        if positions is None:
+            positions = _positions[code] = list(code.co_positions())
         line, end_line, col, end_col = positions[tb.tb_lasti // 2]
     except (AttributeError, IndexError):
         line, end_line, col, end_col = tb.tb_lineno, tb.tb_lineno, None, None
@@ -77,10 +82,17 @@ def lisp_stack(tb) -> list[tuple[str, Span | None]]:
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename in LISP_FILES:
-            out.append((code.co_name, _position(tb)))
+            out.append((code.co_name, tb))
         tb = tb.tb_next
     out.reverse()
-    return out
+    # a runaway recursion has 100,000s of frames: keep the ends, where the story is
+    if len(out) > 2 * STACK_KEEP:
+        out = out[:STACK_KEEP] + [(f"... {len(out) - 2 * STACK_KEEP} more frames ...", None)] + out[-STACK_KEEP:]
+    return [(name, _position(t) if t is not None else None) for name, t in out]
+
+
+#: frames kept at each end of a very deep Lisp stack
+STACK_KEEP = 20
 
 
 def _innermost(tb):
@@ -130,8 +142,11 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
     frame_tb = tb
     builtin_tb = None
     while frame_tb is not None:
-        if _builtin_for_code(frame_tb.tb_frame.f_code) is not None:
-            builtin_tb = frame_tb
+        code = frame_tb.tb_frame.f_code
+        if code.co_filename in LISP_FILES:
+            builtin_tb = None  # only builtins called from the innermost Lisp frame count
+        elif builtin_tb is None and _builtin_for_code(code) is not None:
+            builtin_tb = frame_tb  # the one the Lisp code called, not its helpers
         frame_tb = frame_tb.tb_next
     if builtin_tb is not None:
         fn = _builtin_for_code(builtin_tb.tb_frame.f_code)

@@ -1,0 +1,60 @@
+"""Embedding sema in a Python program: the public API in one runnable tour.
+
+Run it with:  python3 examples/embedding.py
+"""
+
+import threading
+
+import sema
+
+# One-shot evaluation in a fresh interpreter.
+assert sema.eval_string("(+ 1 2)") == 3
+
+# An interpreter keeps its own definitions; two interpreters share nothing.
+interp = sema.Interpreter(llm=False)
+interp.eval('(define (greet n) (str "hi " n))')
+print(interp.call("greet", "Ada"))                     # hi Ada
+
+# Python values go into Lisp, and come back as plain Python data.
+interp.define("threshold", 0.5)
+interp.define("config", {"model": "tiny", "retries": 3})   # str keys become keywords
+print(interp.eval("(list threshold (:model config) (:retries config))"))   # [0.5, 'tiny', 3]
+print(interp.eval("{:name \"Ada\" :langs [\"math\"]}"))   # {'langs': ['math'], 'name': 'Ada'}
+
+# A Python function as a Lisp builtin, and a Lisp function as a Python callable.
+interp.register_function("py/upper", str.upper)
+print(interp.eval('(py/upper "shout")'))               # SHOUT
+square = interp.eval("(fn (x) (* x x))")
+print(square(12))                                      # 144
+
+
+# A Python LLM provider, usable from Lisp like any other.
+class Reverser:
+    name = "reverser"
+    default_model = "rev-1"
+
+    def complete(self, request):
+        return request.messages[-1].content[::-1]
+
+
+interp.register_provider("reverser", Reverser(), make_default=True)
+print(interp.eval('(llm/complete "stressed")'))        # desserts
+
+# Lisp errors are Python exceptions, with the Lisp position and a natural base class.
+try:
+    interp.eval("(car 5)", filename="inline.scm")
+except sema.LispTypeError as err:
+    assert isinstance(err, TypeError)
+    print(f"{err.span}: {err.message}")                # inline.scm:1:1: car: expected a pair, got int 5
+
+# A runaway evaluation can be stopped by a timeout, or cancelled from another thread.
+try:
+    interp.eval("(let loop () (loop))", timeout=0.2)
+except sema.EvalTimeoutError as err:
+    print(err)                                         # evaluation timed out after 0.2 s
+threading.Timer(0.2, interp.cancel).start()
+try:
+    interp.eval("(sleep 60000)")
+except sema.EvalCancelledError as err:
+    print(err)                                         # evaluation cancelled
+print(interp.get("threshold"))                         # 0.5: the interpreter is still usable
