@@ -1,0 +1,22 @@
+;; FizzBuzz, a few folds and string building: the everyday core.
+(define (fizzbuzz n)
+  (cond ((= 0 (modulo n 15)) "FizzBuzz")
+        ((= 0 (modulo n 3)) "Fizz")
+        ((= 0 (modulo n 5)) "Buzz")
+        (else n)))
+
+(let loop ((i 1))
+  (when (<= i 15)
+    (println i (fizzbuzz i))
+    (loop (+ i 1))))
+
+(define squares (map (fn (x) (* x x)) (range 1 6)))
+(println "squares:" squares)
+(println "sum:" (reduce + 0 squares))
+(println "evens:" (filter even? squares))
+(println "ratio:" (/ (car squares) (cadr (cdr squares))))
+(write (list "quoted" #\c 1.5 :k 'sym nil #t))
+(newline)
+(display (list "displayed" #\c 1.5 :k 'sym nil #t))
+(newline)
+(println {:b 2 :a 1 :c [1 2 "x"]})
