@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("core", "numbers", "strings", "chars", "lists", "maps", "io", "jsonfmt", "system", "control")
+MODULES = ("core", "numbers", "strings", "chars", "lists", "maps", "io", "jsonfmt", "system", "control", "http")
 _loaded = False
 
 
@@ -19,4 +19,5 @@ def load_all() -> None:
         return
     for name in MODULES:
         importlib.import_module(f"{__name__}.{name}")
+    importlib.import_module("sema.llm.builtins")  # the llm/* builtins live with the LLM layer
     _loaded = True

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .errors import AuthError, LlmError
@@ -534,6 +533,7 @@ class ProviderRegistry:
             return {"id": specs[0].id, "base-url": url, "models": [m for m in models if m],
                     "also": [s.id for s in specs[1:]], "needs-key": False}
 
+        from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(max_workers=max(1, len(by_url))) as pool:
             results = list(pool.map(probe, by_url.items()))
         return [r for r in results if r is not None]

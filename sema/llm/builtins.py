@@ -1,0 +1,538 @@
+"""The ``llm/*`` builtins: the provider contract seen from Lisp.
+
+Each interpreter has its own providers, default, usage and fallback order
+(``interp.llm``, a :class:`~sema.llm.registry.ProviderRegistry`), so every
+builtin here is an ``@interp_builtin`` factory.
+
+Lisp values cross into the LLM layer here: option maps and message maps
+become a :class:`~sema.llm.types.ChatRequest`, answers come back as text or,
+for ``llm/request``, as the contract's response map (keyword keys).  Every
+call goes through :func:`~sema.llm.router.call_provider` (or
+:func:`~sema.llm.router.complete_with_fallback` under ``llm/with-fallback``),
+so HTTP adapters, Python providers and Lisp providers behave alike.
+
+Call options (all optional): ``:model`` (``"provider/model"`` selects the
+provider), ``:provider``, ``:max-tokens``, ``:temperature``, ``:system``,
+``:stop-sequences``, ``:timeout`` (seconds), ``:tools``, ``:tool-choice``,
+``:extra`` (a map merged into the vendor's JSON body).  Unknown keys are
+ignored, as in Rust Sema.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import LispTypeError, LispValueError
+from ..runtime.registry import Any, Callable_, interp_builtin
+from ..convert import to_python
+from ..values import ArrayList, Keyword, Map, Pair, make_list, make_map, type_name
+from .errors import LlmError, UnsupportedError
+from .lisp_provider import (LispProvider, as_provider, build_request, lisp_int, lisp_items, lisp_name,
+                            lisp_options, lisp_real, lisp_str, messages_of, response_map, short, usage_map)
+from .registry import split_model
+from .router import batch_complete, call_provider, complete_with_fallback
+from .types import ChatRequest, ChatResponse
+
+_K = Keyword
+
+
+# ---------------------------------------------------------------- per-interpreter state
+
+
+class LlmState:
+    """What the llm builtins keep per interpreter besides the registry: the fallback order in force."""
+
+    def __init__(self, interp):
+        self.interp = interp
+        self.fallback: list | None = None
+
+    @property
+    def registry(self):
+        return self.interp.llm
+
+
+def state_of(interp) -> LlmState:
+    state = interp.__dict__.get("_llm_state")
+    if state is None:
+        state = interp.__dict__["_llm_state"] = LlmState(interp)
+    return state
+
+
+# ---------------------------------------------------------------- choosing providers and calling
+
+
+def _get(registry, name, who):
+    """The provider registered as NAME (None: the default), ready to call."""
+    try:
+        provider = registry.get(name)
+    except LlmError as exc:
+        raise LlmError(f"{who}: {exc.message}") from None
+    return as_provider(registry.canonical(name) if name is not None else registry.default, provider)
+
+
+def targets(state: LlmState, who: str, o: dict, request: ChatRequest):
+    """``(entries, request)``: the providers to try (one, or the fallback order) and the request to send."""
+    registry = state.registry
+    if o.get("provider") is not None:
+        return [_get(registry, lisp_name(o["provider"], who), who)], request
+    model = request.model
+    if model and "/" in model:
+        known = set(registry.list()) | set(registry.specs) | set(registry.aliases)
+        prefix, rest = split_model(model, known)
+        if prefix is not None:
+            return [_get(registry, prefix, who)], request.with_model(rest)
+    if state.fallback:
+        return list(state.fallback), request
+    return [_get(registry, None, who)], request
+
+
+def call(state: LlmState, who: str, request: ChatRequest, o: dict, *, stream: bool = False,
+         on_chunk=None) -> ChatResponse:
+    """One call through the chosen provider (or the fallback order); usage is recorded."""
+    entries, request = targets(state, who, o, request)
+    usage = state.registry.usage
+    if len(entries) == 1 and not isinstance(entries[0], tuple):
+        return call_provider(entries[0], request, on_chunk, stream=stream, usage=usage)
+    return complete_with_fallback(entries, request, on_chunk=on_chunk, stream=stream, usage=usage)
+
+
+def _is_lisp(entry) -> bool:
+    return isinstance(entry[0] if isinstance(entry, tuple) else entry, LispProvider)
+
+
+def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -> list[ChatResponse]:
+    """Complete REQUESTS concurrently (Lisp providers: one after the other, on this thread)."""
+    if not requests:
+        return []
+    entries, first = targets(state, who, o, requests[0])
+    if first is not requests[0]:  # a provider/model prefix was stripped
+        requests = [r.with_model(first.model) for r in requests]
+    usage = state.registry.usage
+    limit = lisp_int(who, "max-concurrency", o.get("max-concurrency")) or 100
+    if len(entries) == 1 and not isinstance(entries[0], tuple):
+        provider = entries[0]
+        if isinstance(provider, LispProvider):
+            return [call_provider(provider, r, usage=usage) for r in requests]
+        return batch_complete(provider, requests, usage=usage, max_concurrency=limit)
+    if any(_is_lisp(e) for e in entries):
+        return [complete_with_fallback(entries, r, usage=usage) for r in requests]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=max(1, min(limit, len(requests)))) as pool:
+        futures = [pool.submit(complete_with_fallback, entries, r, usage=usage) for r in requests]
+        return [f.result() for f in futures]
+
+
+def _fallback_entry(registry, who: str, entry):
+    """``:openai``, ``"openai"``, ``[:openai "gpt-4o"]`` or ``{:provider :openai :model "gpt-4o"}``."""
+    model = None
+    if isinstance(entry, Map):
+        d = lisp_options(who, entry)
+        name, model = d.get("provider"), d.get("model")
+    elif entry.__class__ is tuple or isinstance(entry, (Pair, ArrayList)):
+        parts = lisp_items(who, entry, "a fallback entry")
+        if len(parts) != 2:
+            raise LispValueError(f"{who}: a fallback entry [provider model] has two items, got {short(entry)}")
+        name, model = parts
+    else:
+        name = entry
+    provider = _get(registry, lisp_name(name, who), who)
+    return provider, lisp_str(who, "model", model)
+
+
+def _stdout_chunk(chunk: str) -> None:
+    out = sys.stdout
+    out.write(chunk)
+    out.flush()
+
+
+def _skip(fn):
+    fn.doc_example_skip = True  # the examples need network access or the environment
+    return fn
+
+
+# ---------------------------------------------------------------- provider management
+
+
+@interp_builtin("llm/auto-configure")
+def make_auto_configure(interp):
+    """Register every provider whose key (or local server URL) is in the environment; return the default.
+
+    Reads each provider's key variable (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...) and base-URL override,
+    SEMA_LLM_PROVIDER (the preferred provider) and SEMA_DEFAULT_MODEL. Runs at start-up unless --no-llm.
+
+    (llm/auto-configure) ; => :anthropic
+    """
+    def llm_auto_configure() -> Any:
+        registry = interp.llm
+        before = len(registry.warnings)
+        default = registry.auto_configure()
+        warn(registry.warnings[before:])
+        return _K(default) if default else None
+    return _skip(llm_auto_configure)
+
+
+def warn(messages) -> None:
+    """Print key-format and configuration warnings on stderr."""
+    for message in messages:
+        sys.stderr.write(f"sema: warning: {message}\n")
+
+
+@interp_builtin("llm/configure")
+def make_configure(interp):
+    """Configure provider NAME with OPTS {:api-key :base-url :default-model :host :timeout ...}; it becomes the default.
+
+    NAME is a known provider (:openai, :anthropic, :gemini, :ollama, :groq, ... or an alias such as
+    :claude); any other name with :api-key and :base-url is an OpenAI-compatible provider. A missing key
+    or base URL is read from the provider's environment variables.
+
+    (llm/configure :vllm {:base-url "http://localhost:8000/v1" :default-model "qwen3"}) ; => nil
+    """
+    def llm_configure(name: Keyword | str, opts: Map | None = None) -> Any:
+        registry = interp.llm
+        before = len(registry.warnings)
+        options = {k: to_python(v) for k, v in lisp_options("llm/configure", opts).items()}
+        registry.configure(lisp_name(name, "llm/configure"), options)
+        warn(registry.warnings[before:])
+        return None
+    return llm_configure
+
+
+@interp_builtin("llm/define-provider")
+def make_define_provider(interp):
+    """Register a provider written in Lisp and make it the default; returns its name.
+
+    OPTS: :complete (required) a function of the request map returning a string or a response map;
+    :default-model (default "default"); :embed (optional) a function of a list of strings returning
+    a list of vectors.
+
+    (llm/define-provider :echo {:complete (fn (req) (:content (last (:messages req))))}) ; => :echo
+    (llm/define-provider :echo {:complete (fn (req) (:content (last (:messages req))))}) (llm/complete "ping") ; => "ping"
+    """
+    def llm_define_provider(name: Keyword | str, opts: Map) -> Keyword:
+        who = "llm/define-provider"
+        n = lisp_name(name, who)
+        o = lisp_options(who, opts)
+        complete, embed = o.get("complete"), o.get("embed")
+        if not callable(complete):
+            raise LispValueError(f"{who}: :{n} needs a :complete function, got {short(complete)}")
+        if embed is not None and not callable(embed):
+            raise LispTypeError(f"{who}: :embed must be a function, got {short(embed)}")
+        model = lisp_str(who, "default-model", o.get("default-model")) or "default"
+        interp.llm.register(n, LispProvider(n, complete, model, embed=embed, interp=interp), make_default=True)
+        return _K(n)
+    return llm_define_provider
+
+
+@interp_builtin("llm/set-default")
+def make_set_default(interp):
+    """Make the configured provider NAME the default; an unknown name is an error listing the configured ones.
+
+    (llm/define-provider :a {:complete (fn (r) "a")}) (llm/define-provider :b {:complete (fn (r) "b")}) (llm/set-default :a) (llm/complete "x") ; => "a"
+    """
+    def llm_set_default(name: Keyword | str) -> Keyword:
+        who = "llm/set-default"
+        try:
+            return _K(interp.llm.set_default(lisp_name(name, who)))
+        except LlmError as exc:
+            raise LlmError(f"{who}: {exc.message}") from None
+    return llm_set_default
+
+
+@interp_builtin("llm/list-providers")
+def make_list_providers(interp):
+    """The configured providers, as a list of keywords, in registration order.
+
+    (llm/define-provider :echo {:complete (fn (r) "")}) (llm/list-providers) ; => (:echo)
+    """
+    def llm_list_providers() -> Any:
+        return make_list([_K(n) for n in interp.llm.list()])
+    return llm_list_providers
+
+
+@interp_builtin("llm/current-provider")
+def make_current_provider(interp):
+    """The active provider as {:name :model} (its default model), or nil when none is configured.
+
+    (llm/define-provider :echo {:complete (fn (r) "") :default-model "echo-1"}) (llm/current-provider) ; => {:model "echo-1" :name :echo}
+    """
+    def llm_current_provider() -> Any:
+        registry = interp.llm
+        provider = registry.default_provider()
+        if provider is None:
+            return None
+        model = getattr(provider, "default_model", None) or "default"
+        return make_map([(_K("name"), _K(registry.default)), (_K("model"), model)])
+    return llm_current_provider
+
+
+@interp_builtin("llm/default-provider")
+def make_default_provider(interp):
+    """The default provider's name as a keyword, or nil.
+
+    (llm/default-provider) ; => nil
+    """
+    def llm_default_provider() -> Any:
+        default = interp.llm.default
+        return _K(default) if default and default in interp.llm else None
+    return llm_default_provider
+
+
+def _catalog_entry(row: dict) -> Map:
+    row = dict(row)
+    row["id"] = _K(row["id"])
+    row["aliases"] = make_list([_K(a) for a in row["aliases"]])
+    row["category"] = _K(row["category"])
+    row["supports"] = make_list([_K(s) for s in row["supports"]])
+    row["key-env"] = make_list(row["key-env"])
+    row["base-url-env"] = make_list(row["base-url-env"])
+    return make_map((_K(k), v) for k, v in row.items())
+
+
+@interp_builtin("llm/providers")
+def make_providers(interp):
+    """The catalogue of known providers (maps with :id :label :adapter :base-url :default-model :category ...).
+
+    FILTER keeps rows matching {:local bool :category kw :supports kw :configured bool}.
+
+    (map :id (llm/providers {:category :local :supports :embed})) ; => (:ollama :lmstudio :llamacpp :localai :litellm :vllm :sglang :tgi)
+    """
+    def llm_providers(filter_: Map | None = None) -> Any:
+        who = "llm/providers"
+        f = lisp_options(who, filter_)
+        unknown = sorted(set(f) - {"local", "category", "supports", "configured"})
+        if unknown:
+            raise LispValueError(f"{who}: unknown filter key :{unknown[0]} "
+                                 f"(expected :local, :category, :supports or :configured)")
+        rows = interp.llm.catalog(
+            local=None if f.get("local") is None else f["local"] is not False,
+            category=None if f.get("category") is None else lisp_name(f["category"], who, "a category"),
+            supports=None if f.get("supports") is None else lisp_name(f["supports"], who, "a feature"),
+            configured=None if f.get("configured") is None else f["configured"] is not False)
+        return make_list([_catalog_entry(r) for r in rows])
+    return llm_providers
+
+
+@interp_builtin("llm/discover-local")
+def make_discover_local(interp):
+    """Probe the known local servers (Ollama, LM Studio, vLLM, llama.cpp ...) and list those that answer.
+
+    Each result is {:id :base-url :models :also :needs-key}. OPTS: {:timeout seconds} (default 0.5).
+
+    (llm/discover-local) ; => ({:also () :base-url "http://localhost:11434" :id :ollama :models ("llama3.2:latest") :needs-key #f})
+    """
+    def llm_discover_local(opts: Map | None = None) -> Any:
+        o = lisp_options("llm/discover-local", opts)
+        timeout = lisp_real("llm/discover-local", "timeout", o.get("timeout")) or 0.5
+        out = []
+        for r in interp.llm.discover_local(timeout=timeout):
+            out.append(make_map([(_K("id"), _K(r["id"])), (_K("base-url"), r["base-url"]),
+                                 (_K("models"), make_list(list(r["models"]))),
+                                 (_K("also"), make_list([_K(a) for a in r["also"]])),
+                                 (_K("needs-key"), bool(r["needs-key"]))]))
+        return make_list(out)
+    return _skip(llm_discover_local)
+
+
+# ---------------------------------------------------------------- calls
+
+
+@interp_builtin("llm/complete")
+def make_complete(interp):
+    """Send PROMPT (a string) to the default provider and return the reply text.
+
+    OPTS: :model (a "provider/model" name selects the provider) :provider :max-tokens :temperature
+    :system :stop-sequences :timeout (seconds) :tools :tool-choice :extra.
+
+    (llm/define-provider :shout {:complete (fn (req) (string/upper (:content (last (:messages req)))))}) (llm/complete "hello") ; => "HELLO"
+    (llm/define-provider :sys {:complete (fn (req) (:system req))}) (llm/complete "hi" {:system "be brief"}) ; => "be brief"
+    """
+    state = state_of(interp)
+
+    def llm_complete(prompt: str, opts: Map | None = None) -> str:
+        who = "llm/complete"
+        o = lisp_options(who, opts)
+        return call(state, who, build_request(who, messages_of(who, prompt), o), o).content
+    return llm_complete
+
+
+@interp_builtin("llm/chat")
+def make_chat(interp):
+    """Send MESSAGES (a list of {:role :content} maps; roles as keywords or strings) and return the reply text.
+
+    Assistant messages may carry :tool-calls; a {:role :tool :tool-call-id ID :content RESULT} message
+    carries a tool's result back. OPTS as for llm/complete.
+
+    (llm/define-provider :count {:complete (fn (req) (str (length (:messages req))))}) (llm/chat [{:role :system :content "s"} {:role :user :content "u"}]) ; => "2"
+    """
+    state = state_of(interp)
+
+    def llm_chat(messages: Any, opts: Map | None = None) -> str:
+        who = "llm/chat"
+        o = lisp_options(who, opts)
+        return call(state, who, build_request(who, messages_of(who, messages), o), o).content
+    return llm_chat
+
+
+@interp_builtin("llm/stream")
+def make_stream(interp):
+    """Stream the reply to PROMPT (a string or a list of messages); return the full text.
+
+    Each chunk (a string) goes to CALLBACK, or to standard output as it arrives when there is no
+    callback. A Lisp provider sends its whole answer as one chunk. OPTS as for llm/complete.
+
+    (llm/define-provider :echo {:complete (fn (req) "abc")}) (define got (atom '())) (llm/stream "x" (fn (c) (swap! got (fn (l) (cons c l))))) ; => "abc"
+    """
+    state = state_of(interp)
+
+    def llm_stream(prompt: Any, callback: Any = None, opts: Map | None = None) -> str:
+        who = "llm/stream"
+        if isinstance(callback, Map) and opts is None:
+            callback, opts = None, callback
+        if callback is not None and not callable(callback):
+            raise LispTypeError(f"{who}: the callback must be a function, got {type_name(callback)} {short(callback)}")
+        o = lisp_options(who, opts)
+        request = build_request(who, messages_of(who, prompt), o)
+        return call(state, who, request, o, stream=True, on_chunk=callback or _stdout_chunk).content
+    return llm_stream
+
+
+@interp_builtin("llm/request")
+def make_request(interp):
+    """Send a whole request map (the contract's keys) and return the whole response map.
+
+    The request has :messages (a list of message maps, or a string) and any of :model :provider
+    :max-tokens :temperature :system :tools :tool-choice :stop-sequences :timeout. The response is
+    {:content :role :model :stop-reason :usage {:prompt-tokens :completion-tokens :total-tokens ...}
+    :tool-calls ({:id :name :arguments}) :provider}.
+
+    (llm/define-provider :m {:complete (fn (req) {:content "ok" :usage {:prompt-tokens 3 :completion-tokens 1}})}) (:usage (llm/request {:messages "hi"})) ; => {:cache-creation-tokens 0 :cache-read-tokens 0 :completion-tokens 1 :prompt-tokens 3 :total-tokens 4}
+    (llm/define-provider :m {:complete (fn (req) {:tool-calls [{:id "c1" :name "add" :arguments {:a 1}}]})}) (:tool-calls (llm/request {:messages "add"})) ; => ({:arguments {:a 1} :id "c1" :name "add"})
+    """
+    state = state_of(interp)
+
+    def llm_request(request: Map) -> Map:
+        who = "llm/request"
+        o = lisp_options(who, request)
+        if o.get("messages") is None:
+            raise LispValueError(f"{who}: the request map needs :messages")
+        return response_map(call(state, who, build_request(who, messages_of(who, o["messages"]), o), o))
+    return llm_request
+
+
+@interp_builtin("llm/batch")
+def make_batch(interp):
+    """Send every prompt of PROMPTS concurrently; return the reply texts in input order.
+
+    A prompt is a string or a list of messages. OPTS as for llm/complete, plus :max-concurrency
+    (default 100). Lisp providers are called one after the other.
+
+    (llm/define-provider :up {:complete (fn (req) (string/upper (:content (last (:messages req)))))}) (llm/batch ["a" "b" "c"]) ; => ("A" "B" "C")
+    """
+    state = state_of(interp)
+
+    def llm_batch(prompts: Any, opts: Map | None = None) -> Any:
+        who = "llm/batch"
+        o = lisp_options(who, opts)
+        requests = [build_request(who, messages_of(who, p), o) for p in lisp_items(who, prompts, "a list of prompts")]
+        return make_list([r.content for r in run_batch(state, who, requests, o)])
+    return llm_batch
+
+
+@interp_builtin("llm/embed")
+def make_embed(interp):
+    """The embedding of TEXT as a vector of floats; for a list of strings, a list of vectors.
+
+    OPTS: :model :provider (default: the embeddings provider, else the default provider).
+
+    (llm/define-provider :e {:complete (fn (r) "") :embed (fn (texts) (map (fn (t) [(length t) 1]) texts))}) (llm/embed "abc") ; => [3.0 1.0]
+    """
+    def llm_embed(text: Any, opts: Map | None = None) -> Any:
+        who = "llm/embed"
+        o = lisp_options(who, opts)
+        single = isinstance(text, str)
+        texts = [text] if single else lisp_items(who, text, "a string or a list of strings")
+        for t in texts:
+            lisp_str(who, "text", t)
+        registry = interp.llm
+        if o.get("provider") is not None:
+            provider = _get(registry, lisp_name(o["provider"], who), who)
+        else:
+            try:
+                provider = registry.embedding_provider()
+            except LlmError as exc:
+                raise LlmError(f"{who}: {exc.message}") from None
+        if not hasattr(provider, "embed"):
+            name = getattr(provider, "name", "?")
+            raise UnsupportedError(f"provider :{name} does not support embeddings", provider=name)
+        vectors = provider.embed(texts, lisp_str(who, "model", o.get("model")))
+        out = [tuple(float(x) for x in v) for v in vectors]
+        return out[0] if single else make_list(out)
+    return llm_embed
+
+
+# ---------------------------------------------------------------- usage and failover
+
+
+@interp_builtin("llm/last-usage")
+def make_last_usage(interp):
+    """The last call's usage {:prompt-tokens :completion-tokens :total-tokens ... :model}, or nil.
+
+    (llm/define-provider :m {:complete (fn (r) {:content "x" :usage {:prompt-tokens 5 :completion-tokens 2}})}) (llm/complete "q") (:total-tokens (llm/last-usage)) ; => 7
+    """
+    def llm_last_usage() -> Any:
+        return usage_map(interp.llm.usage.last_dict())
+    return llm_last_usage
+
+
+@interp_builtin("llm/session-usage")
+def make_session_usage(interp):
+    """Token totals since start-up (or the last reset): the totals, :calls, and :per-model {"model" totals}.
+
+    (llm/define-provider :m {:complete (fn (r) {:content "x" :usage {:prompt-tokens 5 :completion-tokens 2}})}) (llm/complete "q") (llm/complete "q") (:prompt-tokens (llm/session-usage)) ; => 10
+    """
+    def llm_session_usage() -> Map:
+        d = interp.llm.usage.session_dict()
+        per_model = make_map((model, usage_map(u)) for model, u in d.pop("per-model").items())
+        return usage_map(d).set(_K("per-model"), per_model)
+    return llm_session_usage
+
+
+@interp_builtin("llm/reset-usage")
+def make_reset_usage(interp):
+    """Forget the usage recorded so far.
+
+    (llm/reset-usage) ; => nil
+    """
+    def llm_reset_usage() -> Any:
+        interp.llm.usage.reset()
+        return None
+    return llm_reset_usage
+
+
+@interp_builtin("llm/with-fallback")
+def make_with_fallback(interp):
+    """Call THUNK with LLM calls failing over across PROVIDERS, in order, on retriable errors.
+
+    PROVIDERS is a list or vector of names, [name model] pairs or {:provider :model} maps. Rate limits,
+    5xx, timeouts and connection failures move on to the next provider; auth and bad-request errors
+    fail at once. An explicit :provider or "provider/model" in a call bypasses the order.
+
+    (llm/define-provider :down {:complete (fn (r) (throw {:status 503 :message "overloaded"}))}) (llm/define-provider :up {:complete (fn (r) "from up")}) (llm/with-fallback [:down :up] (fn () (llm/complete "hi"))) ; => "from up"
+    """
+    state = state_of(interp)
+
+    def llm_with_fallback(providers: Any, thunk: Callable_) -> Any:
+        who = "llm/with-fallback"
+        entries = [_fallback_entry(interp.llm, who, e) for e in lisp_items(who, providers, "a list of providers")]
+        if not entries:
+            raise LispValueError(f"{who}: the provider list is empty")
+        saved = state.fallback
+        state.fallback = entries
+        try:
+            return thunk()
+        finally:
+            state.fallback = saved
+    return llm_with_fallback
+
+
+__all__ = ["LlmState", "state_of", "build_request", "messages_of", "response_map", "call", "run_batch", "warn"]

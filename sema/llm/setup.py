@@ -1,0 +1,93 @@
+"""Start-up configuration of the LLM layer (``sema`` without ``--no-llm``).
+
+:func:`configure_at_startup` registers the providers found in the
+environment, then applies ``--provider`` and ``--model``.  With no relevant
+variable set and no flag given it returns at once without touching the
+registry, so httpx is not imported and start-up stays fast; httpx loads only
+when a provider is actually built.
+
+A misconfigured environment (``SEMA_LLM_PROVIDER`` naming a provider without
+a key, a key of the wrong shape) prints a warning and start-up goes on: a
+script that never calls an LLM must not fail because of it.  A wrong
+``--provider`` flag is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .errors import LlmError
+from .registry import SPECS, split_model
+
+#: variables that make auto-configuration do something
+_SEMA_VARS = ("SEMA_LLM_PROVIDER", "SEMA_CHAT_PROVIDER", "SEMA_DEFAULT_MODEL", "SEMA_CHAT_MODEL",
+              "SEMA_EMBEDDING_PROVIDER")
+
+
+def env_names() -> tuple[str, ...]:
+    """Every environment variable auto-configuration reads to decide what to register."""
+    names = list(_SEMA_VARS)
+    for spec in SPECS:
+        if not spec.auto:
+            continue
+        names.extend(spec.key_env if spec.needs_key else spec.base_url_env)
+    return tuple(names)
+
+
+def has_llm_environment(environ=None) -> bool:
+    """True when some provider key, local server URL or SEMA_* LLM variable is set."""
+    environ = os.environ if environ is None else environ
+    return any((environ.get(n) or "").strip() for n in env_names())
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"sema: warning: {message}\n")
+
+
+def configure_at_startup(interp, model: str | None = None, provider: str | None = None) -> str | None:
+    """Configure INTERP's providers from the environment and the ``--model``/``--provider`` flags.
+
+    Returns the default provider's name, or None.
+    """
+    if not model and not provider and not has_llm_environment():
+        return None
+    registry = interp.llm
+    before = len(registry.warnings)
+    if has_llm_environment():
+        try:
+            registry.auto_configure()
+        except LlmError as exc:
+            _warn(exc.message)
+    for message in registry.warnings[before:]:
+        _warn(message)
+    if model:
+        known = set(registry.list()) | set(registry.specs) | set(registry.aliases)
+        prefix, rest = split_model(model, known)
+        if prefix is not None and not provider:
+            provider, model = prefix, rest
+    if provider:
+        _select(registry, provider)
+    if model:
+        default = registry.default_provider()
+        if default is not None and hasattr(default, "default_model"):
+            default.default_model = model
+    return registry.default
+
+
+def _select(registry, provider: str) -> None:
+    """``--provider NAME``: make it the default, configuring a keyless (local) provider if needed."""
+    key = registry.canonical(provider)
+    if key not in registry:
+        spec = registry.specs.get(key)
+        if spec is None:
+            raise LlmError(f"--provider {provider}: unknown provider (known: "
+                           + ", ".join(sorted(registry.specs)) + ")")
+        if spec.needs_key and not registry._env(spec.key_env):
+            raise LlmError(f"--provider {provider}: provider :{spec.id} needs an API key; set "
+                           + " or ".join(spec.key_env))
+        registry.configure(key, make_default=False)
+    registry.set_default(key)
+
+
+__all__ = ["configure_at_startup", "has_llm_environment", "env_names"]
