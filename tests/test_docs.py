@@ -1,0 +1,38 @@
+"""Every ```scheme runnable block in README.md and docs/ runs, and its `; =>` lines are right.
+
+docs/language.md and docs/llm.md are checked by their own tests (test_special_docs.py,
+test_llm_builtins.py); this covers every other page, so a new page is covered too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_special_docs import _BLOCK_RE, check_block
+
+REPO = Path(__file__).resolve().parent.parent
+COVERED_ELSEWHERE = {"language.md", "llm.md"}
+PAGES = [REPO / "README.md"] + sorted(p for p in (REPO / "docs").glob("*.md") if p.name not in COVERED_ELSEWHERE)
+
+
+def _blocks():
+    out = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for m in _BLOCK_RE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            out.append(pytest.param(m.group(1), id=f"{page.name}:{line}"))
+    return out
+
+
+@pytest.mark.parametrize("code", _blocks())
+def test_runnable_block(code):
+    """The block runs in a fresh interpreter and each `; =>` line shows its value."""
+    assert check_block(code) == []
+
+
+def test_readme_tour_is_runnable():
+    """The README's tour is among the checked blocks."""
+    assert any(p.id.startswith("README.md") for p in _blocks())
