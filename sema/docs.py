@@ -27,6 +27,9 @@ def doc_for(interp, name) -> str:
     value = interp.namespace.get(mangle(key))
     if value is None:
         return f"no documentation for {key}"
+    if getattr(value, "lazy_module", None):  # a builtin whose module is not imported yet
+        from .runtime.support import resolve_lazy
+        value = resolve_lazy(interp, interp.namespace, key, value.lazy_module)
     if callable(value):
         text = _format(key, value)
         target = ALIASES.get(key)

@@ -41,12 +41,14 @@ class Interpreter:
         if stdlib:
             from .stdlib_loader import load_stdlib
             load_stdlib(self)
+        #: globals present before any user code: builtins, stdlib, helpers
+        self.startup_globals = frozenset(self.namespace)
 
     # ------------------------------------------------------------ compile-time knowledge
 
     def is_builtin(self, name: str) -> bool:
-        from .runtime.registry import BUILTINS, INTERP_BUILTINS
-        return name in BUILTINS or name in INTERP_BUILTINS
+        from .runtime.registry import BUILTINS, INTERP_BUILTINS, LAZY_BUILTINS
+        return name in BUILTINS or name in INTERP_BUILTINS or name in LAZY_BUILTINS
 
     def is_redefined(self, name: str) -> bool:
         return name in self.redefined
@@ -283,16 +285,14 @@ class Interpreter:
         return self.namespace[mangle(name)]
 
     def user_definitions(self) -> dict:
-        """Globals defined by Lisp code or the embedder (not builtins)."""
-        from .runtime.registry import BUILTINS
+        """Globals defined by Lisp code or the embedder (not builtins or the stdlib), by Lisp name."""
         out = {}
-        for k, v in self.namespace.items():
-            if k.startswith("_"):
+        for py, value in self.namespace.items():
+            if py.startswith("_"):
                 continue
-            name = unmangle(k)
-            if BUILTINS.get(name) is v:
-                continue
-            out[name] = v
+            name = unmangle(py)
+            if py not in self.startup_globals or name in self.redefined:
+                out[name] = value
         return out
 
     # ------------------------------------------------------------ modules

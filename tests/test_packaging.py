@@ -78,3 +78,17 @@ def test_every_subpackage_is_packaged():
     found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "sema").rglob("__init__.py")
              if "__pycache__" not in p.parts}
     assert found <= listed
+
+
+def test_lazy_builtin_lists_match_their_modules():
+    """Each lazily imported builtin module registers exactly the names declared for it."""
+    import importlib
+
+    from sema.builtins import LAZY
+    from sema.runtime.registry import BUILTINS, INTERP_BUILTINS
+
+    for module, names in LAZY.items():
+        importlib.import_module(module)
+        registered = {n for n, f in BUILTINS.items() if f.__module__ == module}
+        registered |= {n for n, f in INTERP_BUILTINS.items() if f.__module__ == module}
+        assert registered == set(names), module

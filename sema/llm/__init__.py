@@ -19,16 +19,17 @@
 httpx is imported only when an HTTP provider is built or used.
 """
 
-from .errors import (AuthError, BadRequestError, ContextWindowError, LlmConnectionError, LlmError,
-                     LlmTimeoutError, RateLimitError, ServerError, StreamError, UnsupportedError, redact)
-from .fake import FakeProvider
-from .registry import SPECS, ProviderRegistry, ProviderSpec, check_key, split_model
-from .router import batch_complete, call_provider, complete_with_fallback
-from .types import (ChatRequest, ChatResponse, Message, ToolCall, ToolSpec, Usage, request_from_python,
-                    response_from_python)
-from .usage import UsageTracker
-
+# Everything is imported on first use: `import sema.llm.setup` at start-up must stay cheap.
 _LAZY = {
+    **dict.fromkeys(("AuthError", "BadRequestError", "ContextWindowError", "LlmConnectionError", "LlmError",
+                     "LlmTimeoutError", "RateLimitError", "ServerError", "StreamError", "UnsupportedError",
+                     "redact"), ".errors"),
+    "FakeProvider": ".fake",
+    **dict.fromkeys(("SPECS", "ProviderRegistry", "ProviderSpec", "check_key", "split_model"), ".registry"),
+    **dict.fromkeys(("batch_complete", "call_provider", "complete_with_fallback"), ".router"),
+    **dict.fromkeys(("ChatRequest", "ChatResponse", "Message", "ToolCall", "ToolSpec", "Usage",
+                     "request_from_python", "response_from_python"), ".types"),
+    "UsageTracker": ".usage",
     "HttpTransport": ".transport", "RetryPolicy": ".transport", "Timeouts": ".transport",
     "Provider": ".providers", "HttpProvider": ".providers", "make_provider": ".providers",
     "OpenAIProvider": ".providers.openai", "AnthropicProvider": ".providers.anthropic",
@@ -48,12 +49,4 @@ def __getattr__(name):
     return value
 
 
-__all__ = [
-    "ChatRequest", "ChatResponse", "Message", "ToolCall", "ToolSpec", "Usage",
-    "request_from_python", "response_from_python",
-    "LlmError", "AuthError", "RateLimitError", "BadRequestError", "ContextWindowError", "ServerError",
-    "LlmTimeoutError", "LlmConnectionError", "StreamError", "UnsupportedError", "redact",
-    "ProviderRegistry", "ProviderSpec", "SPECS", "check_key", "split_model",
-    "call_provider", "complete_with_fallback", "batch_complete", "UsageTracker", "FakeProvider",
-    *_LAZY,
-]
+__all__ = sorted(_LAZY)

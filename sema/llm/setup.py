@@ -17,16 +17,27 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import LlmError
-from .registry import SPECS, split_model
-
 #: variables that make auto-configuration do something
 _SEMA_VARS = ("SEMA_LLM_PROVIDER", "SEMA_CHAT_PROVIDER", "SEMA_DEFAULT_MODEL", "SEMA_CHAT_MODEL",
               "SEMA_EMBEDDING_PROVIDER")
 
 
+#: endings of the variable names providers are configured by (a cheap first test)
+_LLM_SUFFIXES = ("_API_KEY", "_BASE_URL", "_API_BASE", "_HOST", "_API_URL")
+
+
+def might_have_llm_environment(environ=None) -> bool:
+    """A quick test that needs no provider table: False means nothing to configure.
+
+    True only means the precise test (:func:`has_llm_environment`) must run.
+    """
+    environ = os.environ if environ is None else environ
+    return any((k.endswith(_LLM_SUFFIXES) or k in _SEMA_VARS) and v.strip() for k, v in environ.items())
+
+
 def env_names() -> tuple[str, ...]:
     """Every environment variable auto-configuration reads to decide what to register."""
+    from .registry import SPECS
     names = list(_SEMA_VARS)
     for spec in SPECS:
         if not spec.auto:
@@ -50,8 +61,10 @@ def configure_at_startup(interp, model: str | None = None, provider: str | None 
 
     Returns the default provider's name, or None.
     """
-    if not model and not provider and not has_llm_environment():
+    if not model and not provider and not (might_have_llm_environment() and has_llm_environment()):
         return None
+    from .errors import LlmError
+    from .registry import split_model
     registry = interp.llm
     before = len(registry.warnings)
     if has_llm_environment():
@@ -77,6 +90,7 @@ def configure_at_startup(interp, model: str | None = None, provider: str | None 
 
 def _select(registry, provider: str) -> None:
     """``--provider NAME``: make it the default, configuring a keyless (local) provider if needed."""
+    from .errors import LlmError
     key = registry.canonical(provider)
     if key not in registry:
         spec = registry.specs.get(key)

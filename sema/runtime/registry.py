@@ -34,6 +34,18 @@ BUILTINS: dict[str, typing.Callable] = {}
 ALIASES: dict[str, str] = {}
 #: builtins that need the interpreter: Lisp name -> factory(interp) -> function
 INTERP_BUILTINS: dict[str, typing.Callable] = {}
+#: builtins whose module is imported on first use: Lisp name -> module name
+LAZY_BUILTINS: dict[str, str] = {}
+
+
+def lazy_builtins(module: str, names) -> None:
+    """Declare that ``module`` registers ``names``, to be imported when one is first called.
+
+    Keeps heavy modules (the LLM layer) out of start-up; the namespace holds a
+    stub under each name until then (``runtime.support.lazy_stub``).
+    """
+    for name in names:
+        LAZY_BUILTINS[name] = module
 
 
 def builtin(name: str, *aliases: str):
@@ -69,10 +81,13 @@ def interp_builtin(name: str, *aliases: str):
     return register
 
 
-def make_interp_builtins(interp) -> dict[str, typing.Callable]:
+def make_interp_builtins(interp, names=None) -> dict[str, typing.Callable]:
+    """This interpreter's instances of the builtins that need it (all, or those in ``names``)."""
     out = {}
     made = {}
     for name, factory in INTERP_BUILTINS.items():
+        if names is not None and name not in names:
+            continue
         fn = made.get(factory)
         if fn is None:
             fn = factory(interp)
@@ -88,6 +103,9 @@ def make_interp_builtins(interp) -> dict[str, typing.Callable]:
 
 def doc_of(name: str) -> str | None:
     import inspect
+    if name in LAZY_BUILTINS:
+        import importlib
+        importlib.import_module(LAZY_BUILTINS[name])
     fn = BUILTINS.get(name) or INTERP_BUILTINS.get(name)
     if fn is None:
         return None

@@ -383,15 +383,41 @@ def inline_slots() -> dict:
     return slots
 
 
+def lazy_stub(interp, ns: dict, name: str, module: str):
+    """A stand-in for a lazy builtin: the first call imports its module and installs the real ones."""
+    def stub(*args):
+        return resolve_lazy(interp, ns, name, module)(*args)
+    stub.__name__ = stub.__qualname__ = name
+    stub.lazy_module = module
+    return stub
+
+
+def resolve_lazy(interp, ns: dict, name: str, module: str):
+    """Import a lazy builtin's module and put its builtins (still stubs) into ``ns``; the real ``name``."""
+    import importlib
+    from .registry import BUILTINS, LAZY_BUILTINS, make_interp_builtins
+    importlib.import_module(module)
+    names = {n for n, m in LAZY_BUILTINS.items() if m == module}
+    real = {n: BUILTINS[n] for n in names if n in BUILTINS}
+    real.update(make_interp_builtins(interp, names))
+    for n, fn in real.items():
+        current = ns.get(mangle(n))
+        if getattr(current, "lazy_module", None) == module:  # not redefined by the user meanwhile
+            ns[mangle(n)] = fn
+    return real[name]
+
+
 def make_namespace(interp) -> dict:
     """A fresh global namespace with every builtin and helper installed."""
     from .. import builtins as builtin_modules
     from ..builtins.control import spread_args
     from ..builtins import numbers
-    from .registry import BUILTINS, make_interp_builtins
+    from .registry import BUILTINS, LAZY_BUILTINS, make_interp_builtins
 
     builtin_modules.load_all()
     ns: dict = {"__builtins__": {}, "__name__": "sema"}
+    for name, module in LAZY_BUILTINS.items():
+        ns[mangle(name)] = lazy_stub(interp, ns, name, module)
     for name, fn in BUILTINS.items():
         ns[mangle(name)] = fn
     for name, fn in make_interp_builtins(interp).items():
