@@ -1,4 +1,4 @@
-"""Subcommands of the ``sema`` command: ``check``, ``doc`` (and ``fmt``)."""
+"""Subcommands of the ``sema`` command: ``check``, ``doc`` and ``fmt``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ def run_command(name: str, args: list[str]) -> int:
         return check(args)
     if name == "doc":
         return doc(args)
-    sys.stderr.write(f"sema: the {name} command is not available yet\n")
+    if name == "fmt":
+        from .fmt import main as fmt_main
+        return fmt_main(args)
+    sys.stderr.write(f"sema: unknown command {name}\n")
     return 2
 
 
