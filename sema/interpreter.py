@@ -153,6 +153,7 @@ class Interpreter:
         finally:
             self._pending_consts = saved if saved is not None else {}
         LISP_FILES.add(filename)
+        bind_code_constants(code, self.namespace)
         exec(code, self.namespace)
         return self.namespace.pop(py_name)
 
@@ -173,6 +174,13 @@ class Interpreter:
             if err is None:
                 raise
             raise attach_stack(err, exc.__traceback__) from None
+        except BaseException:  # Ctrl-C, a timeout, (exit): unwinding leaves tail-call state behind
+            self._reset_tail_state()
+            raise
+
+    def reset_tail_state(self) -> None:
+        """Forget tail-call bookkeeping left by an evaluation that was interrupted."""
+        self._reset_tail_state()
 
     def _reset_tail_state(self) -> None:
         self.namespace["_TOKEN"] = None
@@ -230,6 +238,7 @@ class Interpreter:
                 self._epoch += 1
                 continue
             self.namespace.update(consts)
+            bind_code_constants(code, self.namespace)
             exec(code, self.namespace)
             fn = self.namespace.pop(py_name)
             if kind == "macro":
@@ -462,6 +471,11 @@ class Interpreter:
     def doc_text(self, name) -> str:
         from .docs import doc_for
         return doc_for(self, name)
+
+
+def bind_code_constants(code, ns):
+    from .compiler.codegen import bind_code_constants as bind
+    bind(code, ns)
 
 
 def redefine_inlined(ns, name):

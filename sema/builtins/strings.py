@@ -336,8 +336,14 @@ def string_to_keyword(s: str) -> Keyword:
     (string->keyword "name") ; => :name
     (string->keyword ":name") ; => :name
     """
-    _check_str("string->keyword", s)
-    return Keyword(s[1:] if s.startswith(":") else s)
+    if s.__class__ is not str:
+        _check_str("string->keyword", s)
+    if s[:1] == ":":
+        s = s[1:]
+    return _KEYWORDS.get(s) or Keyword(s)
+
+
+_KEYWORDS = Keyword._table  # interned keywords: skip Keyword.__new__ for ones that exist
 
 
 @builtin("symbol->string")

@@ -583,8 +583,20 @@ class Compiler:
         if fn.nonlocals:
             prologue.append(ast.Nonlocal(sorted(fn.nonlocals)))
         if fn.bouncer:
+            if fn.py_name in fn.parent_globals():
+                # a global function knows itself by its global name
+                tail_called = ast.Compare(Name("_TOKEN"), [ast.Is()], [Name(fn.py_name)])
+            else:
+                # a closure must not refer to itself: that cycle would make every closure it creates
+                # garbage only the cycle collector frees.  It knows itself by its code object instead
+                # (bound to _code_<name> after compiling, see bind_code_constants).
+                tail_called = ast.BoolOp(ast.And(), [
+                    ast.Compare(ast.Attribute(Name("_TOKEN"), "__class__", ast.Load()), [ast.Is()],
+                                [Name("_FunctionType")]),
+                    ast.Compare(ast.Attribute(Name("_TOKEN"), "__code__", ast.Load()), [ast.Is()],
+                                [Name(f"_code_{fn.py_name}")])])
             prologue.append(ast.If(
-                ast.Compare(Name("_TOKEN"), [ast.Is()], [Name(fn.py_name)]),
+                tail_called,
                 [ast.Assign([Store("_TOKEN")], ast.Constant(None)), ast.Assign([Store("_tc")], ast.Constant(True))],
                 [ast.Assign([Store("_tc")], ast.Constant(False))]))
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
@@ -734,6 +746,16 @@ def walk_body_symbols(forms):
     from .forms import walk_symbols
     for form in forms:
         yield from walk_symbols(form)
+
+
+def bind_code_constants(code, ns: dict) -> None:
+    """Bind ``_code_<name>`` globals to the code objects of the closures that check them."""
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            for name in const.co_names:
+                if name.startswith("_code_"):
+                    ns[name] = const
+            bind_code_constants(const, ns)
 
 
 def rename_code(code, names: dict):

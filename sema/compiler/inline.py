@@ -31,6 +31,7 @@ SLOTS = {
     "<": ("_int_lt", ("_lt2",)), ">": ("_int_gt", ("_gt2",)), "<=": ("_int_le", ("_le2",)),
     ">=": ("_int_ge", ("_ge2",)), "=": ("_int_eq", ("_numeq",)), "zero?": ("_int_zerop", ("_zerop",)),
     "car": ("_Pair_car", ("_car",)), "cdr": ("_Pair_cdr", ("_cdr",)), "cons": (None, ("_cons",)),
+    "get": ("_Map_get", ("_get",)), "assoc": ("_Map_assoc", ("_assoc",)),
 }
 _GUARD_OF = {slow: SLOTS[op][0] for op, (_, slow) in _ARITH.items()} | \
     {slow: SLOTS[op][0] for op, (_, slow) in _COMPARE.items()} | {"_numeq": "_int_eq"}
@@ -223,6 +224,49 @@ def inline_zero(c, args, scope):
         return tag(ast.Compare(first, [ast.Eq()], [ast.Constant(0)]), boolean=True)
     fast = ast.Compare(x, [ast.Eq()], [ast.Constant(0)])
     return tag(ast.IfExp(_cls_is(first, "_int_zerop"), fast, ast.Call(Name("_zerop"), [x], [])), boolean=True)
+
+
+def _plain_key(c, k) -> ast.expr | None:
+    """None if map key ``k`` is known to need no wrapping, else the test that it does not."""
+    if isinstance(k, ast.Constant) and k.value.__class__ in (str, int):
+        return None
+    if isinstance(k, ast.Name) and k.id.startswith("_k_"):  # a keyword constant
+        return None
+    return ast.Compare(ast.Attribute(k, "__class__", ast.Load()), [ast.NotIn()], [Name("_WRAPPED_KEYS")])
+
+
+@inline("get")
+def inline_get(c, args, scope):
+    """``(get m k [d])`` on a map is ``m.get(k, d)``; anything else goes to the builtin."""
+    if len(args) not in (2, 3):
+        return None
+    values = c.operands(args, scope)
+    m, k = values[0], values[1]
+    checks = [_cls_is(m, "_Map_get")]
+    key_check = _plain_key(c, k)
+    if key_check is not None:
+        checks.append(key_check)
+    guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
+    fast = ast.Call(ast.Attribute(m, "get", ast.Load()), values[1:], [])
+    return ast.IfExp(guard, fast, ast.Call(Name("_get"), values, []))
+
+
+@inline("assoc")
+def inline_assoc(c, args, scope):
+    """``(assoc m k v ...)`` on a map is a chain of ``m.set(k, v)``; anything else goes to the builtin."""
+    if len(args) < 3 or len(args) % 2 == 0 or len(args) > 9:
+        return None
+    values = c.operands(args, scope)
+    checks = [_cls_is(values[0], "_Map_assoc")]
+    for k in values[1::2]:
+        key_check = _plain_key(c, k)
+        if key_check is not None:
+            checks.append(key_check)
+    guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
+    fast = values[0]
+    for k, v in zip(values[1::2], values[2::2]):
+        fast = ast.Call(ast.Attribute(fast, "set", ast.Load()), [k, v], [])
+    return ast.IfExp(guard, fast, ast.Call(Name("_assoc"), values, []))
 
 
 __all__ = ["INLINE"]

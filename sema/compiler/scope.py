@@ -51,6 +51,13 @@ class Fn:
         self.loops: list[Loop] = []
 
 
+def _parent_globals(self) -> set:
+    return self.parent.globals if self.parent is not None else set()
+
+
+Fn.parent_globals = _parent_globals
+
+
 class Scope:
     """A lexical scope: Lisp symbol -> Binding, chained to the enclosing scope."""
 

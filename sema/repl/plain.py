@@ -1,55 +1,33 @@
 """The plain REPL used when standard input is not a terminal: no prompt, no escape codes.
 
-Lines are gathered until the reader says the input is complete; each result
+Lines are gathered until the reader says the input is complete; each value
 is printed in ``write`` form (nil prints nothing); errors are printed to
-stderr and reading goes on.  The exit code is 1 if any form failed.
+stderr, rendered without colour, and reading goes on.  Commands (``,doc
+car``) work as in the terminal.  Line numbers in errors are the lines of
+standard input.  The exit code is 1 if any input failed, or the code given
+to ``(exit N)`` / 0 for ``,quit``.
 """
 
 from __future__ import annotations
 
-import sys
+from ..errors import ExitRequest
+from .core import ReplState
+from .tokens import BracketCounter
 
-from ..errors import ExitRequest, IncompleteInput, SemaError, render
-from ..values import write_str
 
-
-def plain_repl(interp, stdin, stdout) -> int:
-    from ..reader import read_all
-
-    status = 0
+def plain_repl(interp, stdin, stdout=None, stderr=None) -> int:
+    """Read forms from the lines of ``stdin`` until its end; returns the exit code."""
+    state = ReplState(interp, filename="<stdin>", color=False, stdout=stdout, stderr=stderr)
     buffer = ""
-    line_no = 0
-    start_line = 1
-    for line in stdin:
-        line_no += 1
-        if not buffer.strip():
-            start_line = line_no
-        buffer += line
-        try:
-            forms = read_all(buffer, "<stdin>")
-        except IncompleteInput:
-            continue
-        except SemaError as exc:
-            sys.stderr.write(render(exc) + "\n")
-            status = 1
-            buffer = ""
-            continue
-        buffer = ""
-        for form in forms:
-            try:
-                from ..interpreter import run_with_deep_stack
-                value = run_with_deep_stack(interp.eval_forms, [form], "<stdin>")
-            except ExitRequest as exc:
-                return exc.code
-            except SemaError as exc:
-                sys.stderr.write(render(exc) + "\n")
-                status = 1
-                continue
-            if value is not None:
-                stdout.write(write_str(value) + "\n")
-                stdout.flush()
-    if buffer.strip():
-        sys.stderr.write(f"<stdin>:{start_line}: error: unexpected end of input (an unclosed form)\n")
-        status = 1
-    del start_line
-    return status
+    brackets = BracketCounter()
+    try:
+        for line in stdin:
+            buffer += line
+            if brackets.feed(line) and state.feed(buffer, final=False):
+                buffer = ""
+                brackets.reset()
+        if buffer.strip():
+            state.feed(buffer, final=True)  # reports the unclosed form
+    except ExitRequest as exc:
+        return exc.code
+    return 1 if state.failed else 0

@@ -376,6 +376,8 @@ def inline_slots() -> dict:
         "_lt2": numbers.lt2, "_gt2": numbers.gt2, "_le2": numbers.le2, "_ge2": numbers.ge2,
         "_numeq": equal, "_zerop": BUILTINS["zero?"], "_car": BUILTINS["car"], "_cdr": BUILTINS["cdr"],
         "_cons": Pair, "_Pair_car": Pair, "_Pair_cdr": Pair,
+        "_get": BUILTINS["get"], "_assoc": BUILTINS["assoc"], "_Map_get": Map, "_Map_assoc": Map,
+        "_WRAPPED_KEYS": frozenset((bool, float, complex)),
     }
     for guard in ("_int_add", "_int_sub", "_int_mul", "_int_lt", "_int_gt", "_int_le", "_int_ge", "_int_eq",
                   "_int_zerop"):
@@ -428,7 +430,7 @@ def make_namespace(interp) -> dict:
         ns[mangle(name)] = fn
     marker, bounce, resume = make_tail_calls(ns)
     ns.update({
-        "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
+        "_FunctionType": type(make_namespace), "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
         "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
         "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
         "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,

@@ -96,7 +96,7 @@ def run_with_deep_stack(fn, *args, timeout: float | None = None, track=None):
         _wait(worker, timeout)
     except KeyboardInterrupt:
         stop(worker, KeyboardInterrupt)
-        worker.join()
+        worker.join(1.0)  # a worker blocked in a C call stops later; the prompt comes back now
         raise
     finally:
         if track is not None:
