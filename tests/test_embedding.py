@@ -142,3 +142,22 @@ def test_embedding_example_runs():
         "inline.scm:1:1: car: expected a pair, got int 5", "evaluation timed out after 0.2 s",
         "evaluation cancelled", "0.5",
     ]
+
+
+def test_ctrl_c_really_stops_the_evaluation():
+    """Ctrl-C (KeyboardInterrupt in the waiting thread) stops the Lisp loop itself, not just the wait.
+
+    Regression: Python 3.11 marks a thread whose join() was interrupted as stopped, and the
+    interrupt was then never delivered, so the loop spun on in the background for good.
+    """
+    import _thread
+
+    interp = sema.Interpreter(llm=False)
+    threading.Timer(0.2, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        interp.eval("(let loop () (loop))")
+    time.sleep(0.3)  # let the worker unwind
+    start = time.process_time()
+    time.sleep(0.5)
+    assert time.process_time() - start < 0.2  # nothing left burning CPU
+    assert interp.eval("(+ 1 2)") == 3
