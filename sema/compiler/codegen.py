@@ -93,6 +93,7 @@ class Compiler:
         self.assigned: set = set()       # symbols set! somewhere in the current form
         self.def_names: dict[str, str] = {}
         self.bindings_by_py: dict[str, Binding] = {}
+        self.cse_names: dict = {}        # (op, local) -> temporary holding its value (see inline._reuse)
 
     def binding_of_py(self, py: str) -> Binding | None:
         return self.bindings_by_py.get(py)
@@ -537,7 +538,8 @@ class Compiler:
         fn = Fn(scope.fn, lisp_name, py_name, self_sym)
         inner = Scope(scope, fn)
         saved_facts = self.facts
-        self.facts = {b for b in saved_facts}
+        # facts about outer locals hold inside; reusable values are temporaries of the outer function
+        self.facts = {b for b in saved_facts if not isinstance(b, tuple)}
         try:
             params, rest, patterns = parse_params(params_form, self.span)
             loop = Loop(self_sym, fn) if as_loop else None

@@ -181,9 +181,32 @@ def _pair_access(field: str, slow: str):
         if len(args) != 1:
             return None
         first, x = _one_operand(c, args[0], scope)
-        return ast.IfExp(_cls_is(first, f"_Pair_{field}"), ast.Attribute(x, field, ast.Load()),
+        node = ast.IfExp(_cls_is(first, f"_Pair_{field}"), ast.Attribute(x, field, ast.Load()),
                          ast.Call(Name(slow), [x], []))
+        return _reuse(c, field, x, node)
     return inliner
+
+
+def _reuse(c, op: str, x, node):
+    """Common subexpressions: ``(car xs)`` again on the same path reuses the first value.
+
+    Only for a local that is never ``set!``; the entry lives in the flow facts,
+    which every branch point saves and restores, so a reuse is always preceded
+    by the evaluation it refers to.
+    """
+    if not isinstance(x, ast.Name):
+        return node
+    b = c.binding_of_py(x.id)
+    if b is None or b.sym in c.assigned:
+        return node
+    key = (op, x.id)
+    tmp = c.cse_names.get(key)
+    if tmp is not None and ("cse", op, x.id, tmp) in c.facts:
+        return Name(tmp)
+    tmp = c.new_tmp()
+    c.cse_names[key] = tmp
+    c.facts.add(("cse", op, x.id, tmp))
+    return ast.NamedExpr(Store(tmp), node)
 
 
 inline("car")(_pair_access("car", "_car"))
