@@ -1,7 +1,5 @@
 """``python -m sema``: the same as the ``sema`` command."""
 
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

@@ -406,18 +406,19 @@ class Compiler:
         fn.globals.update(("_TOKEN", "_BUDGET"))
         f = self.simple(fexpr)
         args = [a if isinstance(a, ast.Starred) else self.simple(a) for a in aexprs]
+        # tail-called: call directly while the budget lasts, else unwind (the marker passes up as is)
+        direct = [ast.AugAssign(Store("_BUDGET"), ast.Sub(), ast.Constant(1)),
+                  ast.Assign([Store("_TOKEN")], f),
+                  ast.Return(ast.Call(f, args, []))]
+        self.emit(ast.If(Name("_tc"), [
+            ast.If(Name("_BUDGET"), direct, []),
+            ast.Return(ast.Call(Name("_bounce"), [f] + args, []))], []))
+        # a root: run the callee in tail mode and resume the chain if it bounced back here
         result = self.new_tmp()
-        # tail-called and out of budget: unwind to the nearest root
-        self.emit(ast.If(ast.BoolOp(ast.And(), [Name("_tc"), ast.UnaryOp(ast.Not(), Name("_BUDGET"))]),
-                         [ast.Return(ast.Call(Name("_bounce"), [f] + args, []))], []))
-        self.emit(ast.If(Name("_tc"), [ast.AugAssign(Store("_BUDGET"), ast.Sub(), ast.Constant(1))], []))
         self.emit(ast.Assign([Store("_TOKEN")], f))
         self.emit(ast.Assign([Store(result)], ast.Call(f, args, [])))
-        # a root resumes the chain if it bounced back here
-        self.emit(ast.If(ast.BoolOp(ast.And(), [
-            ast.Compare(Name(result), [ast.Is()], [Name("_MARKER")]), ast.UnaryOp(ast.Not(), Name("_tc"))]),
-            [ast.Assign([Store(result)], ast.Call(Name("_resume"), [], []))], []))
-        self.emit(ast.Return(Name(result)))
+        self.emit(ast.Return(ast.IfExp(ast.Compare(Name(result), [ast.Is()], [Name("_MARKER")]),
+                                       ast.Call(Name("_resume"), [], []), Name(result))))
 
     def keyword_call(self, form, scope: Scope, dest: Dest | None):
         parts = items_of(form)
