@@ -387,19 +387,7 @@ class Interpreter:
 
     def apply(self, fn, args: list):
         """Call a Lisp function with Lisp arguments, with Lisp error reporting."""
-        def call():
-            try:
-                return fn(*args)
-            except SemaError as exc:
-                self._reset_tail_state()
-                raise attach_stack(exc, exc.__traceback__)
-            except Exception as exc:
-                self._reset_tail_state()
-                err = convert(exc, self.global_names())
-                if err is None:
-                    raise
-                raise attach_stack(err, exc.__traceback__) from None
-        return run_with_deep_stack(call)
+        return run_with_deep_stack(self._run, lambda: fn(*args))
 
     def define(self, name: str, value) -> None:
         """Bind the global ``name`` to a Python value (converted to Lisp)."""

@@ -37,19 +37,7 @@ class LispTest(pytest.Item):
 
     def runtest(self):
         from sema.interpreter import run_with_deep_stack
-        from sema.runtime.traceback import attach_stack, convert
-
-        def call():
-            try:
-                return self.thunk()
-            except SemaError as exc:
-                raise attach_stack(exc, exc.__traceback__)
-            except Exception as exc:
-                err = convert(exc)
-                if err is None:
-                    raise
-                raise attach_stack(err, exc.__traceback__) from None
-        run_with_deep_stack(call)
+        run_with_deep_stack(self.interp._run, self.thunk)  # Lisp errors come out as SemaErrors
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, SemaError):
