@@ -968,3 +968,38 @@ class TestDocsPage:
         """The page has runnable blocks, and its HTTP examples are not marked runnable."""
         blocks = _doc_blocks()
         assert len(blocks) >= 8 and not any("http/" in b for b in blocks)
+
+
+class TestStandingFallbackOrder:
+    """A configured provider order (llm/set-fallback or SEMA_LLM_FALLBACK) applies to every call."""
+
+    DOWN_UP = ('(llm/define-provider :down {:complete (fn (r) (throw {:status 503 :message "overloaded"}))})'
+               '(llm/define-provider :up {:complete (fn (r) "from up")})')
+
+    def test_set_fallback_applies_to_later_calls(self, interp):
+        """After (llm/set-fallback [:down :up]) a plain llm/complete fails over to :up."""
+        interp.eval_source(self.DOWN_UP)
+        assert write_str(interp.eval_source("(llm/set-fallback [:down :up])")) == "(:down :up)"
+        assert interp.eval_source('(llm/complete "hi")') == "from up"
+        interp.eval_source("(llm/set-fallback nil)")
+        with pytest.raises(SemaError):
+            interp.eval_source('(llm/set-default :down) (llm/complete "hi")')
+
+    def test_unknown_provider_in_order_is_an_error_at_once(self, interp):
+        """A name that is not configured fails when the order is set, naming it."""
+        with pytest.raises(SemaError, match="nope"):
+            interp.eval_source("(llm/set-fallback [:nope])")
+
+    def test_order_from_the_environment(self, tmp_path):
+        """SEMA_LLM_FALLBACK sets the order at start-up of the sema command."""
+        import os
+        import subprocess
+        import sys
+        script = tmp_path / "f.scm"
+        script.write_text(self.DOWN_UP + '\n(println (llm/complete "hi"))\n')
+        env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+        env["SEMA_LLM_FALLBACK"] = "down,up"
+        proc = subprocess.run([sys.executable, "-m", "sema", str(script)], capture_output=True, text=True,
+                              env=env, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == "from up\n"

@@ -18,7 +18,7 @@ LAZY = {
         "llm/auto-configure", "llm/batch", "llm/chat", "llm/complete", "llm/configure", "llm/current-provider",
         "llm/default-provider", "llm/define-provider", "llm/discover-local", "llm/embed", "llm/last-usage",
         "llm/list-providers", "llm/providers", "llm/request", "llm/reset-usage", "llm/session-usage",
-        "llm/set-default", "llm/stream", "llm/with-fallback",
+        "llm/set-default", "llm/set-fallback", "llm/stream", "llm/with-fallback",
     ),
     "sema.builtins.http": ("http/delete", "http/get", "http/post", "http/put", "http/request"),
 }

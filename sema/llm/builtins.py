@@ -44,7 +44,14 @@ class LlmState:
 
     def __init__(self, interp):
         self.interp = interp
-        self.fallback: list | None = None
+        self.fallback: list | None = None   # the order of an enclosing llm/with-fallback
+
+    def standing_order(self) -> list | None:
+        """The configured fallback order (llm/set-fallback, or SEMA_LLM_FALLBACK at start-up)."""
+        names = self.interp.__dict__.get("llm_fallback")
+        if not names:
+            return None
+        return [_fallback_entry(self.registry, "llm/set-fallback", n) for n in names]
 
     @property
     def registry(self):
@@ -81,8 +88,9 @@ def targets(state: LlmState, who: str, o: dict, request: ChatRequest):
         prefix, rest = split_model(model, known)
         if prefix is not None:
             return [_get(registry, prefix, who)], request.with_model(rest)
-    if state.fallback:
-        return list(state.fallback), request
+    fallback = state.fallback or state.standing_order()
+    if fallback:
+        return list(fallback), request
     return [_get(registry, None, who)], request
 
 
@@ -533,6 +541,29 @@ def make_with_fallback(interp):
         finally:
             state.fallback = saved
     return llm_with_fallback
+
+
+@interp_builtin("llm/set-fallback")
+def make_set_fallback(interp):
+    """Set the standing failover order for every LLM call (nil clears it); returns the order.
+
+    Like llm/with-fallback, but for the rest of the program: calls without an explicit :provider try
+    the providers in order, moving on only on retriable errors. SEMA_LLM_FALLBACK="anthropic,openai"
+    sets it at start-up.
+
+    (llm/define-provider :a {:complete (fn (r) "a")}) (llm/set-fallback [:a]) ; => (:a)
+    """
+    def llm_set_fallback(providers: Any) -> Any:
+        who = "llm/set-fallback"
+        if providers is None:
+            interp.__dict__["llm_fallback"] = None
+            return None
+        items = lisp_items(who, providers, "a list of providers")
+        for entry in items:
+            _fallback_entry(interp.llm, who, entry)  # check now: unknown names fail here, not later
+        interp.__dict__["llm_fallback"] = items
+        return make_list([_K(lisp_name(e, who)) if isinstance(e, (str, Keyword)) else e for e in items])
+    return llm_set_fallback
 
 
 __all__ = ["LlmState", "state_of", "build_request", "messages_of", "response_map", "call", "run_batch", "warn"]

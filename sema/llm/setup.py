@@ -17,9 +17,11 @@ from __future__ import annotations
 import os
 import sys
 
+from ..values import Keyword
+
 #: variables that make auto-configuration do something
 _SEMA_VARS = ("SEMA_LLM_PROVIDER", "SEMA_CHAT_PROVIDER", "SEMA_DEFAULT_MODEL", "SEMA_CHAT_MODEL",
-              "SEMA_EMBEDDING_PROVIDER")
+              "SEMA_EMBEDDING_PROVIDER", "SEMA_LLM_FALLBACK")
 
 
 #: endings of the variable names providers are configured by (a cheap first test)
@@ -61,6 +63,9 @@ def configure_at_startup(interp, model: str | None = None, provider: str | None 
 
     Returns the default provider's name, or None.
     """
+    order = os.environ.get("SEMA_LLM_FALLBACK", "").strip()
+    if order:  # names only; checked when a call uses them
+        interp.llm_fallback = [Keyword(n.strip().lstrip(":")) for n in order.split(",") if n.strip()]
     if not model and not provider and not (might_have_llm_environment() and has_llm_environment()):
         return None
     from .errors import LlmError
