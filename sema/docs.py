@@ -57,3 +57,83 @@ def signature(name: str, fn) -> str:
     if code.co_flags & 0x04:  # *args: the rest parameter
         names += [".", lisp_name_of_local(code.co_varnames[code.co_argcount])]
     return "(" + " ".join([name] + names) + ")"
+
+
+def stdlib_reference() -> str:
+    """The standard-library reference (docs/stdlib.md), generated from the builtins' docstrings.
+
+    Regenerate with ``python -m sema.docs > docs/stdlib.md``; a test checks the
+    committed page is current, so the reference cannot drift from the code.
+    """
+    from .builtins import LAZY
+    from .interpreter import Interpreter
+    from .runtime.registry import ALIASES, BUILTINS, INTERP_BUILTINS
+    from .runtime.support import resolve_lazy
+
+    interp = Interpreter(llm=False)
+    for module, names in LAZY.items():
+        resolve_lazy(interp, interp.namespace, names[0], module)
+    entries: dict[str, object] = {}
+    for name in list(BUILTINS) + list(INTERP_BUILTINS):
+        if name.startswith("%") or name in ALIASES:
+            continue
+        entries[name] = interp.namespace[mangle(name)]
+    prelude = {name: fn for name, fn in interp.user_definitions().items()}
+    for py, value in interp.namespace.items():
+        name = _lisp(py)
+        if name not in entries and callable(value) and getattr(getattr(value, "__code__", None), "co_filename",
+                                                                       "").startswith("<stdlib>"):
+            prelude[name] = value
+    aliases: dict[str, list[str]] = {}
+    for alias, target in ALIASES.items():
+        aliases.setdefault(target, []).append(alias)
+    groups: dict[str, list[str]] = {}
+    for name, fn in entries.items():
+        groups.setdefault(_group_of(name, fn), []).append(name)
+    for name in prelude:
+        groups.setdefault("prelude (written in sema)", []).append(name)
+    out = ["# Standard library reference", "",
+           "Generated from the builtins' docstrings by `python -m sema.docs > docs/stdlib.md`;",
+           "the test suite checks that this page is current, and runs every `; =>` example.",
+           "Special forms are documented in [language.md](language.md) and by `(doc if)`.", ""]
+    order = sorted(groups, key=lambda g: (not g.startswith("core"), g))
+    out.append("Groups: " + ", ".join(f"[{g}](#{_anchor(g)})" for g in order))
+    out.append("")
+    for group in order:
+        out += [f"## {group}", ""]
+        for name in sorted(groups[group]):
+            fn = entries.get(name) or prelude[name]
+            out.append(f"### `{name}`")
+            out.append("")
+            out.append("```")
+            out.append(signature(name, fn))
+            out.append("```")
+            out.append("")
+            out.append(inspect.getdoc(fn) or "(no documentation)")
+            if aliases.get(name):
+                out.append("")
+                out.append("Also named: " + ", ".join(f"`{a}`" for a in sorted(aliases[name])))
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _lisp(py: str) -> str:
+    from .runtime.names import unmangle
+    return unmangle(py)
+
+
+def _group_of(name: str, fn) -> str:
+    if "/" in name and len(name) > 1:
+        return name.split("/", 1)[0] + "/"
+    module = getattr(fn, "__module__", "") or ""
+    return "core: " + module.rsplit(".", 1)[-1]
+
+
+def _anchor(title: str) -> str:
+    import re
+    return re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-")
+
+
+if __name__ == "__main__":  # python -m sema.docs > docs/stdlib.md
+    import sys
+    sys.stdout.write(stdlib_reference())

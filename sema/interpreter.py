@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any, Callable
 
 from .errors import SOURCES, LispIOError, LispSyntaxError, SemaError, UserError
 from .runtime.names import mangle, unmangle
@@ -18,7 +19,7 @@ from .runtime.worker import _local, process_setup as _process_setup, run_with_de
 class Interpreter:
     """An isolated sema interpreter: its own globals, macros, providers and state."""
 
-    def __init__(self, *, stdlib: bool = True, llm: bool = True, args=()):
+    def __init__(self, *, stdlib: bool = True, llm: bool = True, args: tuple | list = ()) -> None:
         from .compiler.codegen import SPECIAL_FORMS  # noqa: F401
         from .runtime.support import make_namespace
 
@@ -197,7 +198,7 @@ class Interpreter:
             epoch = self._epoch
         return result
 
-    def eval_source(self, text: str, filename: str = "<eval>"):
+    def eval_source(self, text: str, filename: str = "<eval>") -> Any:
         """Read and run all forms of ``text``; the value of the last one (raw Lisp value).
 
         Compiled code is cached per source (see ``runtime.cache``), so a warm
@@ -249,7 +250,7 @@ class Interpreter:
                 result = self._run(fn)
         return result
 
-    def load_file(self, path: str):
+    def load_file(self, path: str) -> Any:
         try:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
@@ -336,7 +337,7 @@ class Interpreter:
 
     # ------------------------------------------------------------ embedding API
 
-    def eval(self, source: str, *, filename: str = "<eval>", timeout: float | None = None):
+    def eval(self, source: str, *, filename: str = "<eval>", timeout: float | None = None) -> Any:
         """Evaluate ``source`` and return the value of its last form as Python data.
 
         With ``timeout`` (seconds) a runaway evaluation is stopped with
@@ -374,33 +375,33 @@ class Interpreter:
     def _track(self, thread) -> None:
         self._worker = thread
 
-    def eval_file(self, path: str):
+    def eval_file(self, path: str) -> Any:
         """Run a Lisp file; returns the value of its last form as Python data."""
         from .convert import to_python
         return to_python(self.load_file(path), self)
 
-    def call(self, name: str, *args):
+    def call(self, name: str, *args: Any) -> Any:
         """Call the Lisp function ``name`` with Python arguments; returns Python data."""
         from .convert import to_python
         fn = self.get_raw(name)
         return to_python(self.apply(fn, [from_python_(a, self) for a in args]), self)
 
-    def apply(self, fn, args: list):
+    def apply(self, fn: Callable[..., Any], args: list) -> Any:
         """Call a Lisp function with Lisp arguments, with Lisp error reporting."""
         return run_with_deep_stack(self._run, lambda: fn(*args))
 
-    def define(self, name: str, value) -> None:
+    def define(self, name: str, value: Any) -> None:
         """Bind the global ``name`` to a Python value (converted to Lisp)."""
         self.namespace[mangle(name)] = from_python_(value, self)
         self.note_global_definition(name)
         redefine_inlined(self.namespace, name)
 
-    def get(self, name: str):
+    def get(self, name: str) -> Any:
         """The value of the global ``name`` as Python data."""
         from .convert import to_python
         return to_python(self.get_raw(name), self)
 
-    def get_raw(self, name: str):
+    def get_raw(self, name: str) -> Any:
         """The value of the global ``name`` as a Lisp value."""
         from .errors import UnboundSymbolError
         try:
@@ -408,7 +409,7 @@ class Interpreter:
         except KeyError:
             raise UnboundSymbolError(name, candidates=self.global_names()) from None
 
-    def register_function(self, name: str, fn, *, convert: bool = True) -> None:
+    def register_function(self, name: str, fn: Callable[..., Any], *, convert: bool = True) -> None:
         """Make the Python callable ``fn`` a Lisp function named ``name``.
 
         With ``convert`` (the default) it receives Python data and its result is
@@ -442,7 +443,7 @@ class Interpreter:
             self.__dict__["_llm_registry"] = registry
         return registry
 
-    def register_provider(self, name: str, provider, *, make_default: bool = False) -> None:
+    def register_provider(self, name: str, provider: Any, *, make_default: bool = False) -> None:
         """Make a Python LLM provider (an object with ``complete``, or a callable) available to Lisp."""
         self.llm.register(name, provider, make_default=make_default)
 

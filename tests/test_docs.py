@@ -36,3 +36,11 @@ def test_runnable_block(code):
 def test_readme_tour_is_runnable():
     """The README's tour is among the checked blocks."""
     assert any(p.id.startswith("README.md") for p in _blocks())
+
+
+def test_stdlib_reference_is_current():
+    """docs/stdlib.md is exactly what the builtins' docstrings generate (so it cannot drift)."""
+    from sema.docs import stdlib_reference
+
+    page = (REPO / "docs" / "stdlib.md").read_text(encoding="utf-8")
+    assert page == stdlib_reference(), "regenerate it: python -m sema.docs > docs/stdlib.md"
