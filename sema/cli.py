@@ -164,8 +164,7 @@ def run(opts: Options) -> int:
     from .values import write_str
 
     try:
-        interp = Interpreter(llm=opts.llm, args=opts.args)
-        interp.configure_llm(model=opts.model, provider=opts.provider)
+        interp = Interpreter(llm=opts.llm, args=opts.args, model=opts.model, provider=opts.provider)
         for path in opts.loads:
             interp.load_file(path)
         if opts.file is not None:

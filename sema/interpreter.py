@@ -19,7 +19,14 @@ from .runtime.worker import _local, process_setup as _process_setup, run_with_de
 class Interpreter:
     """An isolated sema interpreter: its own globals, macros, providers and state."""
 
-    def __init__(self, *, stdlib: bool = True, llm: bool = True, args: tuple | list = ()) -> None:
+    def __init__(self, *, stdlib: bool = True, llm: bool = True, args: tuple | list = (),
+                 model: str | None = None, provider: str | None = None) -> None:
+        """A new interpreter.
+
+        ``stdlib`` loads the Lisp part of the standard library; ``llm`` configures
+        LLM providers from the environment (``model``/``provider`` choose the
+        default, like ``--model``/``--provider``); ``args`` is ``(sys/args)``.
+        """
         from .compiler.codegen import SPECIAL_FORMS  # noqa: F401
         from .runtime.support import make_namespace
 
@@ -44,6 +51,9 @@ class Interpreter:
             load_stdlib(self)
         #: globals present before any user code: builtins, stdlib, helpers
         self.startup_globals = frozenset(self.namespace)
+        self.llm_model, self.llm_provider = model, provider
+        if llm:
+            self.configure_llm(model=model, provider=provider)
 
     # ------------------------------------------------------------ compile-time knowledge
 

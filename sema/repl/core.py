@@ -108,9 +108,7 @@ class ReplState:
         """Replace the interpreter by a fresh one with the same LLM settings and arguments."""
         from ..interpreter import Interpreter
         old = self.interp
-        new = Interpreter(llm=getattr(old, "llm_enabled", True), args=getattr(old, "args", ()))
-        if hasattr(new, "configure_llm"):
-            new.configure_llm(model=getattr(old, "llm_model", None), provider=getattr(old, "llm_provider", None))
+        new = Interpreter(llm=old.llm_enabled, args=old.args, model=old.llm_model, provider=old.llm_provider)
         self.set_interpreter(new)
 
     def push_result(self, value) -> None:
