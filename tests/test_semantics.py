@@ -125,7 +125,8 @@ class TestDeepRecursion:
         assert show("(define (len l) (if (null? l) 0 (+ 1 (len (cdr l))))) (len (range 100000))") == "100000"
 
     @pytest.fixture(scope="class")
-    def too_deep(self):
+    @classmethod
+    def too_deep(cls):
         """An interpreter and the error of a 1,000,000-deep non-tail recursion (computed once: it is slow)."""
         from sema.interpreter import Interpreter
         interp = Interpreter(llm=False)
