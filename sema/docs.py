@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import sys
 
 from .runtime.names import mangle
 from .values import Keyword, Symbol
@@ -126,7 +127,9 @@ def _group_of(name: str, fn) -> str:
     if "/" in name and len(name) > 1:
         return name.split("/", 1)[0] + "/"
     module = getattr(fn, "__module__", "") or ""
-    return "core: " + module.rsplit(".", 1)[-1]
+    # a module split out of a bigger one names the group it is listed in (DOC_GROUP)
+    group = getattr(sys.modules.get(module), "DOC_GROUP", None)
+    return "core: " + (group or module.rsplit(".", 1)[-1])
 
 
 def _anchor(title: str) -> str:
@@ -135,5 +138,4 @@ def _anchor(title: str) -> str:
 
 
 if __name__ == "__main__":  # python -m sema.docs > docs/stdlib.md
-    import sys
     sys.stdout.write(stdlib_reference())

@@ -75,7 +75,7 @@ class TestTypes:
         assert C.symbol_p(Symbol("a")) and not C.symbol_p("a")
         assert C.keyword_p(Keyword("a")) and not C.keyword_p(Symbol("a"))
         assert C.string_p("") and not C.string_p(Char("a"))
-        assert C.char_p(Char("a"))
+        assert BUILTINS["char?"](Char("a")) and not BUILTINS["char?"]("a")
         assert C.atom_p(Atom(0)) and not C.atom_p(0)
         assert C.promise_p(Promise(lambda: 1)) and not C.promise_p(1)
         assert C.record_p(Record(RecordType("r", ()), {})) and not C.record_p(make_map())

@@ -1,4 +1,4 @@
-"""Tests for sema/builtins/strings.py and sema/builtins/chars.py.
+"""Tests for the string builtins (strings.py, string_shape.py, string_parts.py) and chars.py.
 
 The classes named ``Test...Direct`` call the Python functions; ``TestLisp...``
 tables evaluate Lisp source through the ``show`` fixture of conftest.py.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from sema.builtins import chars as C
+from sema.builtins import string_parts as SP
+from sema.builtins import string_shape as SS
 from sema.builtins import strings as S
 from sema.errors import LispTypeError, LispValueError
 from sema.runtime.registry import BUILTINS
@@ -135,103 +137,103 @@ class TestStringFamilyDirect:
 
     def test_case_and_trim(self):
         """upper, lower, capitalize, title-case and the trims."""
-        assert S.upper("hello") == "HELLO" and S.lower("HeLLo") == "hello"
-        assert S.capitalize("hELLO world") == "Hello world" and S.capitalize("") == ""
-        assert S.title_case("hello big world") == "Hello Big World"
-        assert S.title_case("don't stop") == "Don't Stop"
-        assert S.trim("  hi \n") == "hi" and S.trim_left("  hi ") == "hi " and S.trim_right(" hi  ") == " hi"
-        assert S.trim("--hi--", "-") == "hi"
+        assert SS.upper("hello") == "HELLO" and SS.lower("HeLLo") == "hello"
+        assert SS.capitalize("hELLO world") == "Hello world" and SS.capitalize("") == ""
+        assert SS.title_case("hello big world") == "Hello Big World"
+        assert SS.title_case("don't stop") == "Don't Stop"
+        assert SS.trim("  hi \n") == "hi" and SS.trim_left("  hi ") == "hi " and SS.trim_right(" hi  ") == " hi"
+        assert SS.trim("--hi--", "-") == "hi"
 
     def test_split(self):
         """split returns a list of strings; an empty separator splits into characters."""
-        assert to_pylist(S.split("a,b", ",")) == ["a", "b"]
-        assert to_pylist(S.split("a,,b,", ",")) == ["a", "", "b", ""]
-        assert to_pylist(S.split("a b", Char(" "))) == ["a", "b"]
-        assert to_pylist(S.split("ab", "")) == ["a", "b"]
-        assert S.split("", "") is EMPTY
+        assert to_pylist(SP.split("a,b", ",")) == ["a", "b"]
+        assert to_pylist(SP.split("a,,b,", ",")) == ["a", "", "b", ""]
+        assert to_pylist(SP.split("a b", Char(" "))) == ["a", "b"]
+        assert to_pylist(SP.split("ab", "")) == ["a", "b"]
+        assert SP.split("", "") is EMPTY
 
     def test_join(self):
         """join takes a list or vector and a separator; non-strings are displayed."""
-        assert S.join(lst("a", "b"), ", ") == "a, b"
-        assert S.join(("a", "b", "c")) == "abc"
-        assert S.join(lst("x", 1, Keyword("k")), "-") == "x-1-:k"
-        assert S.join(EMPTY, ",") == ""
+        assert SP.join(lst("a", "b"), ", ") == "a, b"
+        assert SP.join(("a", "b", "c")) == "abc"
+        assert SP.join(lst("x", 1, Keyword("k")), "-") == "x-1-:k"
+        assert SP.join(EMPTY, ",") == ""
         with pytest.raises(LispTypeError, match="expected a list or vector"):
-            S.join("abc", ",")
+            SP.join("abc", ",")
 
     def test_replace(self):
         """replace replaces all occurrences; replace-first and replace-last one."""
-        assert S.replace("a-b-c", "-", "+") == "a+b+c"
-        assert S.replace_first("a-b-c", "-", "+") == "a+b-c"
-        assert S.replace_last("a-b-c", "-", "+") == "a-b+c" and S.replace_last("abc", "x", "y") == "abc"
-        assert S.remove("banana", "a") == "bnn"
+        assert SP.replace("a-b-c", "-", "+") == "a+b+c"
+        assert SP.replace_first("a-b-c", "-", "+") == "a+b-c"
+        assert SP.replace_last("a-b-c", "-", "+") == "a-b+c" and SP.replace_last("abc", "x", "y") == "abc"
+        assert SP.remove("banana", "a") == "bnn"
 
     def test_predicates(self):
         """starts-with?, ends-with?, contains? and empty?."""
-        assert S.starts_with_p("hello", "he") and not S.starts_with_p("hello", "lo")
-        assert S.ends_with_p("hello", "lo") and S.contains_p("hello", "ell") and not S.contains_p("hello", "z")
-        assert S.contains_p("hello", Char("h")) and S.empty_p("") and not S.empty_p(" ")
-        assert S.number_p("1/2") and not S.number_p("x1")
+        assert SP.starts_with_p("hello", "he") and not SP.starts_with_p("hello", "lo")
+        assert SP.ends_with_p("hello", "lo") and SP.contains_p("hello", "ell") and not SP.contains_p("hello", "z")
+        assert SP.contains_p("hello", Char("h")) and SP.empty_p("") and not SP.empty_p(" ")
+        assert SP.number_p("1/2") and not SP.number_p("x1")
         with pytest.raises(LispTypeError):
-            S.starts_with_p("hello", 1)
+            SP.starts_with_p("hello", 1)
 
     def test_index_of(self):
         """index-of and last-index-of return nil when absent."""
-        assert S.index_of("hello", "l") == 2 and S.index_of("hello", "z") is None
-        assert S.index_of("hello", "l", 3) == 3 and S.index_of("hello", Char("o")) == 4
-        assert S.last_index_of("hello", "l") == 3 and S.last_index_of("hello", "z") is None
+        assert SP.index_of("hello", "l") == 2 and SP.index_of("hello", "z") is None
+        assert SP.index_of("hello", "l", 3) == 3 and SP.index_of("hello", Char("o")) == 4
+        assert SP.last_index_of("hello", "l") == 3 and SP.last_index_of("hello", "z") is None
         with pytest.raises(LispValueError):
-            S.index_of("hello", "l", 9)
+            SP.index_of("hello", "l", 9)
 
     def test_padding(self):
         """pad-left and pad-right pad to a width, cycling a multi-character pad."""
-        assert S.pad_left("7", 3, "0") == "007" and S.pad_left("7", 3) == "  7"
-        assert S.pad_right("ab", 4, ".") == "ab.." and S.pad_left("hello", 3) == "hello"
-        assert S.pad_left("x", 6, "ab") == "ababax" and S.pad_right("x", 3, Char("*")) == "x**"
+        assert SS.pad_left("7", 3, "0") == "007" and SS.pad_left("7", 3) == "  7"
+        assert SS.pad_right("ab", 4, ".") == "ab.." and SS.pad_left("hello", 3) == "hello"
+        assert SS.pad_left("x", 6, "ab") == "ababax" and SS.pad_right("x", 3, Char("*")) == "x**"
         with pytest.raises(LispValueError):
-            S.pad_left("x", 3, "")
+            SS.pad_left("x", 3, "")
         with pytest.raises(LispTypeError):
-            S.pad_left("x", "3")
+            SS.pad_left("x", "3")
 
     def test_repeat(self):
         """repeat repeats a string; a negative count is an error."""
-        assert S.repeat("ab", 3) == "ababab" and S.repeat("x", 0) == ""
+        assert SS.repeat("ab", 3) == "ababab" and SS.repeat("x", 0) == ""
         with pytest.raises(LispValueError, match="string/repeat"):
-            S.repeat("x", -1)
+            SS.repeat("x", -1)
         with pytest.raises(LispTypeError):
-            S.repeat("x", True)
+            SS.repeat("x", True)
 
     def test_pieces(self):
         """reverse, chars, lines, words, codepoints and from-codepoints."""
-        assert S.reverse("abc") == "cba"
+        assert SS.reverse("abc") == "cba"
         assert to_pylist(BUILTINS["string/chars"]("hi")) == [Char("h"), Char("i")]
-        assert to_pylist(S.lines("a\nb\r\nc\n")) == ["a", "b", "c"] and S.lines("") is EMPTY
-        assert to_pylist(S.lines("a\n\nb")) == ["a", "", "b"]
-        assert to_pylist(S.words("  the quick  fox ")) == ["the", "quick", "fox"]
-        assert to_pylist(S.codepoints("AB")) == [65, 66] and S.from_codepoints(lst(104, 105)) == "hi"
+        assert to_pylist(SP.lines("a\nb\r\nc\n")) == ["a", "b", "c"] and SP.lines("") is EMPTY
+        assert to_pylist(SP.lines("a\n\nb")) == ["a", "", "b"]
+        assert to_pylist(SP.words("  the quick  fox ")) == ["the", "quick", "fox"]
+        assert to_pylist(SP.codepoints("AB")) == [65, 66] and SP.from_codepoints(lst(104, 105)) == "hi"
         with pytest.raises(LispTypeError):
-            S.from_codepoints(lst(0xD800))
+            SP.from_codepoints(lst(0xD800))
 
     def test_slicing(self):
         """slice is lenient, take counts from the end for negative N."""
-        assert S.slice_("hello", 1, 3) == "el" and S.slice_("hello", -3) == "llo" and S.slice_("hi", 0, 10) == "hi"
-        assert S.take("hello", 2) == "he" and S.take("hello", -2) == "lo" and S.take("hi", 10) == "hi"
+        assert SP.slice_("hello", 1, 3) == "el" and SP.slice_("hello", -3) == "llo" and SP.slice_("hi", 0, 10) == "hi"
+        assert SP.take("hello", 2) == "he" and SP.take("hello", -2) == "lo" and SP.take("hi", 10) == "hi"
 
     def test_before_after(self):
         """before/after/between leave the string alone when the search is absent."""
-        assert S.before("user@example.com", "@") == "user" and S.after("user@example.com", "@") == "example.com"
-        assert S.before("abc", "x") == "abc" and S.after("abc", "x") == "abc"
-        assert S.before_last("a.b.c", ".") == "a.b" and S.after_last("a.b.c", ".") == "c"
-        assert S.between("[hello]", "[", "]") == "hello" and S.between("a(b(c)d)e", "(", ")") == "b(c)d"
+        assert SP.before("user@example.com", "@") == "user" and SP.after("user@example.com", "@") == "example.com"
+        assert SP.before("abc", "x") == "abc" and SP.after("abc", "x") == "abc"
+        assert SP.before_last("a.b.c", ".") == "a.b" and SP.after_last("a.b.c", ".") == "c"
+        assert SP.between("[hello]", "[", "]") == "hello" and SP.between("a(b(c)d)e", "(", ")") == "b(c)d"
 
     def test_chop_ensure_wrap(self):
         """chop-start/end, ensure-start/end, wrap and unwrap."""
-        assert S.chop_start("https://x.org", "https://") == "x.org" and S.chop_end("f.txt", ".txt") == "f"
-        assert S.chop_start("x", "y") == "x"
-        assert S.ensure_start("path", "/") == "/path" and S.ensure_start("/path", "/") == "/path"
-        assert S.ensure_end("dir", "/") == "dir/" and S.ensure_end("dir/", "/") == "dir/"
-        assert S.wrap("x", '"') == '"x"' and S.wrap("x", "(", ")") == "(x)"
-        assert S.unwrap("(x)", "(", ")") == "x" and S.unwrap('"x"', '"') == "x"
+        assert SP.chop_start("https://x.org", "https://") == "x.org" and SP.chop_end("f.txt", ".txt") == "f"
+        assert SP.chop_start("x", "y") == "x"
+        assert SP.ensure_start("path", "/") == "/path" and SP.ensure_start("/path", "/") == "/path"
+        assert SP.ensure_end("dir", "/") == "dir/" and SP.ensure_end("dir/", "/") == "dir/"
+        assert SP.wrap("x", '"') == '"x"' and SP.wrap("x", "(", ")") == "(x)"
+        assert SP.unwrap("(x)", "(", ")") == "x" and SP.unwrap('"x"', '"') == "x"
 
     @pytest.mark.parametrize("src, snake, kebab, camel, pascal", [
         ("helloWorld", "hello_world", "hello-world", "helloWorld", "HelloWorld"),
@@ -243,37 +245,37 @@ class TestStringFamilyDirect:
     ])
     def test_identifier_cases(self, src, snake, kebab, camel, pascal):
         """snake-case, kebab-case, camel-case and pascal-case split words at case changes and separators."""
-        assert (S.snake_case(src), S.kebab_case(src), S.camel_case(src), S.pascal_case(src)) == (
+        assert (SS.snake_case(src), SS.kebab_case(src), SS.camel_case(src), SS.pascal_case(src)) == (
             snake, kebab, camel, pascal)
 
     def test_headline(self):
         """headline capitalises the words of an identifier."""
-        assert S.headline("email_notification-sent") == "Email Notification Sent"
-        assert S.headline("EmailNotificationSent") == "Email Notification Sent"
+        assert SS.headline("email_notification-sent") == "Email Notification Sent"
+        assert SS.headline("EmailNotificationSent") == "Email Notification Sent"
 
     def test_unicode(self):
         """normalize, foldcase, byte-length, width and truncate-width."""
-        assert S.normalize("e\u0301") == "\u00e9" and S.normalize("\u00e9", Keyword("nfd")) == "e\u0301"
+        assert SS.normalize("e\u0301") == "\u00e9" and SS.normalize("\u00e9", Keyword("nfd")) == "e\u0301"
         with pytest.raises(LispValueError):
-            S.normalize("x", Keyword("bogus"))
-        assert S.foldcase("Straße") == "strasse" and S.byte_length("héllo") == 6
-        assert S.width("abc") == 3 and S.width("日本") == 4 and S.width("e\u0301") == 1
-        assert S.truncate_width("hello world", 8) == "hello w…" and S.truncate_width("hi", 8) == "hi"
-        assert S.truncate_width("日本語テキスト", 5, "") == "日本"
+            SS.normalize("x", Keyword("bogus"))
+        assert SS.foldcase("Straße") == "strasse" and SS.byte_length("héllo") == 6
+        assert SS.width("abc") == 3 and SS.width("日本") == 4 and SS.width("e\u0301") == 1
+        assert SS.truncate_width("hello world", 8) == "hello w…" and SS.truncate_width("hi", 8) == "hi"
+        assert SS.truncate_width("日本語テキスト", 5, "") == "日本"
 
     def test_word_wrap(self):
         """word-wrap breaks at spaces and keeps existing newlines."""
-        assert S.word_wrap("the quick brown fox", 10) == "the quick\nbrown fox"
-        assert S.word_wrap("a\nb", 10) == "a\nb"
+        assert SS.word_wrap("the quick brown fox", 10) == "the quick\nbrown fox"
+        assert SS.word_wrap("a\nb", 10) == "a\nb"
 
     def test_misc(self):
         """to-char, intern and map."""
-        assert S.to_char("a") is Char("a")
+        assert SS.to_char("a") is Char("a")
         with pytest.raises(LispValueError):
-            S.to_char("ab")
-        assert S.intern("x") == "x"
-        assert S.map_(lambda c: Char(c.ch.upper()), "abc") == "ABC"
-        assert S.map_(lambda c: c.ch * 2, "ab") == "aabb"
+            SS.to_char("ab")
+        assert SS.intern("x") == "x"
+        assert SS.map_(lambda c: Char(c.ch.upper()), "abc") == "ABC"
+        assert SS.map_(lambda c: c.ch * 2, "ab") == "aabb"
 
     def test_aliases(self):
         """Sema's string/ names alias the R7RS ones."""
@@ -338,9 +340,9 @@ class TestCharsDirect:
 
 
 class TestDocExamplesShape:
-    """Every builtin of both modules documents itself with an example line."""
+    """Every builtin of the string and character modules documents itself with an example line."""
 
-    @pytest.mark.parametrize("module", [S.__name__, C.__name__])
+    @pytest.mark.parametrize("module", [S.__name__, SS.__name__, SP.__name__, C.__name__])
     def test_every_builtin_has_example(self, module):
         """Each docstring has a summary and a `(expr) ; => result` line."""
         for name, fn in BUILTINS.items():
@@ -352,7 +354,7 @@ class TestDocExamplesShape:
 
 def test_write_form_of_results():
     """Results print the way the Lisp tables below expect."""
-    assert write_str(S.split("a,b", ",")) == '("a" "b")'
+    assert write_str(SP.split("a,b", ",")) == '("a" "b")'
     assert write_str(S.string_to_list("ab")) == "(#\\a #\\b)"
 
 

@@ -93,3 +93,27 @@ def test_lazy_builtin_lists_match_their_modules():
         registered = {n for n, f in BUILTINS.items() if f.__module__ == module}
         registered |= {n for n, f in INTERP_BUILTINS.items() if f.__module__ == module}
         assert registered == set(names), module
+
+
+def test_no_builtin_name_is_registered_twice():
+    """No Lisp name is given to two `@builtin`/`@interp_builtin` registrations (the later one would win silently)."""
+    import re
+
+    from sema.builtins import load_all
+    from sema.runtime.registry import BUILTINS
+
+    decorator = re.compile(r"^@(?:interp_)?builtin\(([^)]*)\)", re.M)
+    seen: dict[str, str] = {}
+    twice = []
+    for path in sorted((REPO / "sema").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for m in decorator.finditer(text):
+            where = f"{path.relative_to(REPO)}:{text.count(chr(10), 0, m.start()) + 1}"
+            for name in re.findall(r'"([^"]+)"', m.group(1)):
+                if name in seen:
+                    twice.append(f"{name}: {seen[name]} and {where}")
+                seen[name] = where
+    assert twice == []
+    load_all()
+    # the scan sees every registration (all but the generated c[ad]r family are decorators)
+    assert {n for n in BUILTINS if n not in seen and not re.fullmatch(r"c[ad]{2,4}r", n)} == set()

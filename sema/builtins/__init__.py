@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("core", "numbers", "strings", "chars", "lists", "maps", "io", "jsonfmt", "system", "control")
+MODULES = (
+    "core", "numbers", "numtypes", "math_builtins", "numparse", "strings", "string_shape", "string_parts",
+    "chars", "lists", "sequences", "vectors", "list_family", "maps", "io", "jsonfmt", "system", "control",
+)
 
 #: module -> the builtins it registers (tests/test_packaging.py checks the lists stay true)
 LAZY = {

@@ -2,7 +2,8 @@
 
 Predicates about lists and vectors (``null?``, ``pair?``, ``list?``,
 ``empty?``, ``vector?``) live in :mod:`sema.builtins.lists`, ``map?`` in
-:mod:`sema.builtins.maps`, numeric ones in :mod:`sema.builtins.numbers`.
+:mod:`sema.builtins.maps`, ``char?`` in :mod:`sema.builtins.chars`, numeric
+ones in :mod:`sema.builtins.numtypes`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,10 @@ from typing import Any
 from ..errors import LispTypeError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
-    Atom, Char, Keyword, Map, MultipleValues, Parameter, Promise, Record, Symbol,
-    equal, type_name, write_str,
+    Atom, Keyword, Map, MultipleValues, Parameter, Promise, Record, Symbol,
+    equal, type_name,
 )
-
-
-def _short(x) -> str:
-    text = write_str(x)
-    return text if len(text) <= 60 else text[:57] + "..."
+from .argcheck import short
 
 
 # ---------------------------------------------------------------- equality
@@ -129,7 +126,7 @@ def some_p(x: Any, xs: Any = None, *more: Any) -> bool:
     """
     if xs is None and not more:
         return x is not None
-    from .lists import any_
+    from .sequences import any_
 
     return any_(x, xs) is not False
 
@@ -191,15 +188,6 @@ def string_p(x: Any) -> bool:
     (string? #\\a) ; => #f
     """
     return x.__class__ is str
-
-
-@builtin("char?")
-def char_p(x: Any) -> bool:
-    """True for a character.
-
-    (char? #\\a) ; => #t
-    """
-    return x.__class__ is Char
 
 
 @builtin("procedure?", "fn?")
@@ -267,7 +255,7 @@ def deref(x: Any) -> Any:
         return x.force()
     if cls is Parameter:
         return x.value
-    raise LispTypeError(f"deref: expected an atom, promise or parameter, got {type_name(x)} {_short(x)}")
+    raise LispTypeError(f"deref: expected an atom, promise or parameter, got {type_name(x)} {short(x)}")
 
 
 @builtin("reset!")
@@ -277,7 +265,7 @@ def reset_bang(a: Atom, value: Any) -> Any:
     (reset! (atom 1) 2) ; => 2
     """
     if a.__class__ is not Atom:
-        raise LispTypeError(f"reset!: argument 1 must be an atom, got {type_name(a)} {_short(a)}")
+        raise LispTypeError(f"reset!: argument 1 must be an atom, got {type_name(a)} {short(a)}")
     with a.lock:
         a.value = value
     return value
@@ -290,7 +278,7 @@ def swap_bang(a: Atom, f: Callable_, *args: Any) -> Any:
     (swap! (atom 1) + 10) ; => 11
     """
     if a.__class__ is not Atom:
-        raise LispTypeError(f"swap!: argument 1 must be an atom, got {type_name(a)} {_short(a)}")
+        raise LispTypeError(f"swap!: argument 1 must be an atom, got {type_name(a)} {short(a)}")
     # the lock is reentrant: F may itself swap! the same atom on this thread
     with a.lock:
         new = f(a.value, *args)
@@ -306,7 +294,7 @@ def compare_and_set_bang(a: Atom, old: Any, new: Any) -> bool:
     (compare-and-set! (atom 1) 5 2) ; => #f
     """
     if a.__class__ is not Atom:
-        raise LispTypeError(f"compare-and-set!: argument 1 must be an atom, got {type_name(a)} {_short(a)}")
+        raise LispTypeError(f"compare-and-set!: argument 1 must be an atom, got {type_name(a)} {short(a)}")
     with a.lock:
         if eqv(a.value, old):
             a.value = new
@@ -349,7 +337,7 @@ def promise_forced_p(p: Promise) -> bool:
     (promise-forced? (make-promise 1)) ; => #t
     """
     if p.__class__ is not Promise:
-        raise LispTypeError(f"promise-forced?: argument 1 must be a promise, got {type_name(p)} {_short(p)}")
+        raise LispTypeError(f"promise-forced?: argument 1 must be a promise, got {type_name(p)} {short(p)}")
     return p.forced
 
 
@@ -368,7 +356,7 @@ def gensym(prefix: str | Symbol = "g") -> Symbol:
     if prefix.__class__ is Symbol:
         prefix = prefix.name
     elif prefix.__class__ is not str:
-        raise LispTypeError(f"gensym: argument 1 must be a string or symbol, got {type_name(prefix)} {_short(prefix)}")
+        raise LispTypeError(f"gensym: argument 1 must be a string or symbol, got {type_name(prefix)} {short(prefix)}")
     return Symbol(f"{prefix}__{next(_gensym_counter)}")
 
 
@@ -378,7 +366,7 @@ def _name_of(who: str, x) -> str:
         return x
     if cls is Symbol or cls is Keyword:
         return x.name
-    raise LispTypeError(f"{who}: argument 1 must be a string, symbol or keyword, got {type_name(x)} {_short(x)}")
+    raise LispTypeError(f"{who}: argument 1 must be a string, symbol or keyword, got {type_name(x)} {short(x)}")
 
 
 @builtin("symbol")

@@ -30,6 +30,7 @@ from ..errors import LispIOError, LispTypeError, LispValueError
 from ..runtime.registry import Any, builtin
 from ..values import (ArrayList, EmptyList, Keyword, Map, Pair, Symbol, display_str, iter_list, make_map, map_items,
                       type_name, write_str)
+from .argcheck import short
 
 DEFAULT_TIMEOUT = 30.0
 _OPTION_KEYS = frozenset({"headers", "body", "json", "query", "timeout", "method", "url"})
@@ -84,7 +85,7 @@ def _options(who: str, opts) -> dict:
     if opts is None:
         return {}
     if not isinstance(opts, Map):
-        raise LispTypeError(f"{who}: options must be a map, got {type_name(opts)} {_short(opts)}")
+        raise LispTypeError(f"{who}: options must be a map, got {type_name(opts)} {short(opts)}")
     return {_name(k): v for k, v in map_items(opts)}
 
 
@@ -98,7 +99,7 @@ def _headers(who: str, value) -> dict:
     if value is None:
         return {}
     if not isinstance(value, Map):
-        raise LispTypeError(f"{who}: :headers must be a map, got {type_name(value)} {_short(value)}")
+        raise LispTypeError(f"{who}: :headers must be a map, got {type_name(value)} {short(value)}")
     return {_name(k): v if isinstance(v, str) else display_str(v) for k, v in map_items(value)}
 
 
@@ -106,7 +107,7 @@ def _query(who: str, value) -> list:
     if value is None:
         return []
     if not isinstance(value, Map):
-        raise LispTypeError(f"{who}: :query must be a map, got {type_name(value)} {_short(value)}")
+        raise LispTypeError(f"{who}: :query must be a map, got {type_name(value)} {short(value)}")
     out = []
     for k, v in map_items(value):
         values = list(iter_list(v)) if isinstance(v, (Pair, ArrayList, EmptyList)) else \
@@ -122,7 +123,7 @@ def _timeout(who: str, value) -> float:
     if value is None:
         return DEFAULT_TIMEOUT
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise LispTypeError(f"{who}: :timeout must be a number of seconds, got {type_name(value)} {_short(value)}")
+        raise LispTypeError(f"{who}: :timeout must be a number of seconds, got {type_name(value)} {short(value)}")
     if value <= 0:
         raise LispValueError(f"{who}: :timeout must be positive, got {write_str(value)}")
     return float(value)
@@ -176,7 +177,7 @@ def send(who: str, method: str, url, opts: dict, body=None, *, raise_status: boo
     import httpx
 
     if not isinstance(url, str):
-        raise LispTypeError(f"{who}: the URL must be a string, got {type_name(url)} {_short(url)}")
+        raise LispTypeError(f"{who}: the URL must be a string, got {type_name(url)} {short(url)}")
     headers = _headers(who, opts.get("headers"))
     content = None
     if body is not None:
@@ -240,11 +241,6 @@ def response_map(response) -> Map:
     headers = make_map((k.lower(), v) for k, v in response.headers.items())
     return make_map([(Keyword("status"), response.status_code), (Keyword("headers"), headers),
                      (Keyword("body"), response.text)])
-
-
-def _short(value) -> str:
-    text = write_str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _skip(fn):

@@ -18,16 +18,12 @@ from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
     EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record, _WrappedKey,
-    list_length, make_list, map_key, sorted_items, type_name, unwrap_key, write_str,
+    list_length, make_list, map_key, sorted_items, type_name, unwrap_key,
 )
+from .argcheck import short
 from .lists import seq_items
 
 _MISSING = object()
-
-
-def _short(x) -> str:
-    text = write_str(x)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _lookup(coll, k, missing):
@@ -64,7 +60,7 @@ def _lookup(coll, k, missing):
 def _collection(who: str, x, pos: int = 1):
     if x is None or x is EMPTY or x.__class__ in (Map, tuple, ArrayList, Pair, str) or isinstance(x, (Map, Record)):
         return x
-    raise LispTypeError(f"{who}: argument {pos} must be a map, vector or list, got {type_name(x)} {_short(x)}")
+    raise LispTypeError(f"{who}: argument {pos} must be a map, vector or list, got {type_name(x)} {short(x)}")
 
 
 def _map_arg(who: str, m, pos: int = 1) -> Map:
@@ -75,7 +71,7 @@ def _map_arg(who: str, m, pos: int = 1) -> Map:
         return EMPTY_MAP
     if isinstance(m, Map):
         return m
-    raise LispTypeError(f"{who}: argument {pos} must be a map, got {type_name(m)} {_short(m)}")
+    raise LispTypeError(f"{who}: argument {pos} must be a map, got {type_name(m)} {short(m)}")
 
 
 # ---------------------------------------------------------------- reading
@@ -129,7 +125,7 @@ def contains_p(coll: Any, k: Any) -> bool:
     if coll.__class__ is tuple or isinstance(coll, (Map, Record)):
         return _lookup(coll, k, _MISSING) is not _MISSING
     hint = "; use list/contains? to search a list" if isinstance(coll, ListBase) else ""
-    raise LispTypeError(f"contains?: argument 1 must be a map or vector, got {type_name(coll)} {_short(coll)}{hint}")
+    raise LispTypeError(f"contains?: argument 1 must be a map or vector, got {type_name(coll)} {short(coll)}{hint}")
 
 
 @builtin("count")
@@ -152,7 +148,7 @@ def count(x: Any) -> int:
         return 0
     if isinstance(x, Map) or cls is bytes or cls is bytearray:
         return len(x)
-    raise LispTypeError(f"count: argument 1 must be a collection, got {type_name(x)} {_short(x)}")
+    raise LispTypeError(f"count: argument 1 must be a collection, got {type_name(x)} {short(x)}")
 
 
 @builtin("keys")
@@ -254,7 +250,7 @@ def map_from_entries(entries: Any) -> Map:
         else:
             items = seq_items(e, "map/from-entries") if e.__class__ is not tuple else e
             if len(items) != 2:
-                raise LispValueError(f"map/from-entries: each entry must have a key and a value, got {_short(e)}")
+                raise LispValueError(f"map/from-entries: each entry must have a key and a value, got {short(e)}")
             k, v = items
         out[map_key(k)] = v
     return Map(out)
@@ -264,7 +260,7 @@ def _assoc_vector(v: tuple, kvs) -> tuple:
     out = list(v)
     for i, x in kvs:
         if i.__class__ is not int:
-            raise LispTypeError(f"assoc: vector index must be an integer, got {type_name(i)} {_short(i)}")
+            raise LispTypeError(f"assoc: vector index must be an integer, got {type_name(i)} {short(i)}")
         if 0 <= i < len(out):
             out[i] = x
         elif i == len(out):
@@ -426,8 +422,8 @@ def _fn_and_map(who: str, a, b):
         return a, _map_arg(who, b, 2)
     if callable(b):
         return b, _map_arg(who, a, 1)
-    raise LispTypeError(f"{who}: expected a function and a map, got {type_name(a)} {_short(a)} "
-                        f"and {type_name(b)} {_short(b)}")
+    raise LispTypeError(f"{who}: expected a function and a map, got {type_name(a)} {short(a)} "
+                        f"and {type_name(b)} {short(b)}")
 
 
 @builtin("map/map-vals")

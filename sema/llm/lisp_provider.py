@@ -33,9 +33,10 @@ from __future__ import annotations
 import numbers
 import threading
 
+from ..builtins.argcheck import short
 from ..errors import LispTypeError, LispValueError
 from ..values import (EMPTY, ArrayList, EmptyList, Keyword, Map, Pair, Symbol, display_str, iter_list, make_list,
-                      make_map, map_items, type_name, write_str)
+                      make_map, map_items, type_name)
 from .errors import (AuthError, BadRequestError, LlmConnectionError, LlmError, LlmTimeoutError, RateLimitError,
                      ServerError)
 from .types import ChatRequest, ChatResponse, Message, ToolCall, ToolSpec, response_from_python
@@ -46,12 +47,6 @@ _K_STATUS, _K_RETRIABLE, _K_MESSAGE = _K("status"), _K("retriable"), _K("message
 
 
 # ---------------------------------------------------------------- Lisp values -> the request
-
-
-def short(value) -> str:
-    """The write form of VALUE, cut to 60 characters (for error messages)."""
-    text = write_str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def lisp_name(x, who: str, what: str = "a provider name") -> str:
