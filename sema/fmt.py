@@ -20,10 +20,13 @@ Public API: :func:`format_source` (text -> formatted text), :func:`parse`
 from __future__ import annotations
 
 import os
-import re
 import sys
 
-from .errors import ReaderError, SemaError, Span
+from .errors import ReaderError, SemaError, Span, color_enabled
+from .reader.lexemes import (
+    ATOM_RE, CHAR_RE, CLOSERS, OPENERS, PREFIX_RE, REGEX_RE, STRING_RE, WHITESPACE_RE, block_comment_end,
+    fstring_end,
+)
 
 __all__ = ["format_source", "parse", "main", "FormatError",
            "Atom", "Seq", "Prefix", "Comment", "Shebang", "Tree"]
@@ -103,17 +106,8 @@ class Tree:
 
 
 # ---------------------------------------------------------------- the reader
-# The token patterns are those of sema/reader/grammar.lark, so that both
+# The token patterns are the reader's (sema/reader/lexemes.py), so that both
 # readers split source text the same way.
-
-_ATOM_RE = re.compile(r"""(?!#[(|;"\\!]|#u8\(|f")[^\s()\[\]{}";'`,@]+""")
-_STRING_RE = re.compile(r'"[^"\\]*(?:\\[\s\S][^"\\]*)*"')
-_REGEX_RE = re.compile(r'#"[^"\\]*(?:\\[\s\S][^"\\]*)*"')
-_CHAR_RE = re.compile(r"""#\\[\s\S][^\s()\[\]{}";'`,@]*""")
-_SPACE_RE = re.compile(r"\s+")
-_PREFIX_RE = re.compile(r",@|['`,@]")
-_OPENERS = (("#u8(", ")"), ("#(", ")"), ("(", ")"), ("[", "]"), ("{", "}"))
-_CLOSERS = ")]}"
 
 
 def _strip_line(line: str) -> str:
@@ -146,7 +140,7 @@ class _Reader:
 
     def space(self) -> int:
         """Skip whitespace; the number of newlines skipped."""
-        m = _SPACE_RE.match(self.text, self.pos)
+        m = WHITESPACE_RE.match(self.text, self.pos)
         if not m:
             return 0
         self.pos = m.end()
@@ -163,7 +157,7 @@ class _Reader:
                     raise self.error(f"unclosed bracket: expected `{closer}`", start - 1)
                 return out, nl
             c = text[self.pos]
-            if c in _CLOSERS:
+            if c in CLOSERS:
                 if c != closer:
                     raise self.error(f"unexpected `{c}`")
                 self.pos += 1
@@ -190,20 +184,10 @@ class _Reader:
         return self.form()
 
     def block_comment(self) -> None:
-        text, depth, i = self.text, 0, self.pos
-        while i < len(text):
-            if text.startswith("#|", i):
-                depth += 1
-                i += 2
-            elif text.startswith("|#", i):
-                depth -= 1
-                i += 2
-                if depth == 0:
-                    self.pos = i
-                    return
-            else:
-                i += 1
-        raise self.error("unterminated block comment `#| ... |#`")
+        end = block_comment_end(self.text, self.pos)
+        if end is None:
+            raise self.error("unterminated block comment `#| ... |#`")
+        self.pos = end
 
     def trivia(self) -> list:
         """Comments before a form (after `#;` or a prefix); whitespace is dropped."""
@@ -231,14 +215,14 @@ class _Reader:
         if pos >= len(text):
             raise self.error("expected a form before the end of input")
         c = text[pos]
-        for opener, closer in _OPENERS:
+        for opener, closer in OPENERS.items():
             if text.startswith(opener, pos):
                 self.pos += len(opener)
                 items, _ = self.items(closer)
                 return Seq(opener, closer, items)
-        if c in _CLOSERS:
+        if c in CLOSERS:
             raise self.error(f"unexpected `{c}`")
-        m = _PREFIX_RE.match(text, pos)
+        m = PREFIX_RE.match(text, pos)
         if m:
             self.pos = m.end()
             trivia = []
@@ -250,16 +234,18 @@ class _Reader:
                     break
             return Prefix(m.group(), trivia, self.form())
         if c == '"':
-            return self.token(_STRING_RE, "str", "unterminated string")
+            return self.token(STRING_RE, "str", "unterminated string")
         if text.startswith('#"', pos):
-            return self.token(_REGEX_RE, "regex", "unterminated regex literal")
+            return self.token(REGEX_RE, "regex", "unterminated regex literal")
         if text.startswith("#\\", pos):
-            return self.token(_CHAR_RE, "char", "expected a character after `#\\`")
+            return self.token(CHAR_RE, "char", "expected a character after `#\\`")
         if text.startswith('f"', pos):
-            end = self.fstring_end(pos + 2)
+            end = fstring_end(text, pos + 2)
+            if end is None:
+                raise self.error("unterminated f-string")
             self.pos = end
             return Atom(text[pos:end], "fstr")
-        return self.token(_ATOM_RE, "atom", f"unexpected character `{c}`")
+        return self.token(ATOM_RE, "atom", f"unexpected character `{c}`")
 
     def token(self, regex, kind: str, message: str) -> Atom:
         m = regex.match(self.text, self.pos)
@@ -267,41 +253,6 @@ class _Reader:
             raise self.error(message)
         self.pos = m.end()
         return Atom(m.group(), kind)
-
-    def fstring_end(self, i: int) -> int:
-        """The index after the closing `"` of an f-string whose body starts at ``i``."""
-        text, n = self.text, len(self.text)
-        while i < n:
-            c = text[i]
-            if c == "\\":
-                i += 2
-            elif c == '"':
-                return i + 1
-            elif c == "$" and text.startswith("${", i):
-                i = self.brace_end(i + 2)
-            else:
-                i += 1
-        raise self.error("unterminated f-string")
-
-    def brace_end(self, i: int) -> int:
-        """The index after the `}` closing a `${` whose body starts at ``i``."""
-        text, n, depth = self.text, len(self.text), 0
-        while i < n:
-            c = text[i]
-            if c == '"':
-                m = _STRING_RE.match(text, i)
-                if not m:
-                    break
-                i = m.end()
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                if depth == 0:
-                    return i + 1
-                depth -= 1
-            i += 1
-        raise self.error("unterminated `${` in an f-string")
 
 
 def parse(text: str, filename: str = "<input>") -> Tree:
@@ -403,7 +354,7 @@ def _expand(paths: list[str]) -> list[str]:
 def _report(exc: SemaError) -> None:
     from .errors import render
 
-    color = not os.environ.get("NO_COLOR") and sys.stderr.isatty()
+    color = color_enabled(sys.stderr)
     sys.stderr.write(render(exc, color=color) + "\n")
 
 

@@ -1,4 +1,4 @@
-"""The reader: source text to Lisp forms (see reader.py and grammar.lark)."""
+"""The reader: source text to Lisp forms (see reader.py, grammar.lark and lexemes.py)."""
 
 from .reader import is_complete, parse_number, read_all, read_one, unescape
 

@@ -26,6 +26,7 @@ from fractions import Fraction
 
 from ..errors import SOURCES, IncompleteInput, ReaderError, SemaError, Span
 from ..values import EMPTY, Char, Keyword, Map, Pair, Symbol, make_map, map_items, write_str
+from .lexemes import block_comment_end, brace_end, fstring_end, lark_terminals
 
 __all__ = ["read_all", "read_one", "is_complete", "parse_number"]
 
@@ -573,34 +574,12 @@ def _fstring_pieces(text: str):
             i += 2
         elif ch == "$" and text[i + 1] == "{":
             yield ("lit", lit, i)
-            j = _close_brace(text, i + 2)
-            yield ("expr", i + 2, j)
-            i = lit = j + 1
+            end = brace_end(text, i + 2)  # the lexer matched the whole token: its braces close
+            yield ("expr", i + 2, end - 1)
+            i = lit = end
         else:
             i += 1
     yield ("lit", lit, n)
-
-
-def _close_brace(text: str, i: int) -> int:
-    """Index of the `}` closing a `${` whose body starts at ``i`` (strings skipped).
-
-    Returns ``len(text)`` when there is none (possible only outside a matched token).
-    """
-    depth, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0:
-                return i
-            depth -= 1
-        i += 1
-    return n
 
 
 def _rewrite_pct(items: list) -> int:
@@ -684,7 +663,7 @@ def _get_parser():
                 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
 
                 with open(_GRAMMAR_FILE, encoding="utf-8") as fh:
-                    grammar = fh.read()
+                    grammar = fh.read() + lark_terminals()
                 _LARK_ERRORS = (UnexpectedToken, UnexpectedCharacters, LarkError, VisitError)
                 # Lark reads and writes the cache itself; failures there are silent (its logger)
                 _PARSER = Lark(grammar, parser="lalr", lexer="basic", transformer=_BUILDER,
@@ -764,12 +743,12 @@ def _bad_characters(text: str, file: str, pos: int, line: int, col: int) -> Sema
         return IncompleteInput("unterminated regex literal `#\"...\"`", Span(file, line, col, line, col + 2))
     if text.startswith('f"', pos):
         span = Span(file, line, col, line, col + 2)
-        if _close_fstring(text, pos + 2) is None:
+        if fstring_end(text, pos + 2) is None:
             return IncompleteInput("unterminated f-string", span)
         return ReaderError("braces nested too deeply inside `${}` of an f-string (3 levels at most)", span)
     if text.startswith("#|", pos):
         span = Span(file, line, col, line, col + 2)
-        if _close_block_comment(text, pos) is None:
+        if block_comment_end(text, pos) is None:
             return IncompleteInput("unterminated block comment `#| ... |#`", span)
         return ReaderError("block comments nested too deeply (4 levels at most)", span)
     if text.startswith("#!", pos):
@@ -777,38 +756,6 @@ def _bad_characters(text: str, file: str, pos: int, line: int, col: int) -> Sema
     if text.startswith("#\\", pos):
         return ReaderError("expected a character after `#\\`", span)
     return ReaderError(f"unexpected character `{text[pos]}`", span)
-
-
-def _close_fstring(text: str, i: int):
-    """Index after the `"` ending an f-string whose body starts at ``i``, or None."""
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-        elif ch == '"':
-            return i + 1
-        elif text.startswith("${", i):
-            i = _close_brace(text, i + 2) + 1
-        else:
-            i += 1
-    return None
-
-
-def _close_block_comment(text: str, i: int):
-    depth, n = 0, len(text)
-    while i < n:
-        if text.startswith("#|", i):
-            depth += 1
-            i += 2
-        elif text.startswith("|#", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    return None
 
 
 # ---------------------------------------------------------------- public API

@@ -4,7 +4,8 @@ The reader (Lark) rejects unfinished or wrong text as a whole; the REPL
 needs tokens for every prefix of what the user types.  So this scanner never
 fails: an unterminated string or block comment simply runs to the end of the
 text (its token has ``closed=False``), and a character that starts nothing
-becomes an ``error`` token.  It follows ``sema/reader/grammar.lark``.
+becomes an ``error`` token.  Its patterns are the reader's
+(:mod:`sema.reader.lexemes`).
 
 Token kinds: ``space``, ``comment`` (``;``, ``#|...|#``, and the ``#;``
 marker), ``string`` (``"..."``, ``f"..."``, ``#"..."``), ``char``,
@@ -17,17 +18,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-#: characters that end an atom (the grammar's ATOM excludes them)
-DELIMITERS = frozenset(" \t\n\r\f\v()[]{}\";'`,@")
+from ..reader.lexemes import (
+    ATOM_CHAR, CHAR_RE, DELIMITERS, LINE_COMMENT_RE, OPENERS, PREFIX_RE, REGEX_RE, STRING_RE, WHITESPACE_RE,
+    block_comment_end, fstring_end,
+)
 
-_SPACE = re.compile(r"\s+")
-_LINE_COMMENT = re.compile(r";[^\n]*")
-_CHAR = re.compile(r"#\\[\s\S][^\s()\[\]{}\";'`,@]*")
-_ATOM = re.compile(r"[^\s()\[\]{}\";'`,@]+")
-_OPENERS = ("#u8(", "#(", "(", "[", "{")
-_PREFIXES = (",@", ",", "'", "`", "@")
-#: closing bracket for each kind of opening one
-CLOSER = {"(": ")", "[": "]", "{": "}", "#(": ")", "#u8(": ")"}
+#: unlike the reader's ATOM, also `#!...` and the like: anything up to a delimiter is one token
+_ATOM = re.compile(ATOM_CHAR + "+")
 
 
 class Token(NamedTuple):
@@ -50,11 +47,11 @@ def tokenize(text: str) -> list[Token]:
     while i < n:
         c = text[i]
         if c in " \t\n\r\f\v":
-            m = _SPACE.match(text, i)
+            m = WHITESPACE_RE.match(text, i)
             out.append(Token("space", m.group(), i))
             i = m.end()
         elif c == ";":
-            m = _LINE_COMMENT.match(text, i)
+            m = LINE_COMMENT_RE.match(text, i)
             out.append(Token("comment", m.group(), i))
             i = m.end()
         elif c == '"' or (c == "f" and text.startswith('f"', i)) or text.startswith('#"', i):
@@ -62,18 +59,20 @@ def tokenize(text: str) -> list[Token]:
             out.append(Token("string", text[i:end], i, closed))
             i = end
         elif text.startswith("#|", i):
-            end, closed = _block_comment_end(text, i)
+            end = block_comment_end(text, i)
+            closed = end is not None
+            end = end if closed else n
             out.append(Token("comment", text[i:end], i, closed))
             i = end
         elif text.startswith("#;", i):
             out.append(Token("comment", "#;", i))
             i += 2
         elif text.startswith("#\\", i) and i + 2 < n:
-            m = _CHAR.match(text, i)
+            m = CHAR_RE.match(text, i)
             out.append(Token("char", m.group(), i))
             i = m.end()
         elif c in "([{#":
-            opener = next((o for o in _OPENERS if text.startswith(o, i)), None)
+            opener = next((o for o in OPENERS if text.startswith(o, i)), None)
             if opener is not None:
                 out.append(Token("open", opener, i))
                 i += len(opener)
@@ -83,9 +82,9 @@ def tokenize(text: str) -> list[Token]:
             out.append(Token("close", c, i))
             i += 1
         elif c in ",'`@":
-            prefix = next(p for p in _PREFIXES if text.startswith(p, i))
-            out.append(Token("prefix", prefix, i))
-            i += len(prefix)
+            m = PREFIX_RE.match(text, i)
+            out.append(Token("prefix", m.group(), i))
+            i = m.end()
         else:
             i = _atom(text, i, out)
     return out
@@ -102,52 +101,12 @@ def _atom(text: str, i: int, out: list[Token]) -> int:
 
 def _string_end(text: str, i: int) -> tuple[int, bool]:
     """End of the string starting at ``i`` (plain, f-string or regex) and whether it is closed."""
-    fstring = text[i] == "f"
-    i += 2 if text[i] in "f#" else 1
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-        elif c == '"':
-            return i + 1, True
-        elif fstring and text.startswith("${", i):
-            i = _fstring_expr_end(text, i + 2)
-        else:
-            i += 1
-    return n, False
-
-
-def _fstring_expr_end(text: str, i: int) -> int:
-    """Skip a ``${ ... }`` part of an f-string, whose expression may hold strings and braces."""
-    depth, n = 1, len(text)
-    while i < n and depth:
-        c = text[i]
-        if c == '"':
-            i, _ = _string_end(text, i)
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        i += 1
-    return i
-
-
-def _block_comment_end(text: str, i: int) -> tuple[int, bool]:
-    depth, i, n = 0, i, len(text)
-    while i < n:
-        if text.startswith("#|", i):
-            depth += 1
-            i += 2
-        elif text.startswith("|#", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i, True
-        else:
-            i += 1
-    return n, False
+    if text[i] == "f":
+        end = fstring_end(text, i + 2)
+    else:
+        m = (STRING_RE if text[i] == '"' else REGEX_RE).match(text, i)
+        end = m.end() if m else None
+    return (len(text), False) if end is None else (end, True)
 
 
 def word_before(text: str) -> str:
