@@ -111,16 +111,12 @@ def parse_args(argv: list[str]) -> Options:
     return opts
 
 
-def _color(stream) -> bool:
-    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
-
-
 def report(exc: BaseException) -> int:
     """Print an error raised by Lisp code; returns the exit code."""
-    from .errors import SemaError, render
+    from .errors import SemaError, color_enabled, render
 
     if isinstance(exc, SemaError):
-        sys.stderr.write(render(exc, color=_color(sys.stderr)) + "\n")
+        sys.stderr.write(render(exc, color=color_enabled(sys.stderr)) + "\n")
         return 1
     import traceback
     sys.stderr.write("sema: internal error, please report it with the traceback below\n")

@@ -244,7 +244,8 @@ VETERAN_HINTS = {
 # ---------------------------------------------------------------- rendering
 
 
-def _color_enabled(stream) -> bool:
+def color_enabled(stream) -> bool:
+    """True when ``stream`` is a terminal and NO_COLOR is not set."""
     if os.environ.get("NO_COLOR"):
         return False
     return hasattr(stream, "isatty") and stream.isatty()

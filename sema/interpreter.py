@@ -12,8 +12,7 @@ from .values import (
     EMPTY, ArrayList, Keyword, Map, Pair, Symbol, make_list, make_map, write_str,
 )
 
-# the worker-thread machinery lives in runtime.worker; re-exported for existing callers
-from .runtime.worker import _local, process_setup as _process_setup, run_with_deep_stack  # noqa: E402,F401
+from .runtime.worker import run_with_deep_stack  # noqa: E402  (re-exported: the REPL and tests use it)
 
 
 class Interpreter:
@@ -27,7 +26,6 @@ class Interpreter:
         LLM providers from the environment (``model``/``provider`` choose the
         default, like ``--model``/``--provider``); ``args`` is ``(sys/args)``.
         """
-        from .compiler.codegen import SPECIAL_FORMS  # noqa: F401
         from .runtime.support import make_namespace
 
         self.macros: dict[Symbol, object] = {}

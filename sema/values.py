@@ -648,6 +648,12 @@ def write_str(x) -> str:
     return to_str(x, True)
 
 
+def short_write(x, limit: int = 60) -> str:
+    """The write form of ``x``, cut to ``limit`` characters (for error messages)."""
+    text = write_str(x)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def display_str(x) -> str:
     """The ``display`` form of ``x`` (strings and chars raw)."""
     if x.__class__ is str:

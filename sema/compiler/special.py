@@ -12,7 +12,7 @@ from ..errors import LispSyntaxError
 from ..runtime.names import mangle
 from ..values import EMPTY, Keyword, Pair, Symbol, write_str
 from .codegen import (
-    DISCARD, RETURN, Compiler, Dest, Name, Store, _counter, copy_tags, is_num, special_form, tag,
+    DISCARD, RETURN, Compiler, Dest, Name, Store, _counter, is_num, special_form, tag,
 )
 from .forms import L, S, from_iter, head_name, is_form, items_of, span_of, syntax_error
 from .scope import Binding, CannotLoop, Loop, Scope

@@ -26,7 +26,7 @@ import types
 import typing
 from fractions import Fraction
 
-from ..values import Atom, Char, Keyword, ListBase, Map, Symbol, type_name, write_str
+from ..values import Atom, Char, Keyword, ListBase, Map, Symbol, short_write, type_name
 
 #: Lisp name -> Python function, for every builtin of every module
 BUILTINS: dict[str, typing.Callable] = {}
@@ -203,16 +203,11 @@ def explain_failure(fn, arguments: dict) -> str | None:
             for offset, item in enumerate(value):
                 if not _matches(item, ann):
                     return (f"argument {index + offset} must be {_describe(ann)}, "
-                            f"got {type_name(item)} {_short(item)}")
+                            f"got {type_name(item)} {short_write(item)}")
             continue
         if not _matches(value, ann):
-            return f"argument {index} must be {_describe(ann)}, got {type_name(value)} {_short(value)}"
+            return f"argument {index} must be {_describe(ann)}, got {type_name(value)} {short_write(value)}"
     return None
-
-
-def _short(value) -> str:
-    text = write_str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def arity_of(fn) -> tuple[int, int | None]:
