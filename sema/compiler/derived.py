@@ -358,7 +358,10 @@ def deftest_form(form):
     span = span_of(form)
     line = span.line if span is not None else 0
     file = span.file if span is not None else "<unknown>"
-    return L(S("%register-test"), parts[1], from_iter([S("lambda"), EMPTY] + parts[2:]), file, line, span=span)
+    # the thunk is named after the test, so a failure's stack says which test it was
+    name = S(f"deftest {parts[1]}" if isinstance(parts[1], str) else "deftest")
+    thunk = L(S("letrec"), L(L(name, from_iter([S("lambda"), EMPTY] + parts[2:]))), name)
+    return L(S("%register-test"), parts[1], thunk, file, line, span=span)
 
 
 @derived_form("is")
