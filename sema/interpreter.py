@@ -471,7 +471,7 @@ class Interpreter:
 
 
 def bind_code_constants(code, ns):
-    from .compiler.codegen import bind_code_constants as bind
+    from .runtime.support import bind_code_constants as bind
     bind(code, ns)
 
 

@@ -18,7 +18,6 @@ from plain Python JSON values; the LLM layer reuses them.
 
 from __future__ import annotations
 
-import json
 import math
 import typing
 from fractions import Fraction
@@ -116,6 +115,7 @@ def encode(value: typing.Any) -> str:
     (json/encode {:name "Ada" :tags ["x" "y"] :ok #t :none nil}) ; => "{\\"name\\":\\"Ada\\",\\"none\\":null,\\"ok\\":true,\\"tags\\":[\\"x\\",\\"y\\"]}"
     """
     try:
+        import json  # imported on first use, to keep start-up short
         return json.dumps(to_json_value(value), ensure_ascii=False, separators=(",", ":"))
     except RecursionError:
         raise LispValueError("json/encode: value nested too deeply") from None
@@ -128,6 +128,7 @@ def encode_pretty(value: typing.Any) -> str:
     (json/encode-pretty {:a [1 2]}) ; => "{\\n  \\"a\\": [\\n    1,\\n    2\\n  ]\\n}"
     """
     try:
+        import json
         return json.dumps(to_json_value(value, "json/encode-pretty"), ensure_ascii=False, indent=2)
     except RecursionError:
         raise LispValueError("json/encode-pretty: value nested too deeply") from None
@@ -144,6 +145,7 @@ def decode(text: str) -> typing.Any:
             text = bytes(text).decode("utf-8", errors="replace")
         else:
             raise TypeError(text)
+    import json
     try:
         obj = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:

@@ -6,7 +6,6 @@ Splitting, searching, replacing and slicing are in :mod:`.string_parts`.
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
 
 from ..errors import LispValueError
@@ -332,7 +331,7 @@ def word_wrap(s: str, max_width: int) -> str:
         raise type_error("string/word-wrap", "a positive integer", max_width)
     paragraphs = s.split("\n")
     return "\n".join(
-        textwrap.fill(p, max_width, break_long_words=False, break_on_hyphens=False) for p in paragraphs
+        _textwrap().fill(p, max_width, break_long_words=False, break_on_hyphens=False) for p in paragraphs
     )
 
 
@@ -356,3 +355,8 @@ def intern(s: str) -> str:
     """
     _check_str("string/intern", s)
     return s
+
+
+def _textwrap():
+    import textwrap  # only string/word-wrap needs it: kept out of start-up
+    return textwrap

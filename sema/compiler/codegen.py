@@ -751,14 +751,7 @@ def walk_body_symbols(forms):
         yield from walk_symbols(form)
 
 
-def bind_code_constants(code, ns: dict) -> None:
-    """Bind ``_code_<name>`` globals to the code objects of the closures that check them."""
-    for const in code.co_consts:
-        if hasattr(const, "co_code"):
-            for name in const.co_names:
-                if name.startswith("_code_"):
-                    ns[name] = const
-            bind_code_constants(const, ns)
+from ..runtime.support import bind_code_constants  # noqa: E402,F401  (used by the interpreter)
 
 
 def rename_code(code, names: dict):

@@ -16,15 +16,13 @@ problem reading or writing the cache only means compiling again.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
-import pickle
 import sys
 
 from .. import __version__
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def enabled() -> bool:
@@ -58,8 +56,19 @@ def compiler_stamp() -> str:
     return _compiler_stamp
 
 
+def _sha256():
+    try:  # the bare C implementation: hashlib's OpenSSL set-up costs ~2 ms of every start
+        from _sha256 import sha256
+    except ImportError:  # Python 3.12+ names it _sha2; hashlib is the portable fallback
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
+    return sha256()
+
+
 def key_for(text: str, filename: str, state: str) -> str:
-    h = hashlib.sha256()
+    h = _sha256()
     for part in (str(_FORMAT), __version__, sys.version, compiler_stamp(), filename, state, text):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
@@ -71,9 +80,10 @@ def load(key: str):
     path = os.path.join(cache_dir(), key[:2], key + ".bin")
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
-        entries = pickle.loads(data)
-        return [(kind, name, marshal.loads(code), py_name, consts) for kind, name, code, py_name, consts in entries]
+            entries = marshal.loads(fh.read())
+        return [(kind, name, marshal.loads(code) if code is not None else None, py_name,
+                 {k: _decode(v) for k, v in consts.items()} if consts is not None else None)
+                for kind, name, code, py_name, consts in entries]
     except Exception:  # missing, unreadable or from an incompatible build: compile instead
         return None
 
@@ -82,12 +92,77 @@ def store(key: str, entries) -> None:
     """Save a unit: a list of (kind, name, code, py_name, constants) entries."""
     folder = os.path.join(cache_dir(), key[:2])
     try:
-        data = pickle.dumps([(kind, name, marshal.dumps(code), py_name, consts)
-                             for kind, name, code, py_name, consts in entries], protocol=pickle.HIGHEST_PROTOCOL)
+        data = marshal.dumps([(kind, name, marshal.dumps(code) if code is not None else None, py_name,
+                               {k: _encode(v) for k, v in consts.items()} if consts is not None else None)
+                              for kind, name, code, py_name, consts in entries])
         os.makedirs(folder, exist_ok=True)
         tmp = os.path.join(folder, f".{key}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, os.path.join(folder, key + ".bin"))
-    except Exception:  # an unwritable cache is not an error
+    except Exception:  # an unwritable cache, or a constant it cannot hold: just not cached
         pass
+
+
+# Constants of compiled code (quoted data) in a form marshal can store: plain Python
+# scalars as they are, every other value as a tuple tagged with its kind.  (Not
+# pickle: importing it costs a millisecond of every start.)
+
+def _encode(x):
+    from ..values import EMPTY, ArrayList, Char, Keyword, Map, Pair, Symbol, map_items
+    from fractions import Fraction
+    cls = x.__class__
+    if cls in (int, float, str, bool, complex, bytes) or x is None:
+        return x
+    if cls is Keyword:
+        return ("K", x.name)
+    if cls is Symbol:
+        return ("S", x.name)
+    if cls is Char:
+        return ("C", x.ch)
+    if cls is Fraction:
+        return ("F", x.numerator, x.denominator)
+    if x is EMPTY:
+        return ("E",)
+    if cls is tuple:
+        return ("V",) + tuple(_encode(i) for i in x)
+    if cls is Pair or cls is ArrayList:
+        items = []
+        while x.__class__ is Pair:
+            items.append(_encode(x.car))
+            x = x.cdr
+        if x.__class__ is ArrayList:
+            items.extend(_encode(i) for i in x.items[x.start:])
+            x = EMPTY
+        return ("L", _encode(x), tuple(items))
+    if isinstance(x, Map):
+        return ("M",) + tuple((_encode(k), _encode(v)) for k, v in map_items(x))
+    raise TypeError(f"cannot cache a constant of type {cls.__name__}")
+
+
+def _decode(x):
+    if x.__class__ is not tuple:
+        return x
+    from ..values import EMPTY, Char, Keyword, Pair, Symbol, make_map
+    tag = x[0]
+    if tag == "K":
+        return Keyword(x[1])
+    if tag == "S":
+        return Symbol(x[1])
+    if tag == "C":
+        return Char(x[1])
+    if tag == "F":
+        from fractions import Fraction
+        return Fraction(x[1], x[2])
+    if tag == "E":
+        return EMPTY
+    if tag == "V":
+        return tuple(_decode(i) for i in x[1:])
+    if tag == "L":
+        out = _decode(x[1])
+        for item in reversed(x[2]):
+            out = Pair(_decode(item), out)
+        return out
+    if tag == "M":
+        return make_map((_decode(k), _decode(v)) for k, v in x[1:])
+    raise ValueError(f"unknown cached constant tag {tag!r}")

@@ -64,6 +64,20 @@ def make_tail_calls(ns: dict):
     return marker, _bounce, _resume
 
 
+def bind_code_constants(code, ns: dict) -> None:
+    """Bind ``_code_<name>`` globals to the code objects of the closures that check them.
+
+    A closure that makes tail calls recognises itself by its code object (see
+    compiler.codegen); this runs for freshly compiled and for cached code alike.
+    """
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            for name in const.co_names:
+                if name.startswith("_code_"):
+                    ns[name] = const
+            bind_code_constants(const, ns)
+
+
 def list_of(*items):
     return ArrayList(list(items)) if items else EMPTY
 
