@@ -12,6 +12,7 @@ from .values import (
     EMPTY, ArrayList, Keyword, Map, Pair, Symbol, make_list, make_map, write_str,
 )
 
+from .runtime.support import TAIL_BUDGET  # noqa: E402
 from .runtime.worker import run_with_deep_stack  # noqa: E402  (re-exported: the REPL and tests use it)
 
 
@@ -193,7 +194,7 @@ class Interpreter:
 
     def _reset_tail_state(self) -> None:
         self.namespace["_TOKEN"] = None
-        self.namespace["_BUDGET"] = 100
+        self.namespace["_BUDGET"] = TAIL_BUDGET
 
     def eval_forms(self, forms, filename: str):
         self.prescan(forms)

@@ -117,3 +117,21 @@ def test_no_builtin_name_is_registered_twice():
     load_all()
     # the scan sees every registration (all but the generated c[ad]r family are decorators)
     assert {n for n in BUILTINS if n not in seen and not re.fullmatch(r"c[ad]{2,4}r", n)} == set()
+
+
+def test_cached_and_fresh_closures_keep_tail_calls(tmp_path):
+    """A closure replayed from the code cache and one compiled fresh in a later process both keep
+    proper tail calls (their self-recognition names must not collide across processes)."""
+    (tmp_path / "a.scm").write_text("(define (mk-a) (fn (n) (if (= n 0) 'a-done ((mk-b) (- n 1)))))\n")
+    (tmp_path / "b.scm").write_text("(define (mk-b) (fn (n) (if (= n 0) 'b-done ((mk-a) (- n 1)))))\n")
+    env = _env(SEMA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    # warm the stdlib's cache first, so that a.scm and b.scm are each the first unit compiled in their
+    # process: the per-process counter then gives their closures the same local names
+    subprocess.run([sys.executable, "-m", "sema", "-e", "1"], cwd=tmp_path, env=env, capture_output=True, timeout=60)
+    first = subprocess.run([sys.executable, "-m", "sema", "-l", "a.scm", "-e", "1"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run([sys.executable, "-m", "sema", "-l", "a.scm", "-l", "b.scm", "-e", "((mk-a) 1000000)"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == "a-done\n"

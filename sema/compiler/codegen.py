@@ -592,12 +592,13 @@ class Compiler:
             else:
                 # a closure must not refer to itself: that cycle would make every closure it creates
                 # garbage only the cycle collector frees.  It knows itself by its code object instead
-                # (bound to _code_<name> after compiling, see bind_code_constants).
+                # (bound to _code_<unit>_<name> after compiling, see bind_code_constants; the unit
+                # prefix keeps names from different sources apart, as with constants).
                 tail_called = ast.BoolOp(ast.And(), [
                     ast.Compare(ast.Attribute(Name("_TOKEN"), "__class__", ast.Load()), [ast.Is()],
                                 [Name("_FunctionType")]),
                     ast.Compare(ast.Attribute(Name("_TOKEN"), "__code__", ast.Load()), [ast.Is()],
-                                [Name(f"_code_{fn.py_name}")])])
+                                [Name(f"_code_{self.interp.unit_prefix}_{fn.py_name}")])])
             prologue.append(ast.If(
                 tail_called,
                 [ast.Assign([Store("_TOKEN")], ast.Constant(None)), ast.Assign([Store("_tc")], ast.Constant(True))],
