@@ -32,6 +32,9 @@ SLOTS = {
     ">=": ("_int_ge", ("_ge2",)), "=": ("_int_eq", ("_numeq",)), "zero?": ("_int_zerop", ("_zerop",)),
     "car": ("_Pair_car", ("_car",)), "cdr": ("_Pair_cdr", ("_cdr",)), "cons": (None, ("_cons",)),
     "get": ("_Map_get", ("_get",)), "assoc": ("_Map_assoc", ("_assoc",)),
+    "string-append": ("_str_append", ("_string_append",)),
+    "number->string": ("_int_n2s", ("_number_to_string",)),
+    "string-length": ("_str_length", ("_string_length",)),
 }
 _GUARD_OF = {slow: SLOTS[op][0] for op, (_, slow) in _ARITH.items()} | \
     {slow: SLOTS[op][0] for op, (_, slow) in _COMPARE.items()} | {"_numeq": "_int_eq"}
@@ -290,6 +293,43 @@ def inline_assoc(c, args, scope):
     for k, v in zip(values[1::2], values[2::2]):
         fast = ast.Call(ast.Attribute(fast, "set", ast.Load()), [k, v], [])
     return ast.IfExp(guard, fast, ast.Call(Name("_assoc"), values, []))
+
+
+@inline("string-append")
+def inline_string_append(c, args, scope):
+    """``(string-append a b ...)`` of strings is ``a + b + ...``; anything else goes to the builtin."""
+    if not 2 <= len(args) <= 4:
+        return None
+    values = c.operands(args, scope)
+    checks = [_cls_is(v, "_str_append") for v in values
+              if not (isinstance(v, ast.Constant) and v.value.__class__ is str)]
+    fast = values[0]
+    for v in values[1:]:
+        fast = ast.BinOp(fast, ast.Add(), v)
+    if not checks:
+        return fast
+    guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
+    return ast.IfExp(guard, fast, ast.Call(Name("_string_append"), values, []))
+
+
+@inline("number->string")
+def inline_number_to_string(c, args, scope):
+    """``(number->string n)`` of an int is ``str(n)``; anything else goes to the builtin."""
+    if len(args) != 1:
+        return None
+    first, x = _one_operand(c, args[0], scope)
+    return ast.IfExp(_cls_is(first, "_int_n2s"), ast.Call(Name("_str"), [x], []),
+                     ast.Call(Name("_number_to_string"), [x], []))
+
+
+@inline("string-length")
+def inline_string_length(c, args, scope):
+    """``(string-length s)`` of a string is ``len(s)``; anything else goes to the builtin."""
+    if len(args) != 1:
+        return None
+    first, x = _one_operand(c, args[0], scope)
+    return tag(ast.IfExp(_cls_is(first, "_str_length"), ast.Call(Name("_len"), [x], []),
+                         ast.Call(Name("_string_length"), [x], [])), number=True)
 
 
 __all__ = ["INLINE"]

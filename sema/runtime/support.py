@@ -392,6 +392,9 @@ def inline_slots() -> dict:
         "_cons": Pair, "_Pair_car": Pair, "_Pair_cdr": Pair,
         "_get": BUILTINS["get"], "_assoc": BUILTINS["assoc"], "_Map_get": Map, "_Map_assoc": Map,
         "_WRAPPED_KEYS": frozenset((bool, float, complex)),
+        "_string_append": BUILTINS["string-append"], "_number_to_string": BUILTINS["number->string"],
+        "_string_length": BUILTINS["string-length"], "_str_append": str, "_str_length": str, "_int_n2s": int,
+        "_str": str, "_len": len,
     }
     for guard in ("_int_add", "_int_sub", "_int_mul", "_int_lt", "_int_gt", "_int_le", "_int_ge", "_int_eq",
                   "_int_zerop"):
