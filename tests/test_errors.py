@@ -395,3 +395,27 @@ class TestRendering:
         """Rendered errors never show Python traceback text or .py file names."""
         text = self.render_of(interp, src)
         assert "Traceback" not in text and '.py"' not in text and ".py:" not in text
+
+
+MALFORMED = [
+    "(define)", "(lambda)", "(fn 1)", "(if)", "(quote)", "(case)", "(match)",
+    "(defmacro m)", "(define-record-type)", "(1 . 2)", "(llm/complete 5)", "(http/get 5)", "(json/decode 5)",
+    "(string/split 1 2)", "(map 1 2)", "(sort 5)", "(apply + 1)", "(let loop)", "(do)", "(while)",
+    "(when-let (x))", "(set! 1 2)", "(unquote x)", "`(,@1)", "`(1 ,@2)", "(call-with-values 1 2)",
+    "(parameterize (1) 2)", "(delay)", "(swap! 1 2)", "(deref 1)", "(import 5)", "(load 5)", "(eval)",
+    "(read 5)", "(macroexpand)", "(error)", "(throw)", "(string->symbol 1)", "(substring \"abc\" 2 1)",
+    "(nth (list 1) 5)", "(vector-ref [1] 3)", "(sqrt \"x\")", "(range 1 10 0)", "(llm/set-default :nope)",
+    "(file/read \"/nonexistent/x\")", "(shell 5)", "(match 1 (2 3))", "(define [a b] 5)", "(fn (a a) 1)",
+    "(define-values (a b) 1)", "(char->integer \"a\")", "(list-ref (list) 0)", "(format \"~a\")", "(doc)",
+    "(keyword 5)", "(+ 1", ")", "#(% %2",
+]
+
+
+@pytest.mark.parametrize("src", MALFORMED)
+def test_malformed_input_is_a_lisp_error_never_an_internal_one(src):
+    """Every malformed form or bad argument gives a SemaError (rendered for the user), not a Python error."""
+    from sema.interpreter import Interpreter
+    with pytest.raises(SemaError) as info:
+        Interpreter(llm=False).eval_source(src, "bad.scm")
+    rendered = render(info.value)
+    assert "Traceback" not in rendered and ".py\"" not in rendered

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..values import EMPTY, ArrayList, Map, Pair, Symbol, map_items
 from .codegen import _counter
-from .forms import L, S, from_iter, span_of, syntax_error
+from .forms import L, S, from_iter, is_form, span_of, syntax_error
 
 QUOTE, QUASI, UNQUOTE, SPLICE = S("quote"), S("quasiquote"), S("unquote"), S("unquote-splicing")
 
@@ -87,7 +87,7 @@ def _qq_list(items, tail, depth, gensyms, span):
     if run:
         segments.append(from_iter([S("%list")] + run))
     if tail is EMPTY:
-        if len(segments) == 1 and segments[0].car is S("%list"):
+        if len(segments) == 1 and is_form(segments[0]) and segments[0].car is S("%list"):
             return segments[0]
         if not segments:
             return L(QUOTE, EMPTY)

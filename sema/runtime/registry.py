@@ -34,6 +34,8 @@ BUILTINS: dict[str, typing.Callable] = {}
 ALIASES: dict[str, str] = {}
 #: builtins that need the interpreter: Lisp name -> factory(interp) -> function
 INTERP_BUILTINS: dict[str, typing.Callable] = {}
+#: code object -> an instance of an interpreter builtin (they are closures made per interpreter)
+INTERP_BUILTIN_CODES: dict = {}
 #: builtins whose module is imported on first use: Lisp name -> module name
 LAZY_BUILTINS: dict[str, str] = {}
 
@@ -97,6 +99,9 @@ def make_interp_builtins(interp, names=None) -> dict[str, typing.Callable]:
             if not fn.__doc__:
                 fn.__doc__ = factory.__doc__
             made[factory] = fn
+            code = getattr(fn, "__code__", None)
+            if code is not None:  # so a failure inside it is explained like any builtin's
+                INTERP_BUILTIN_CODES[code] = fn
         out[name] = fn
     return out
 

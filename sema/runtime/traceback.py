@@ -20,7 +20,7 @@ from ..errors import (
     SemaError, Span, UnboundSymbolError,
 )
 from .names import unmangle
-from .registry import BUILTINS, explain_failure
+from .registry import BUILTINS, INTERP_BUILTIN_CODES, explain_failure
 
 #: file names of compiled Lisp code (code objects with these names are Lisp frames)
 LISP_FILES: set[str] = set()
@@ -54,7 +54,7 @@ def _builtin_for_code(code):
             c = getattr(fn, "__code__", None)
             if c is not None:
                 _builtin_codes.setdefault(c, fn)
-    return _builtin_codes.get(code)
+    return _builtin_codes.get(code) or INTERP_BUILTIN_CODES.get(code)
 
 
 _positions: dict = {}
