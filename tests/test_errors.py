@@ -408,6 +408,11 @@ MALFORMED = [
     "(file/read \"/nonexistent/x\")", "(shell 5)", "(match 1 (2 3))", "(define [a b] 5)", "(fn (a a) 1)",
     "(define-values (a b) 1)", "(char->integer \"a\")", "(list-ref (list) 0)", "(format \"~a\")", "(doc)",
     "(keyword 5)", "(+ 1", ")", "#(% %2",
+    # the LLM layer: bad configuration and bad provider answers are Lisp errors too
+    "(llm/configure :openai {:api-key 5})", "(llm/request 5)", "(llm/define-provider :x 5)",
+    "(llm/define-provider :x {:complete (fn (r) {:tool-calls 5})}) (llm/request {:messages [{:role \"user\" :content \"a\"}]})",
+    "(llm/define-provider :x {:complete (fn (r) {:usage 5})}) (llm/complete \"a\")",
+    "(llm/with-fallback [] (fn () 1))", "(http/request 5)",
 ]
 
 

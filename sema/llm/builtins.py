@@ -199,6 +199,10 @@ def make_configure(interp):
         registry = interp.llm
         before = len(registry.warnings)
         options = {k: to_python(v) for k, v in lisp_options("llm/configure", opts).items()}
+        for key in ("api-key", "base-url", "default-model", "host", "embedding-model"):
+            value = options.get(key)
+            if value is not None and not isinstance(value, str):
+                raise LispTypeError(f"llm/configure: :{key} must be a string, got {type_name(value)} {short(value)}")
         registry.configure(lisp_name(name, "llm/configure"), options)
         warn(registry.warnings[before:])
         return None

@@ -303,6 +303,14 @@ class LispProvider:
             result = ""
         elif isinstance(result, Map):
             from ..convert import to_python
+            calls = result.get(Keyword("tool-calls"))
+            if calls is not None and not isinstance(calls, (tuple, Pair, ArrayList, EmptyList)):
+                raise LlmError(f"provider :{self.name}: :tool-calls must be a list of maps, "
+                               f"got {type_name(calls)} {short(calls)}", provider=self.name)
+            usage = result.get(Keyword("usage"))
+            if usage is not None and not isinstance(usage, Map):
+                raise LlmError(f"provider :{self.name}: :usage must be a map, got {type_name(usage)} {short(usage)}",
+                               provider=self.name)
             result = to_python(result)
         elif not isinstance(result, str):
             raise LlmError(f"provider :{self.name}: :complete must return a string or a response map, "
