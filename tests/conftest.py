@@ -57,3 +57,19 @@ def run(interp):
 def show(interp):
     """Evaluate Lisp source and return the result's printed (write) form."""
     return lambda src: write_str(interp.eval_source(src))
+
+
+@pytest.fixture
+def fake_server():
+    """A factory: ``fake_server("openai")`` starts a fake wire-format server on 127.0.0.1, closed after the test."""
+    from tests.llm.fakeserver import FakeServer
+
+    made = []
+
+    def make(dialect):
+        server = FakeServer(dialect)
+        made.append(server)
+        return server
+    yield make
+    for server in made:
+        server.close()

@@ -27,7 +27,6 @@ from sema.llm import AuthError, FakeProvider, LlmError, RateLimitError, ServerEr
 from sema.runtime.names import mangle
 from sema.values import Keyword, Map, write_str
 
-from .llm.fakeserver import FakeServer
 from .llm.wire import WEATHER, WEATHER_ROME, Reply
 from .test_http_builtins import LocalServer
 
@@ -43,18 +42,6 @@ WEATHER_TOOL = ('{:name "get_weather" :description "Current weather for a city" 
                 ':parameters {:type "object" :properties {:city {:type "string"}} :required ["city"]}}')
 
 
-@pytest.fixture
-def servers():
-    """A factory of fake wire-format servers, closed after the test."""
-    made = []
-
-    def make(dialect):
-        server = FakeServer(dialect)
-        made.append(server)
-        return server
-    yield make
-    for server in made:
-        server.close()
 
 
 def configure(run, adapter, server, **opts):
@@ -455,9 +442,9 @@ class TestManagement:
         with pytest.raises(SemaError, match="unknown filter key :bogus"):
             run("(llm/providers {:bogus 1})")
 
-    def test_discover_local(self, run, servers, monkeypatch):
+    def test_discover_local(self, run, fake_server, monkeypatch):
         """discover-local reports the local servers that answer, with their models."""
-        ollama = servers("ollama")
+        ollama = fake_server("ollama")
         monkeypatch.setenv("OLLAMA_HOST", ollama.url)
         for name in ("LMSTUDIO_BASE_URL", "LLAMACPP_BASE_URL", "LOCALAI_BASE_URL", "LITELLM_BASE_URL",
                      "VLLM_BASE_URL", "SGLANG_BASE_URL", "TGI_BASE_URL", "MLX_BASE_URL"):
@@ -523,9 +510,9 @@ def adapter(request):
 class TestAdapters:
     """llm/configure with :base-url on 127.0.0.1: each adapter answers complete, stream, request, embed."""
 
-    def test_complete(self, run, adapter, servers):
+    def test_complete(self, run, adapter, fake_server):
         """The fake server's text answer comes back; usage is recorded with the model."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server, **{"default-model": "model-x"})
         server.push(Reply.say("Hello there"))
         assert run('(llm/complete "hi" {:max-tokens 20 :system "be nice"})') == "Hello there"
@@ -533,9 +520,9 @@ class TestAdapters:
         assert get(usage, "prompt-tokens") == 9 and get(usage, "completion-tokens") == 2
         assert get(usage, "model").startswith("model-x")
 
-    def test_stream(self, run, adapter, servers):
+    def test_stream(self, run, adapter, fake_server):
         """Chunks reach the Lisp callback in order; the full text is returned."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server)
         server.push(Reply.say("Hello!", parts=("He", "ll", "o!")))
         run("(define got (atom '()))")
@@ -543,18 +530,18 @@ class TestAdapters:
         assert write_str(run("(reverse @got)")) == '("He" "ll" "o!")'
         assert get(run("(llm/last-usage)"), "completion-tokens") == 2
 
-    def test_stream_to_stdout(self, run, adapter, servers, capsys):
+    def test_stream_to_stdout(self, run, adapter, fake_server, capsys):
         """Without a callback the chunks go to stdout."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server)
         server.push(Reply.say("streamed!", parts=("stream", "ed!")))
         capsys.readouterr()
         assert run('(llm/stream "hi")') == "streamed!"
         assert capsys.readouterr().out == "streamed!"
 
-    def test_request_with_tools(self, run, adapter, servers):
+    def test_request_with_tools(self, run, adapter, fake_server):
         """:tools goes out in the vendor's format; two parallel tool calls come back as :tool-calls."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server)
         server.push(Reply.tools(WEATHER, WEATHER_ROME))
         resp = run(f'(llm/request {{:messages [{{:role :user :content "Weather?"}}] :tools [{WEATHER_TOOL}]}})')
@@ -564,17 +551,17 @@ class TestAdapters:
         assert get(resp, "stop-reason") == "tool_use" and get(resp, "provider") == K(adapter)
         assert "get_weather" in json.dumps(server.last.body)
 
-    def test_streamed_tool_calls(self, run, adapter, servers):
+    def test_streamed_tool_calls(self, run, adapter, fake_server):
         """Tool calls split across stream chunks are assembled (seen through llm/stream + llm/last-usage)."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server)
         server.push(Reply.tools(WEATHER))
         assert run(f'(llm/stream "Weather?" (fn (c) c) {{:tools [{WEATHER_TOOL}]}})') == ""
         assert get(run("(llm/last-usage)"), "prompt-tokens") == 60
 
-    def test_tool_result_round_trip(self, run, adapter, servers):
+    def test_tool_result_round_trip(self, run, adapter, fake_server):
         """An assistant message with :tool-calls and a :tool message are sent in the vendor's format."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server)
         server.push(Reply.say("It is sunny"))
         answer = run(f'(llm/chat [{{:role :user :content "Weather in Paris?"}} '
@@ -588,9 +575,9 @@ class TestAdapters:
         if adapter in ("openai", "anthropic"):
             assert "call_A" in sent
 
-    def test_embed(self, run, adapter, servers):
+    def test_embed(self, run, adapter, fake_server):
         """llm/embed gives a vector for a string and a list of vectors for a list (not Anthropic)."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server)
         if adapter == "anthropic":
             with pytest.raises(LlmError, match="does not support embeddings"):
@@ -601,9 +588,9 @@ class TestAdapters:
         server.push(Reply(vectors=((1, 0), (0, 1))))
         assert write_str(run('(llm/embed ["a" "b"])')) == "([1.0 0.0] [0.0 1.0])"
 
-    def test_key_never_in_errors(self, run, adapter, servers):
+    def test_key_never_in_errors(self, run, adapter, fake_server):
         """A 401 whose message echoes the key: the error (message, map, repr) never shows the key."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         key = KEYS[adapter] or "ollama-secret-key-0123456789"
         configure(run, adapter, server, **({} if KEYS[adapter] else {"api-key": key}))
         server.push(Reply.error(401, f"Incorrect API key provided: {key}"))
@@ -613,9 +600,9 @@ class TestAdapters:
         assert get(m, "llm-error") == "auth" and get(m, "retriable") is False
         assert key not in write_str(run("(llm/current-provider)"))
 
-    def test_retriable_errors_fail_over(self, run, adapter, servers):
+    def test_retriable_errors_fail_over(self, run, adapter, fake_server):
         """Under llm/with-fallback a 429 from this adapter moves on to the next provider."""
-        server = servers(adapter)
+        server = fake_server(adapter)
         configure(run, adapter, server)
         server.push(Reply.error(429, "Rate limit reached", retry_after=1))
         run('(llm/define-provider :backup {:complete (fn (r) "from backup")})')
@@ -625,9 +612,9 @@ class TestAdapters:
 class TestKeysInReprs:
     """Keys stay out of the reprs of providers and registries."""
 
-    def test_repr(self, interp, servers):
+    def test_repr(self, interp, fake_server):
         """A configured HTTP provider's repr masks the key."""
-        server = servers("openai")
+        server = fake_server("openai")
         interp.eval_source(f'(llm/configure :openai {{:api-key "{KEYS["openai"]}" :base-url "{server.url}/v1"}})')
         provider = interp.llm.get("openai")
         assert KEYS["openai"] not in repr(provider) and KEYS["openai"] not in repr(provider.http)
@@ -639,9 +626,9 @@ class TestKeysInReprs:
 class TestBatch:
     """llm/batch sends prompts concurrently and keeps the input order."""
 
-    def test_hundred_prompts_concurrently(self, run, servers):
+    def test_hundred_prompts_concurrently(self, run, fake_server):
         """100 prompts against a server answering in 200 ms are in flight together and finish quickly."""
-        server = servers("openai")
+        server = fake_server("openai")
         server.delay = 0.2
         configure(run, "openai", server)
         start = time.monotonic()
@@ -754,9 +741,9 @@ class TestFallback:
         with pytest.raises(SemaError, match="the provider list is empty"):
             run("(llm/with-fallback [] (fn () 1))")
 
-    def test_over_http(self, run, servers):
+    def test_over_http(self, run, fake_server):
         """A 500 from the OpenAI adapter (after its retries) fails over to the Anthropic adapter."""
-        openai, anthropic = servers("openai"), servers("anthropic")
+        openai, anthropic = fake_server("openai"), fake_server("anthropic")
         configure(run, "openai", openai)
         configure(run, "anthropic", anthropic)
         openai.push(Reply.error(500, "internal"))
@@ -849,9 +836,9 @@ class TestStartup:
         interp.configure_llm()
         assert interp.eval_source("(llm/list-providers)") == interp.eval_source("'()")
 
-    def test_auto_configure_builtin(self, run, monkeypatch, servers):
+    def test_auto_configure_builtin(self, run, monkeypatch, fake_server):
         """(llm/auto-configure) reads keys and base-URL overrides and returns the default provider."""
-        server = servers("openai")
+        server = fake_server("openai")
         monkeypatch.setenv("OPENAI_API_KEY", KEYS["openai"])
         monkeypatch.setenv("OPENAI_BASE_URL", server.url + "/v1")
         assert run("(llm/auto-configure)") == K("openai")

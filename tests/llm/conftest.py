@@ -8,7 +8,6 @@ import pytest
 
 from sema.llm.registry import SPECS
 
-from .fakeserver import FakeServer
 from .wire import MODEL
 
 ADAPTERS = ("openai", "anthropic", "gemini", "ollama")
@@ -44,18 +43,6 @@ def sleeps():
     return Sleeps()
 
 
-@pytest.fixture
-def fake_server():
-    """A factory: ``fake_server("openai")`` starts a fake server, closed after the test."""
-    servers = []
-
-    def make(dialect):
-        server = FakeServer(dialect)
-        servers.append(server)
-        return server
-    yield make
-    for server in servers:
-        server.close()
 
 
 def build(adapter, server, sleeps=None, **options):
