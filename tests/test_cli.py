@@ -179,3 +179,44 @@ class TestCompiledCodeCache:
         second = sema(path, cache=tmp_path / "cache")
         assert first.stdout == self.EXPECTED, first.stderr
         assert second.stdout == first.stdout, second.stderr
+
+
+class TestInfoAndInteractiveFlags:
+    def test_version_and_help(self, capsys):
+        """--version prints the version; --help prints the usage with every flag; both exit 0."""
+        from sema import __version__
+        from sema.cli import main
+        assert main(["--version"]) == 0
+        assert capsys.readouterr().out == f"sema {__version__}\n"
+        assert main(["-h"]) == 0
+        out = capsys.readouterr().out
+        for flag in ("--eval", "--print", "--load", "--interactive", "--quiet", "--no-llm", "--model",
+                     "--provider", "--version", "sema check", "sema doc", "sema fmt"):
+            assert flag in out
+
+    def test_interactive_after_file_keeps_its_definitions(self, sema, tmp_path):
+        """`sema -i FILE` runs the file, then reads REPL input with the file's definitions in scope."""
+        lib = tmp_path / "lib.scm"
+        lib.write_text('(define (greet n) (str "hi " n))\n(println "loaded")\n')
+        proc = sema("-i", str(lib), stdin='(greet "Ada")\n')
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == 'loaded\n"hi Ada"\n'
+
+    def test_quiet_hides_the_banner(self, monkeypatch):
+        """The terminal REPL greets with a banner, and -q (quiet) leaves it out."""
+        from prompt_toolkit.history import InMemoryHistory
+        from prompt_toolkit.input import create_pipe_input
+        from prompt_toolkit.output import DummyOutput
+
+        from sema.interpreter import Interpreter
+        from sema.repl.session import banner, run_session
+        said = []
+        for quiet in (False, True):
+            with create_pipe_input() as pipe:
+                pipe.send_text("\x04")  # Ctrl-D: leave at once
+                import sema.repl.core as core
+                monkeypatch.setattr(core.ReplState, "say", lambda self, text: said.append((quiet, text)),
+                                    raising=False)
+                run_session(Interpreter(llm=False), quiet=quiet, input=pipe, output=DummyOutput(),
+                            history=InMemoryHistory())
+        assert (False, banner()) in said and (True, banner()) not in said
