@@ -14,15 +14,14 @@ imported only when first needed.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .errors import (  # noqa: E402
-    ArityError, DivisionByZero, EvalCancelledError, EvalTimeoutError, IncompleteInput, LispIOError,
+from ._version import __version__
+from .errors import (
+    ArityError, DivisionByZero, EvalCancelledError, EvalTimeoutError, ExitRequest, IncompleteInput, LispIOError,
     LispSyntaxError, LispTypeError, LispValueError, ReaderError, RecursionDepthError, SemaError,
     UnboundSymbolError, UserError,
 )
-from .values import Keyword, Symbol  # noqa: E402
-from .interpreter import Interpreter  # noqa: E402
+from .values import Keyword, Symbol
+from .interpreter import Interpreter
 
 
 def eval_string(source: str, filename: str = "<eval>"):
@@ -34,5 +33,5 @@ __all__ = [
     "Interpreter", "eval_string", "Keyword", "Symbol", "__version__",
     "SemaError", "ReaderError", "IncompleteInput", "LispSyntaxError", "UnboundSymbolError", "LispTypeError",
     "ArityError", "LispValueError", "DivisionByZero", "RecursionDepthError", "UserError", "LispIOError",
-    "EvalTimeoutError", "EvalCancelledError",
+    "EvalTimeoutError", "EvalCancelledError", "ExitRequest",
 ]

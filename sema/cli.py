@@ -111,19 +111,6 @@ def parse_args(argv: list[str]) -> Options:
     return opts
 
 
-def report(exc: BaseException) -> int:
-    """Print an error raised by Lisp code; returns the exit code."""
-    from .errors import SemaError, color_enabled, render
-
-    if isinstance(exc, SemaError):
-        sys.stderr.write(render(exc, color=color_enabled(sys.stderr)) + "\n")
-        return 1
-    import traceback
-    sys.stderr.write("sema: internal error, please report it with the traceback below\n")
-    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-    return 70
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -135,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(USAGE)
         return 0
     if opts.command == "version":
-        from . import __version__
+        from ._version import __version__
         sys.stdout.write(f"sema {__version__}\n")
         return 0
     if opts.command is not None:
@@ -182,6 +169,7 @@ def run(opts: Options) -> int:
         sys.stderr.write("interrupted\n")
         return 130
     except Exception as exc:
+        from .diagnostics import report
         return report(exc)
 
 

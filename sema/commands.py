@@ -19,7 +19,7 @@ def run_command(name: str, args: list[str]) -> int:
 
 def check(paths: list[str]) -> int:
     """Read and macro-expand every form of each file without running it."""
-    from .cli import report
+    from .diagnostics import report
     from .errors import SemaError
     from .interpreter import Interpreter
 

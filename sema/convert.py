@@ -11,37 +11,91 @@
 | ``sema.values.Keyword``/``Symbol``| keyword / symbol        | ``Keyword`` / ``Symbol``         |
 
 A map key that is a keyword comes out as its name (``:model`` -> ``"model"``);
-a string key stays a string.  Anything else crosses unchanged.
+a string key stays a string; a list or vector key comes out as a ``tuple``
+and a map key as a tuple of (key, value) pairs, since Python keys must be
+hashable.  Anything else crosses unchanged.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from .values import EMPTY, ArrayList, Atom, Keyword, Map, Pair, iter_list, make_list, make_map, sorted_items
+from .errors import PythonError, SemaError
+from .runtime.codeinfo import is_lisp_code
+from .values import EMPTY, ArrayList, Keyword, Map, Pair, iter_list, make_list, make_map, sorted_items
 
 _SCALARS = (type(None), bool, int, float, str, Fraction, complex)
 
 
+_END = object()
+
+
 def to_python(value, interp=None):
-    """A Lisp value as plain Python data (see the module table)."""
+    """A Lisp value as plain Python data (see the module table).
+
+    Iterative, so a list nested 300,000 deep converts like a flat one.
+    """
+    done, out = _leaf(value, interp, False)
+    if done:
+        return out
+    stack = [_Frame(value, False)]
+    while True:
+        frame = stack[-1]
+        item = next(frame.items, _END)
+        if item is _END:
+            stack.pop()
+            result = frame.finish()
+            if not stack:
+                return result
+            stack[-1].out.append(result)
+            continue
+        child, as_key = item
+        done, out = _leaf(child, interp, as_key)
+        if done:
+            frame.out.append(out)
+        else:
+            stack.append(_Frame(child, as_key))
+
+
+def _leaf(value, interp, as_key: bool):
+    """(True, converted) for a value with no parts to convert, else (False, None)."""
     cls = value.__class__
     if cls in _SCALARS:
-        return value
-    if cls is Pair or cls is ArrayList or value is EMPTY:
-        return [to_python(x, interp) for x in iter_list(value)]
-    if cls is tuple:
-        return [to_python(x, interp) for x in value]
-    if isinstance(value, Map):
-        # keys in printing order, so the dict is the same in every run
-        return {(k.name if k.__class__ is Keyword else to_python(k, interp)): to_python(v, interp)
-                for k, v in sorted_items(value)}
-    if cls is Atom:
-        return value
-    if callable(value) and not isinstance(value, (Keyword,)) and getattr(value, "__code__", None) is not None \
-            and interp is not None and _is_lisp_function(value):
-        return python_callable(value, interp)
-    return value
+        return True, value
+    if cls is Pair or cls is ArrayList or value is EMPTY or cls is tuple or isinstance(value, Map):
+        return False, None
+    if as_key and cls is Keyword:
+        return True, value.name
+    if callable(value) and cls is not Keyword and getattr(value, "__code__", None) is not None \
+            and interp is not None and is_lisp_code(value.__code__):
+        return True, python_callable(value, interp)
+    return True, value
+
+
+class _Frame:
+    """A container being converted: its remaining (child, is-a-map-key) items and the output so far."""
+
+    __slots__ = ("kind", "items", "out")
+
+    def __init__(self, value, as_key: bool):
+        if isinstance(value, Map):
+            # keys in printing order, so the dict is the same in every run
+            self.kind = "map-key" if as_key else "map"
+            self.items = ((x, i % 2 == 0) for kv in sorted_items(value) for i, x in enumerate(kv))
+        else:
+            self.kind = "tuple" if as_key else "list"
+            seq = value if value.__class__ is tuple else iter_list(value)
+            self.items = ((x, as_key) for x in seq)
+        self.out: list = []
+
+    def finish(self):
+        out = self.out
+        if self.kind == "list":
+            return out
+        if self.kind == "tuple":  # a list or vector used as a map key: Python keys must be hashable
+            return tuple(out)
+        pairs = zip(out[0::2], out[1::2])
+        return dict(pairs) if self.kind == "map" else tuple(pairs)
 
 
 def from_python(value, interp=None):
@@ -61,11 +115,6 @@ def from_python(value, interp=None):
     return value
 
 
-def _is_lisp_function(fn) -> bool:
-    from .runtime.traceback import LISP_FILES
-    return fn.__code__.co_filename in LISP_FILES
-
-
 def python_callable(fn, interp):
     """Wrap a Lisp function so Python can call it with Python values and get Python values back."""
     def call(*args):
@@ -77,14 +126,24 @@ def python_callable(fn, interp):
     return call
 
 
-def lisp_callable(fn, name: str, interp=None):
-    """Wrap a Python callable so Lisp passes it Python values and gets a Lisp value back."""
+def lisp_callable(fn, name: str, interp=None, *, convert: bool = True):
+    """Wrap a Python callable so Lisp can call it (with Python values, unless ``convert`` is false).
+
+    An exception the Python code raises becomes a Lisp error of type
+    ``:python-error`` (the original is its ``__cause__``), so Lisp ``try`` can
+    catch it; Lisp errors (from calling back into Lisp) pass through unchanged.
+    """
     def call(*args):
-        return from_python(fn(*[to_python(a, interp) for a in args]), interp)
+        try:
+            if not convert:
+                return fn(*args)
+            return from_python(fn(*[to_python(a, interp) for a in args]), interp)
+        except SemaError:
+            raise
+        except Exception as exc:
+            raise PythonError(name, exc) from exc
     call.__name__ = call.__qualname__ = name
     call.__doc__ = fn.__doc__ or f"{name}: a Python function registered by the embedding program."
     call.python_function = fn
     return call
 
-
-__all__ = ["to_python", "from_python", "python_callable", "lisp_callable", "EMPTY", "make_list"]

@@ -29,7 +29,7 @@ def doc_for(interp, name) -> str:
     if value is None:
         return f"no documentation for {key}"
     if getattr(value, "lazy_module", None):  # a builtin whose module is not imported yet
-        from .runtime.support import resolve_lazy
+        from .runtime.namespace import resolve_lazy
         value = resolve_lazy(interp, interp.namespace, key, value.lazy_module)
     if callable(value):
         text = _format(key, value)
@@ -50,9 +50,10 @@ def _format(name: str, fn) -> str:
 def signature(name: str, fn) -> str:
     """The call shape ``(name a b . rest)``, with Lisp parameter names for Lisp functions."""
     from .runtime.registry import signature_text
-    from .runtime.traceback import LISP_FILES, lisp_name_of_local
+    from .runtime.codeinfo import is_lisp_code
+    from .runtime.traceback import lisp_name_of_local
     code = getattr(fn, "__code__", None)
-    if code is None or code.co_filename not in LISP_FILES:
+    if code is None or not is_lisp_code(code):
         return signature_text(name, fn)
     names = [lisp_name_of_local(n) for n in code.co_varnames[:code.co_argcount]]
     if code.co_flags & 0x04:  # *args: the rest parameter
@@ -69,7 +70,7 @@ def stdlib_reference() -> str:
     from .builtins import LAZY
     from .interpreter import Interpreter
     from .runtime.registry import ALIASES, BUILTINS, INTERP_BUILTINS
-    from .runtime.support import resolve_lazy
+    from .runtime.namespace import resolve_lazy
 
     interp = Interpreter(llm=False)
     for module, names in LAZY.items():

@@ -17,13 +17,18 @@
     ├── PermissionDenied            (also a PermissionError)
     ├── EvalTimeoutError            an evaluation past its timeout (also a TimeoutError)
     ├── EvalCancelledError          an evaluation cancelled from another thread
+    ├── PythonError                 an exception of a Python function the embedder registered
     ├── EvalError                   anything else the language reports
     └── LlmError                    see sema.llm.errors for its subtree
 
 Spans are 1-based (line and column) with an exclusive end, Lark's convention,
 since the positions come from Lark.  ``Span.file`` is the name given to the
-reader (a path, or ``<eval>``/``<repl>``); :data:`SOURCES` keeps the text of
-every source read so that an error can quote its line.
+reader (a path, or ``<eval>``/``<repl>``); when it is a :class:`SourceName` it
+also carries the text it names, so that an error can quote its line however
+many other sources of the same name were read since (no table is shared
+between interpreters).
+
+This module defines; ``sema.diagnostics`` renders.
 
 An error that passes through compiled Lisp code collects a Lisp call stack
 (:class:`Frame` list, innermost first) and, if it has none yet, the span of
@@ -32,10 +37,17 @@ the innermost Lisp form being evaluated.
 
 from __future__ import annotations
 
-import os
 
-#: file name -> source text, for quoting the offending line in rendered errors
-SOURCES: dict[str, str] = {}
+class SourceName(str):
+    """The name of a source (it compares and prints as the name) that also carries its ``text``."""
+
+    def __new__(cls, name: str, text: str | None):
+        self = super().__new__(cls, name)
+        self.text = text
+        return self
+
+    def __reduce__(self):
+        return (str, (str(self),))
 
 
 class Span:
@@ -130,15 +142,7 @@ class UnboundSymbolError(SemaError, NameError):
 
     kind = "unbound"
 
-    def __init__(self, name: str, span: Span | None = None, *, candidates=()):
-        import difflib  # only when a name is actually unbound
-
-        hints = []
-        close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.75)
-        if close:
-            hints.append("did you mean " + ", ".join(close) + "?")
-        if name in VETERAN_HINTS:
-            hints.append(VETERAN_HINTS[name])
+    def __init__(self, name: str, span: Span | None = None, *, hints=()):
         super().__init__(f"unbound symbol: {name}", span, hints=hints)
         self.name = name
 
@@ -178,10 +182,8 @@ class UserError(SemaError):
     kind = "user"
 
     def __init__(self, value, message: str | None = None, span: Span | None = None):
-        from .values import display_str
-
-        if message is None:
-            message = display_str(value) if not isinstance(value, str) else value
+        if message is None:  # the raiser normally gives the printed value; a string is its own message
+            message = value if isinstance(value, str) else repr(value)
         super().__init__(message, span)
         self.value = value
 
@@ -195,6 +197,24 @@ class LispIOError(SemaError, OSError):
 
 class PermissionDenied(SemaError, PermissionError):
     kind = "permission-denied"
+
+
+class PythonError(SemaError):
+    """A Python function registered by the embedding program raised an exception.
+
+    Lisp ``catch`` receives ``{:type :python-error :python-type "ValueError"
+    :python-message "..."}``; Python sees the original exception as ``__cause__``.
+    """
+
+    kind = "python-error"
+
+    def __init__(self, function: str, exc: BaseException):
+        self.python_type = type(exc).__name__
+        self.python_message = str(exc)
+        super().__init__(f"{function}: the Python function raised {self.python_type}: {self.python_message}")
+
+    def extra_fields(self):
+        return {"python-type": self.python_type, "python-message": self.python_message}
 
 
 class EvalError(SemaError):
@@ -214,98 +234,13 @@ class EvalCancelledError(SemaError):
 
 
 class ExitRequest(BaseException):
-    """Raised by ``(exit code)``: unwinds to the CLI, which exits with ``code``."""
+    """Raised by ``(exit code)``: unwinds to the CLI, which exits with ``code``.
+
+    A BaseException (not an error: Lisp ``catch`` does not stop it).  An embedder
+    that runs code calling ``exit`` catches it as ``sema.ExitRequest`` and reads
+    ``code``.
+    """
 
     def __init__(self, code: int = 0):
         super().__init__(code)
         self.code = code
-
-
-VETERAN_HINTS = {
-    "setq": "sema uses set! to assign a variable",
-    "setf": "sema uses set! to assign a variable",
-    "defun": "define a function with (define (name args ...) body ...)",
-    "progn": "sema uses begin to sequence expressions",
-    "call/cc": "sema has no first-class continuations; use try/catch or throw for early exits",
-    "call-with-current-continuation": "sema has no first-class continuations; use try/catch or throw",
-    "nil?": "use (nil? x) or (null? x); both exist in sema",
-    "lambda*": "write rest arguments as (lambda (a . rest) ...)",
-    "defvar": "use define",
-    "def": "use define",
-    "funcall": "call a function value directly: (f x)",
-    "print-line": "use println",
-    "puts": "use println",
-    "car-safe": "car of '() is nil in sema",
-    "hash-table-get": "use get on a map: (get m key)",
-    "dict": "maps are written {:key value} or built with (hash-map ...)",
-}
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def color_enabled(stream) -> bool:
-    """True when ``stream`` is a terminal and NO_COLOR is not set."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    return hasattr(stream, "isatty") and stream.isatty()
-
-
-def source_line(span: Span) -> str | None:
-    text = SOURCES.get(span.file)
-    if text is None:
-        try:
-            with open(span.file, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError:
-            return None
-    lines = text.splitlines()
-    if 1 <= span.line <= len(lines):
-        return lines[span.line - 1]
-    return None
-
-
-def caret_snippet(span: Span) -> list[str]:
-    """The source line of ``span`` with a caret underline, as a list of lines."""
-    line = source_line(span)
-    if line is None:
-        return []
-    number = str(span.line)
-    pad = " " * len(number)
-    start = max(span.col - 1, 0)
-    if span.end_line == span.line:
-        width = max(span.end_col - span.col, 1)
-    else:
-        width = max(len(line) - start, 1)
-    return [f" {number} | {line}", f" {pad} | " + " " * start + "^" * width]
-
-
-def render(err: BaseException, *, color: bool = False) -> str:
-    """Render an error the way the CLI prints it.
-
-    ``file:line:col: error: message``, the source line with a caret, the Lisp
-    call stack as ``at fn (file:line:col)`` lines, then ``hint:`` lines.
-    """
-    red, bold, dim, reset = ("\x1b[31m", "\x1b[1m", "\x1b[2m", "\x1b[0m") if color else ("", "", "", "")
-    if not isinstance(err, SemaError):
-        return f"{red}error:{reset} {err}"
-    where = f"{err.span}: " if err.span is not None else ""
-    label = "error"
-    out = [f"{bold}{where}{reset}{red}{label}:{reset} {err.message}"]
-    if err.span is not None:
-        out.extend(caret_snippet(err.span))
-    previous, repeats = None, 0
-    for frame in err.frames + [None]:
-        here = (frame.name, str(frame.span)) if frame is not None else None
-        if here == previous:
-            repeats += 1
-            continue
-        if repeats:
-            out.append(f"{dim}  ... the frame above {repeats} more time{'s' if repeats > 1 else ''}{reset}")
-        previous, repeats = here, 0
-        if frame is not None:
-            loc = f" ({frame.span})" if frame.span is not None else ""
-            out.append(f"{dim}  at {frame.name}{loc}{reset}")
-    for hint in err.hints:
-        out.append(f"hint: {hint}")
-    return "\n".join(out)

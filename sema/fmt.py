@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import ReaderError, SemaError, Span, color_enabled
+from .errors import ReaderError, SemaError, Span
 from .reader.lexemes import (
     ATOM_RE, CHAR_RE, CLOSERS, OPENERS, PREFIX_RE, REGEX_RE, STRING_RE, WHITESPACE_RE, block_comment_end,
     fstring_end,
@@ -298,7 +298,6 @@ def format_source(text: str, filename: str = "<input>", *, width: int = WIDTH, v
     >>> format_source("(define (f x)   (* x\\n 2)) ; twice")
     '(define (f x) (* x 2)) ; twice\\n'
     """
-    from .errors import SOURCES
     from .fmt_layout import Layout
     from .reader import read_all
 
@@ -316,8 +315,6 @@ def format_source(text: str, filename: str = "<input>", *, width: int = WIDTH, v
         except SemaError as exc:
             raise FormatError(f"internal formatter error: the output does not read ({exc})",
                               Span(filename, 1, 1)) from None
-        finally:
-            SOURCES.pop(check_name, None)
         if not _same_forms(before, after):
             raise FormatError("internal formatter error: the output would read differently; "
                               "file left unchanged", Span(filename, 1, 1))
@@ -352,10 +349,8 @@ def _expand(paths: list[str]) -> list[str]:
 
 
 def _report(exc: SemaError) -> None:
-    from .errors import render
-
-    color = color_enabled(sys.stderr)
-    sys.stderr.write(render(exc, color=color) + "\n")
+    from .diagnostics import report
+    report(exc)
 
 
 def _format_one(path: str, check: bool) -> int:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import os
+import sys
 from typing import Any, Callable
 
-from .errors import SOURCES, LispIOError, LispSyntaxError, SemaError, UserError
+from .errors import SemaError, UserError
+from .runtime.codeinfo import install_code
+from .runtime.inline_slots import redirect
+from .runtime.modules import ModuleLoader, read_source
 from .runtime.names import mangle, unmangle
-from .runtime.traceback import LISP_FILES, attach_stack, convert
-from .values import (
-    EMPTY, ArrayList, Keyword, Map, Pair, Symbol, make_list, make_map, write_str,
-)
-
-from .runtime.support import TAIL_BUDGET  # noqa: E402
-from .runtime.worker import run_with_deep_stack  # noqa: E402  (re-exported: the REPL and tests use it)
+from .runtime.tailcalls import TAIL_BUDGET
+from .runtime.traceback import attach_stack, convert, unbound_error
+from .runtime.units import Entry, Recording, UnitTracker, deps_unchanged, digest
+from .runtime.worker import pending_stop, run_with_deep_stack
+from .values import ArrayList, Keyword, Pair, Symbol, make_list, make_map, write_str
 
 
 class Interpreter:
@@ -27,54 +28,78 @@ class Interpreter:
         LLM providers from the environment (``model``/``provider`` choose the
         default, like ``--model``/``--provider``); ``args`` is ``(sys/args)``.
         """
-        from .runtime.support import make_namespace
+        from .runtime.namespace import make_namespace
 
-        self.macros: dict[Symbol, object] = {}
-        self.redefined: set[str] = set()
+        self.macros: dict[Symbol, Callable] = {}
+        self.units = UnitTracker()           # compile-time state and the cache recording under way
+        self.loader = ModuleLoader(self)     # load/import, and what this interpreter exports as a module
         self.args = list(args)
-        self.tests: list = []
-        self.exports = None
-        self.module_name = None
-        self.modules: dict[str, Interpreter] = {}
-        self.loading: list[str] = []
+        self.tests: list = []                # (name, thunk, file, line) of each deftest run
         self.llm_enabled = llm
-        self.unit_prefix = "p0"
+        self.llm_model, self.llm_provider = model, provider
+        self.llm_registry = None             # the LLM provider registry, made on first use
+        self.llm_state = None                # per-interpreter state of the llm/* builtins
+        self.llm_fallback = None             # the standing failover order, if one was set
+        self.unit_prefix = "p0"              # keeps constant names of different units apart
+        #: called with the text of each warning (a user definition shadowing a special form, say)
+        self.on_warning: Callable[[str], None] | None = None
         self._worker = None
-        self._recording: list | None = None
-        self._epoch = 0
-        self.macro_fingerprints: dict[Symbol, str] = {}
         self.namespace = make_namespace(self)
-        self._builtin_names = None
         if stdlib:
             from .stdlib_loader import load_stdlib
             load_stdlib(self)
         #: globals present before any user code: builtins, stdlib, helpers
         self.startup_globals = frozenset(self.namespace)
-        self.llm_model, self.llm_provider = model, provider
         if llm:
             self.configure_llm(model=model, provider=provider)
 
     # ------------------------------------------------------------ compile-time knowledge
+
+    @property
+    def redefined(self) -> set[str]:
+        """Builtins redefined by user code (no longer inlined or called as known builtins)."""
+        return self.units.redefined
 
     def is_builtin(self, name: str) -> bool:
         from .runtime.registry import BUILTINS, INTERP_BUILTINS, LAZY_BUILTINS
         return name in BUILTINS or name in INTERP_BUILTINS or name in LAZY_BUILTINS
 
     def is_redefined(self, name: str) -> bool:
-        return name in self.redefined
+        return name in self.units.redefined
 
-    def note_global_definition(self, name: str) -> None:
-        """A global is (re)defined: stop inlining it and calling it as a known builtin."""
-        from .compiler.codegen import INLINE
-        if (self.is_builtin(name) or name in INLINE) and name not in self.redefined:
-            self.redefined.add(name)
-            self._epoch += 1
-            if self._recording is not None:
-                self._recording.append(("redefine", name, None, None, None))
+    def is_shadowed(self, name: str) -> bool:
+        """True if user code defined a global named like the special or derived form ``name``."""
+        return name in self.units.shadowed
+
+    def warn(self, message: str) -> None:
+        if self.on_warning is not None:
+            self.on_warning(message)
+        else:
+            sys.stderr.write(f"warning: {message}\n")
+
+    def note_global_definition(self, name: str, span=None, *, shadow: bool = True) -> None:
+        """A global is (re)defined: stop inlining it, and let it replace a form of the same name.
+
+        The rule for a name the compiler knows as a special or derived form
+        (``if``, ``when``): a global definition of it (``define`` or ``defmacro``)
+        shadows the form in code compiled afterwards, with a warning.
+        """
+        from .compiler.tables import INLINE, is_core_name
+        units = self.units
+        if shadow and name not in units.shadowed and is_core_name(name):
+            units.shadowed.add(name)
+            units.state_changed()
+            units.record(Entry("shadow", name))
+            where = f" ({span})" if span is not None else ""
+            self.warn(f"{name} is a special form of sema; this definition replaces it in code compiled "
+                      f"from here on{where}")
+        if (self.is_builtin(name) or name in INLINE) and name not in units.redefined:
+            units.redefined.add(name)
+            units.state_changed()
+            units.record(Entry("redefine", name))
 
     def prescan(self, forms) -> None:
         """Note redefinitions of builtins anywhere in ``forms`` before compiling any of them."""
-        from .compiler.forms import walk_symbols
         define, set_ = Symbol("define"), Symbol("set!")
         for form in forms:
             if not isinstance(form, (Pair, ArrayList)):
@@ -84,36 +109,30 @@ class Interpreter:
                     target = x.cdr.car if isinstance(x.cdr, (Pair, ArrayList)) else None
                     while isinstance(target, (Pair, ArrayList)):
                         target = target.car
-                    if isinstance(target, Symbol):
-                        self.note_global_definition(target.name)
-        del walk_symbols
+                    if isinstance(target, Symbol) and self.is_builtin(target.name):
+                        self.note_global_definition(target.name, shadow=False)
 
     # ------------------------------------------------------------ macros
 
     def define_macro(self, name: Symbol, lambda_form, span) -> None:
+        """``(defmacro name ...)``: compile its transformer now, so later forms can use it."""
         from .compiler.forms import L
+        self.note_global_definition(name.name, span)
         named = L(Symbol("letrec"), L(L(name, lambda_form)), name, span=span)  # so frames say the macro's name
-        fn = self.compile_form(named, span.file if span else "<macro>")()
-        if self._recording:
-            kind, _, code, py_name, consts = self._recording[-1]
-            self._recording[-1] = ("macro", name.name, code, py_name, consts)
-        self.register_macro(name, fn, write_str(lambda_form))
+        entry, make = self._compile(named, span.file if span else "<macro>")
+        fingerprint = self.units.macro_fingerprint(write_str(lambda_form))
+        entry.kind, entry.name, entry.fingerprint = "macro", name.name, fingerprint
+        self.units.record(entry)
+        self.add_macro(name, make(), fingerprint)
 
-    def register_macro(self, name: Symbol, fn, source: str) -> None:
-        import hashlib
+    def add_macro(self, name: Symbol, fn, fingerprint: str) -> None:
         fn.__name__ = fn.__qualname__ = name.name
         self.macros[name] = fn
-        self.macro_fingerprints[name] = hashlib.sha256(source.encode()).hexdigest()[:16]
-        self._epoch += 1
-
-    def compile_state(self) -> str:
-        """What compilation depends on besides the source: redefined builtins and macros."""
-        macros = sorted((m.name, self.macro_fingerprints.get(m, "?")) for m in self.macros)
-        return f"{sorted(self.redefined)}|{macros}"
+        self.units.macro_fingerprints[name] = fingerprint
+        self.units.state_changed()
 
     def record_constant(self, py: str, value) -> None:
-        if self._recording is not None:
-            self._pending_consts[py] = value
+        self.units.record_constant(py, value)
 
     def expand_macro(self, macro, form):
         from .compiler.forms import items_of, span_of, with_span
@@ -136,16 +155,16 @@ class Interpreter:
 
     def expand_once(self, form):
         """One macro or derived-form expansion step at the head of ``form``."""
-        from .compiler import special  # noqa: F401  (registers the derived forms)
-        from .compiler.codegen import DERIVED
-        from .compiler.forms import with_span, span_of
+        from .compiler.forms import span_of, with_span
+        from .compiler.tables import DERIVED, load_handlers
+        load_handlers()
         if not isinstance(form, (Pair, ArrayList)) or not isinstance(form.car, Symbol):
             return form
         macro = self.macros.get(form.car)
         if macro is not None:
             return self.expand_macro(macro, form)
         rewrite = DERIVED.get(form.car.name)
-        if rewrite is not None:
+        if rewrite is not None and not self.is_shadowed(form.car.name):
             return with_span(rewrite(form), span_of(form))
         return form
 
@@ -153,22 +172,36 @@ class Interpreter:
 
     def compile_form(self, form, filename: str):
         """Compile one top-level form; returns a no-argument function that runs it."""
+        entry, fn = self._compile(form, filename)
+        self.units.record(entry)
+        return fn
+
+    def _compile(self, form, filename: str):
+        """(the cache entry, the no-argument function) for one top-level form."""
         from .compiler.codegen import Compiler
-        saved = getattr(self, "_pending_consts", None)
-        self._pending_consts = {}
+        from .compiler.forms import span_of
+        units = self.units
+        rec = units.recording
+        saved = rec.consts if rec is not None else None
+        if rec is not None:
+            rec.consts = {}
         try:
-            code, py_name = Compiler(self, filename).compile_toplevel(form)
-            if self._recording is not None:
-                self._recording.append(("form", None, code, py_name, self._pending_consts))
+            with units.compiling():
+                code, py_name = Compiler(self, filename).compile_toplevel(form)
+            consts = rec.consts if rec is not None else {}
         finally:
-            self._pending_consts = saved if saved is not None else {}
-        LISP_FILES.add(filename)
-        bind_code_constants(code, self.namespace)
+            if rec is not None:
+                rec.consts = saved
+        span = span_of(form)
+        text = getattr(span.file if span is not None else filename, "text", None)
+        install_code(code, self.namespace, text)
         exec(code, self.namespace)
-        return self.namespace.pop(py_name)
+        return Entry("form", None, code, py_name, consts), self.namespace.pop(py_name)
 
     def eval_form(self, form, filename: str = "<eval>"):
         """Compile and run one form (data); errors come out as SemaErrors with Lisp stacks."""
+        if self.units.recording is None:
+            self.units.untracked_run()
         return self._run(lambda: self.compile_form(form, filename)())
 
     def _run(self, thunk):
@@ -176,113 +209,99 @@ class Interpreter:
         try:
             return thunk()
         except SemaError as exc:
-            self._reset_tail_state()
+            self.reset_tail_state()
             raise attach_stack(exc, exc.__traceback__)
         except Exception as exc:
-            self._reset_tail_state()
+            self.reset_tail_state()
             err = convert(exc, self.global_names())
             if err is None:
                 raise
             raise attach_stack(err, exc.__traceback__) from None
         except BaseException:  # Ctrl-C, a timeout, (exit): unwinding leaves tail-call state behind
-            self._reset_tail_state()
+            self.reset_tail_state()
             raise
 
     def reset_tail_state(self) -> None:
         """Forget tail-call bookkeeping left by an evaluation that was interrupted."""
-        self._reset_tail_state()
-
-    def _reset_tail_state(self) -> None:
         self.namespace["_TOKEN"] = None
         self.namespace["_BUDGET"] = TAIL_BUDGET
 
     def eval_forms(self, forms, filename: str):
         self.prescan(forms)
         result = None
-        epoch = self._epoch
         for form in forms:
-            if self._epoch != epoch:  # running the last form changed how later ones compile
-                self._cacheable = False
             result = self.eval_form(form, filename)
-            epoch = self._epoch
         return result
 
     def eval_source(self, text: str, filename: str = "<eval>") -> Any:
         """Read and run all forms of ``text``; the value of the last one (raw Lisp value).
 
-        Compiled code is cached per source (see ``runtime.cache``), so a warm
-        run of the same text skips reading and compiling.
+        Compiled code is cached per unit (see ``runtime.cache`` and
+        ``runtime.units``), so a warm run of the same text skips reading and compiling.
         """
         from .runtime import cache
 
-        key = cache.key_for(text, filename, self.compile_state()) if cache.enabled() else None
+        key = cache.key_for(text, filename, self.units.state()) if cache.enabled() else None
         if key is not None:
-            entries = cache.load(key)
-            if entries is not None:
-                SOURCES[filename] = text
-                LISP_FILES.add(filename)
-                return run_with_deep_stack(self._replay, entries)
+            cached = cache.load(key)
+            if cached is not None and deps_unchanged(cached[1]):
+                return run_with_deep_stack(self._replay, cached[0], key)
+        return run_with_deep_stack(self._compile_and_run, text, filename, key)
 
-        def run():
-            from .reader import read_all
-            forms = read_all(text, filename)
-            saved = (self._recording, self.unit_prefix, getattr(self, "_cacheable", True))
-            self._recording = [] if key is not None else None
-            self.unit_prefix = key[:12] if key is not None else f"p{id(forms):x}"
-            self._cacheable = True
-            try:
-                result = self.eval_forms(forms, filename)
-                if key is not None and self._cacheable:
-                    cache.store(key, self._recording)
-            finally:
-                self._recording, self.unit_prefix, self._cacheable = saved
-            return result
-        return run_with_deep_stack(run)
+    def _compile_and_run(self, text: str, filename: str, key: str | None):
+        from .reader import read_all
+        units = self.units
+        forms = read_all(text, filename)
+        saved = (units.recording, self.unit_prefix)
+        rec = units.recording = Recording(key or digest(text, filename))
+        self.unit_prefix = rec.key[:12] if key is not None else f"p{id(forms):x}"
+        try:
+            result = self.eval_forms(forms, filename)
+            if key is not None and rec.cacheable:
+                from .runtime import cache
+                cache.store(key, rec.entries, rec.deps)
+        finally:
+            units.recording, self.unit_prefix = saved
+            units.unit_done(rec.key)
+        return result
 
-    def _replay(self, entries):
+    def _replay(self, entries, key: str):
         """Run a cached unit: the same effects as compiling and running its forms."""
+        units = self.units
         result = None
-        for kind, name, code, py_name, consts in entries:
-            if kind == "redefine":
-                self.redefined.add(name)
-                self._epoch += 1
-                continue
-            self.namespace.update(consts)
-            bind_code_constants(code, self.namespace)
-            exec(code, self.namespace)
-            fn = self.namespace.pop(py_name)
-            if kind == "macro":
-                macro = fn()
-                self.register_macro(Symbol(name), macro, f"<cached {code.co_filename} {py_name}>")
-                self.macro_fingerprints[Symbol(name)] = "cached:" + name
-            else:
-                result = self._run(fn)
+        try:
+            for e in entries:
+                if e.kind == "redefine":
+                    units.redefined.add(e.name)
+                    continue
+                if e.kind == "shadow":
+                    units.shadowed.add(e.name)
+                    continue
+                self.namespace.update(e.consts)
+                install_code(e.code, self.namespace, None)
+                exec(e.code, self.namespace)
+                fn = self.namespace.pop(e.py_name)
+                if e.kind == "macro":
+                    self.add_macro(Symbol(e.name), fn(), e.fingerprint)
+                else:
+                    result = self._run(fn)
+        finally:
+            units.unit_done(key)
         return result
 
     def load_file(self, path: str) -> Any:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise LispIOError(f"cannot read {path}: {exc.strerror}") from None
-        self.loading.append(os.path.abspath(path))
-        try:
-            return self.eval_source(text, path)
-        finally:
-            self.loading.pop()
+        """Run the Lisp file ``path`` here (``load``); the value of its last form."""
+        return self.loader.load_file(path)
 
     def resolve_path(self, path: str) -> str:
-        if os.path.isabs(path):
-            return path
-        if self.loading:
-            candidate = os.path.join(os.path.dirname(self.loading[-1]), path)
-            if os.path.exists(candidate):
-                return candidate
-        return path
+        return self.loader.resolve(path)
 
     def catch_value(self, exc: BaseException):
         """The error map a ``catch`` clause receives for ``exc``."""
-        self._reset_tail_state()
+        self.reset_tail_state()
+        stopped = pending_stop()
+        if stopped is not None:  # a timeout or cancel is under way: no catch may end it
+            raise stopped()
         err = convert(exc, self.global_names()) if not isinstance(exc, SemaError) else exc
         if err is None:  # an internal error: let it through rather than hide it
             raise exc
@@ -295,8 +314,8 @@ class Interpreter:
     # ------------------------------------------------------------ names
 
     def global_names(self) -> list[str]:
-        from .compiler import special  # noqa: F401  (registers the special forms)
-        from .compiler.codegen import DERIVED, SPECIAL_FORMS
+        from .compiler.tables import DERIVED, SPECIAL_FORMS, load_handlers
+        load_handlers()
         names = [unmangle(k) for k in self.namespace if not k.startswith("_")]
         return names + list(SPECIAL_FORMS) + list(DERIVED) + [m.name for m in self.macros]
 
@@ -310,39 +329,9 @@ class Interpreter:
             if py.startswith("_"):
                 continue
             name = unmangle(py)
-            if py not in self.startup_globals or name in self.redefined:
+            if py not in self.startup_globals or name in self.units.redefined:
                 out[name] = value
         return out
-
-    # ------------------------------------------------------------ modules
-
-    def import_module(self, path: str) -> "Interpreter":
-        key = os.path.abspath(path)
-        module = self.modules.get(key)
-        if module is None:
-            module = Interpreter(stdlib=True, llm=self.llm_enabled, args=self.args)
-            module.modules = self.modules
-            self.modules[key] = module
-            module._baseline = set(module.namespace)
-            module.load_file(key)
-        return module
-
-    def exported_names(self) -> list[Symbol]:
-        if self.exports is not None:
-            return list(self.exports)
-        baseline = getattr(self, "_baseline", set())
-        return [Symbol(unmangle(k)) for k in self.namespace if k not in baseline and not k.startswith("_")] + \
-            list(self.macros)
-
-    def import_binding(self, module: "Interpreter", sym: Symbol) -> None:
-        if sym in module.macros:
-            self.macros[sym] = module.macros[sym]
-            return
-        py = mangle(sym.name)
-        if py not in module.namespace:
-            raise LispSyntaxError(f"import: module does not define {sym.name}")
-        self.namespace[py] = module.namespace[py]
-        self.note_global_definition(sym.name)
 
     # ------------------------------------------------------------ embedding API
 
@@ -352,9 +341,10 @@ class Interpreter:
         With ``timeout`` (seconds) a runaway evaluation is stopped with
         :class:`~sema.errors.EvalTimeoutError`; :meth:`cancel` from another
         thread stops it with :class:`~sema.errors.EvalCancelledError`.
+        ``(exit N)`` in the code raises :class:`~sema.errors.ExitRequest`.
         """
         from .convert import to_python
-        return to_python(self._guarded(self.eval_source, source, filename, timeout=timeout), self)
+        return self._guarded(lambda: to_python(self.eval_source(source, filename), self), timeout=timeout)
 
     def cancel(self) -> bool:
         """Stop the evaluation running in this interpreter, from any other thread.
@@ -371,29 +361,36 @@ class Interpreter:
     def _guarded(self, fn, *args, timeout: float | None = None):
         """Run ``fn`` on the worker thread, turning timeouts and cancellation into SemaErrors."""
         from .errors import EvalCancelledError, EvalTimeoutError
-        from .runtime.worker import Cancelled, TimedOut
+        from .runtime.worker import Cancelled, CouldNotStop, TimedOut
         try:
             return run_with_deep_stack(fn, *args, timeout=timeout, track=self._track)
         except TimedOut:
-            self._reset_tail_state()
+            self.reset_tail_state()
             raise EvalTimeoutError(f"evaluation timed out after {timeout:g} s") from None
         except Cancelled:
-            self._reset_tail_state()
+            self.reset_tail_state()
             raise EvalCancelledError("evaluation cancelled") from None
+        except CouldNotStop as exc:
+            cls = EvalTimeoutError if exc.reason == "timeout" else EvalCancelledError
+            raise cls(str(exc)) from None
 
     def _track(self, thread) -> None:
         self._worker = thread
 
-    def eval_file(self, path: str) -> Any:
+    def eval_file(self, path: str, *, timeout: float | None = None) -> Any:
         """Run a Lisp file; returns the value of its last form as Python data."""
         from .convert import to_python
-        return to_python(self.load_file(path), self)
+        return self._guarded(lambda: to_python(self.load_file(path), self), timeout=timeout)
 
-    def call(self, name: str, *args: Any) -> Any:
-        """Call the Lisp function ``name`` with Python arguments; returns Python data."""
-        from .convert import to_python
+    def call(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """Call the Lisp function ``name`` with Python arguments; returns Python data.
+
+        ``timeout`` works as for :meth:`eval`.
+        """
+        from .convert import from_python, to_python
         fn = self.get_raw(name)
-        return to_python(self.apply(fn, [from_python_(a, self) for a in args]), self)
+        lisp_args = [from_python(a, self) for a in args]
+        return self._guarded(lambda: to_python(self._run(lambda: fn(*lisp_args)), self), timeout=timeout)
 
     def apply(self, fn: Callable[..., Any], args: list) -> Any:
         """Call a Lisp function with Lisp arguments, with Lisp error reporting."""
@@ -401,9 +398,13 @@ class Interpreter:
 
     def define(self, name: str, value: Any) -> None:
         """Bind the global ``name`` to a Python value (converted to Lisp)."""
-        self.namespace[mangle(name)] = from_python_(value, self)
+        from .convert import from_python
+        self._set_global(name, from_python(value, self))
+
+    def _set_global(self, name: str, value) -> None:
+        self.namespace[mangle(name)] = value
         self.note_global_definition(name)
-        redefine_inlined(self.namespace, name)
+        redirect(self.namespace, name, value)
 
     def get(self, name: str) -> Any:
         """The value of the global ``name`` as Python data."""
@@ -412,30 +413,26 @@ class Interpreter:
 
     def get_raw(self, name: str) -> Any:
         """The value of the global ``name`` as a Lisp value."""
-        from .errors import UnboundSymbolError
         try:
             return self.namespace[mangle(name)]
         except KeyError:
-            raise UnboundSymbolError(name, candidates=self.global_names()) from None
+            raise unbound_error(name, self.global_names()) from None
 
     def register_function(self, name: str, fn: Callable[..., Any], *, convert: bool = True) -> None:
         """Make the Python callable ``fn`` a Lisp function named ``name``.
 
         With ``convert`` (the default) it receives Python data and its result is
-        converted back; without, it receives and returns Lisp values.
+        converted back; without, it receives and returns Lisp values.  An
+        exception it raises is a Lisp error of type ``:python-error``.
         """
         from .convert import lisp_callable
-        self.namespace[mangle(name)] = lisp_callable(fn, name, self) if convert else fn
-        self.note_global_definition(name)
-        redefine_inlined(self.namespace, name)
+        self._set_global(name, lisp_callable(fn, name, self, convert=convert))
 
     def check_file(self, path: str) -> int:
         """Read and expand a file without running it (``sema check``); returns the form count."""
-        from .reader import read_all
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        forms = read_all(text, path)
         from .compiler.codegen import Compiler
+        from .reader import read_all
+        forms = read_all(read_source(path, "check"), path)
         for form in forms:
             Compiler(self, path).compile_toplevel(form)
         return len(forms)
@@ -445,12 +442,10 @@ class Interpreter:
     @property
     def llm(self):
         """This interpreter's provider registry (created on first use; httpx loads later still)."""
-        registry = self.__dict__.get("_llm_registry")
-        if registry is None:
+        if self.llm_registry is None:
             from .llm.registry import ProviderRegistry
-            registry = ProviderRegistry()
-            self.__dict__["_llm_registry"] = registry
-        return registry
+            self.llm_registry = ProviderRegistry()
+        return self.llm_registry
 
     def register_provider(self, name: str, provider: Any, *, make_default: bool = False) -> None:
         """Make a Python LLM provider (an object with ``complete``, or a callable) available to Lisp."""
@@ -469,21 +464,6 @@ class Interpreter:
     def doc_text(self, name) -> str:
         from .docs import doc_for
         return doc_for(self, name)
-
-
-def bind_code_constants(code, ns):
-    from .runtime.support import bind_code_constants as bind
-    bind(code, ns)
-
-
-def redefine_inlined(ns, name):
-    from .runtime.support import redefine_inlined as redefine
-    redefine(ns, name)
-
-
-def from_python_(value, interp):
-    from .convert import from_python
-    return from_python(value, interp)
 
 
 def _lists_in(form):
@@ -511,16 +491,14 @@ def error_map(err: SemaError):
     for f in err.frames:
         entry = [(_K("name"), f.name)]
         if f.span is not None:
-            entry += [(_K("file"), f.span.file), (_K("line"), f.span.line), (_K("col"), f.span.col)]
+            entry += [(_K("file"), str(f.span.file)), (_K("line"), f.span.line), (_K("col"), f.span.col)]
         frames.append(make_map(entry))
     pairs = [(_K("type"), _K(err.kind)), (_K("message"), err.message), (_K("stack-trace"), make_list(frames))]
     if err.span is not None:
-        pairs += [(_K("file"), err.span.file), (_K("line"), err.span.line), (_K("col"), err.span.col)]
+        pairs += [(_K("file"), str(err.span.file)), (_K("line"), err.span.line), (_K("col"), err.span.col)]
     for key, value in err.extra_fields().items():
         pairs.append((_K(key), value))
     if isinstance(err, UserError) and not isinstance(err.value, str):
         pairs.append((_K("value"), err.value))
     return make_map(pairs)
 
-
-__all__ = ["Interpreter", "run_with_deep_stack", "SOURCES", "EMPTY", "Map", "write_str"]

@@ -40,6 +40,8 @@ from fractions import Fraction
 
 import immutables
 
+from .bignum import int_to_str
+
 Map = immutables.Map
 EMPTY_MAP = immutables.Map()
 
@@ -318,10 +320,14 @@ class _WrappedKey:
         return hash((self.value.__class__.__name__, self.value))
 
 
+#: the classes of keys stored wrapped (so that #t, 1, 1.0 and 1+0i stay distinct keys); the one
+#: statement of the rule: map_key, and the compiler's inlined get/assoc, read it
+WRAPPED_KEY_TYPES = frozenset((bool, float, complex))
+
+
 def map_key(k):
     """The key under which ``k`` is stored in a map."""
-    cls = k.__class__
-    if cls is bool or cls is float or cls is complex:
+    if k.__class__ in WRAPPED_KEY_TYPES:
         return _WrappedKey(k)
     return k
 
@@ -617,11 +623,11 @@ def format_float(f: float) -> str:
 def format_number(x) -> str:
     cls = x.__class__
     if cls is int:
-        return str(x)
+        return int_to_str(x)
     if cls is float:
         return format_float(x)
     if cls is Fraction:
-        return f"{x.numerator}/{x.denominator}"
+        return f"{int_to_str(x.numerator)}/{int_to_str(x.denominator)}"
     if cls is complex:
         re_s, im_s = format_real_part(x.real), format_real_part(x.imag)
         if x.real == 0:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from sema.errors import SemaError, render
+from sema.diagnostics import render
+from sema.errors import SemaError
 
 
 def pytest_collect_file(parent, file_path):
@@ -36,7 +37,7 @@ class LispTest(pytest.Item):
         self.line = line
 
     def runtest(self):
-        from sema.interpreter import run_with_deep_stack
+        from sema.runtime.worker import run_with_deep_stack
         run_with_deep_stack(self.interp._run, self.thunk)  # Lisp errors come out as SemaErrors
 
     def repr_failure(self, excinfo):

@@ -10,8 +10,9 @@ import pytest
 
 from sema.errors import (
     ArityError, DivisionByZero, IncompleteInput, LispSyntaxError, LispTypeError, LispValueError, ReaderError,
-    SemaError, UnboundSymbolError, UserError, render,
+    SemaError, UnboundSymbolError, UserError,
 )
+from sema.diagnostics import render
 
 
 @pytest.fixture(autouse=True)
@@ -72,11 +73,13 @@ SYNTAX = [
     (",x", "unquote: only allowed inside a quasiquote", 1, 1),
 ]
 
+# the caret is on the symbol itself, not the call around it (issue 7)
 UNBOUND = [
-    ("(lenght '(1 2))", "unbound symbol: lenght", 1, 1, "length"),
-    ("(define (f l) (revrese l))\n(f '(1))", "unbound symbol: revrese", 1, 15, "reverse"),
-    ("(define x 10)\n(define (use) (+ x y-undefined))\n(use)", "unbound symbol: y-undefined", 2, 15, None),
-    ("(define my-variable 1)\n(+ my-varible 1)", "unbound symbol: my-varible", 2, 1, "my-variable"),
+    ("(lenght '(1 2))", "unbound symbol: lenght", 1, 2, "length"),
+    ("(define (f l) (revrese l))\n(f '(1))", "unbound symbol: revrese", 1, 16, "reverse"),
+    ("(define x 10)\n(define (use) (+ x y-undefined))\n(use)", "unbound symbol: y-undefined", 2, 20, None),
+    ("(define my-variable 1)\n(+ my-varible 1)", "unbound symbol: my-varible", 2, 4, "my-variable"),
+    ("(begin foo 1)", "unbound symbol: foo", 1, 8, None),
 ]
 
 TYPE = [

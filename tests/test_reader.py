@@ -14,7 +14,8 @@ from fractions import Fraction
 
 import pytest
 
-from sema.errors import SOURCES, IncompleteInput, ReaderError, SemaError, Span, render
+from sema.diagnostics import render
+from sema.errors import IncompleteInput, ReaderError, SemaError, Span
 from sema.reader import is_complete, parse_number, read_all, read_one
 from sema.values import EMPTY, Char, Keyword, Map, Pair, Symbol, is_list, to_pylist, write_str
 
@@ -574,13 +575,13 @@ class TestRender:
 class TestApi:
     """read_all, read_one and is_complete."""
 
-    def test_read_all_stores_source(self):
-        """read_all keeps the text in SOURCES under the file name, even when reading fails."""
-        read_all("(a)", "stored.scm")
-        assert SOURCES["stored.scm"] == "(a)"
-        with pytest.raises(ReaderError):
+    def test_read_all_keeps_source_with_spans(self):
+        """Spans carry the text they were read from, even when reading fails (issue 7: no shared table)."""
+        forms = read_all("(a)", "stored.scm")
+        assert forms[0].span.file == "stored.scm" and forms[0].span.file.text == "(a)"
+        with pytest.raises(ReaderError) as info:
             read_all("(a]", "stored2.scm")
-        assert SOURCES["stored2.scm"] == "(a]"
+        assert info.value.span.file.text == "(a]"
 
     def test_read_all_empty(self):
         """Empty input and comments only read as no forms."""

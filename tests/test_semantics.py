@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from sema.errors import LispTypeError, RecursionDepthError, SemaError, render
+from sema.diagnostics import render
+from sema.errors import LispTypeError, RecursionDepthError, SemaError
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import os
 
 from ..errors import LispIOError, LispTypeError, LispValueError, UserError
 from ..runtime.registry import Any, Callable_, builtin, interp_builtin
-from ..values import EMPTY, ArrayList, Map, Pair, Symbol, iter_list, make_list, to_pylist, write_str
+from ..values import EMPTY, ArrayList, Map, Pair, Symbol, display_str, iter_list, make_list, to_pylist, write_str
 
 
 @builtin("throw", "raise")
@@ -21,7 +21,7 @@ def throw(value: Any) -> Any:
         err = UserError(value, str(value.get(_K_MESSAGE)))
         err.rethrown_map = value
         raise err
-    raise UserError(value)
+    raise UserError(value, value if isinstance(value, str) else display_str(value))
 
 
 @builtin("error")
@@ -30,7 +30,6 @@ def error(message: Any, *irritants: Any) -> Any:
 
     (try (error "bad value:" 42) (catch e (:message e))) ; => "bad value: 42"
     """
-    from ..values import display_str
     text = " ".join([display_str(message)] + [write_str(x) for x in irritants])
     raise UserError(text, text)
 
@@ -165,8 +164,8 @@ def make_doc(interp):
 def make_module_exports(interp):
     """Record the exports of the module being loaded (used by the module form)."""
     def module_exports(name: Any, exports: Any) -> Any:
-        interp.module_name = name
-        interp.exports = None if exports is None else [s for s in iter_list(exports)]
+        interp.loader.name = name
+        interp.loader.exports = None if exports is None else [s for s in iter_list(exports)]
         return None
     return module_exports
 
@@ -180,15 +179,11 @@ def make_import(interp):
         full = interp.resolve_path(path)
         if not os.path.exists(full):
             raise LispIOError(f"import: no such module file: {path}")
-        module = interp.import_module(full)
         wanted = list(iter_list(names)) if names is not None else []
-        exported = module.exported_names()
-        for sym in wanted or exported:
+        for sym in wanted:
             if sym.__class__ is not Symbol:
                 raise LispTypeError(f"import: expected symbols to import, got {write_str(sym)}")
-            if sym not in exported:
-                raise LispValueError(f"import: {path} does not export {sym.name}")
-            interp.import_binding(module, sym)
+        interp.loader.import_module(full, wanted)
         return None
     return import_
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
-    EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record, _WrappedKey,
+    EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record,
     list_length, make_list, map_key, sorted_items, type_name, unwrap_key,
 )
 from .argcheck import short
@@ -30,10 +30,7 @@ def _lookup(coll, k, missing):
     """The value under K in COLL, or MISSING; nil and non-collections have nothing."""
     cls = coll.__class__
     if cls is Map:
-        c = k.__class__
-        if c is bool or c is float or c is complex:
-            k = _WrappedKey(k)
-        return coll.get(k, missing)
+        return coll.get(map_key(k), missing)
     if cls is tuple:
         if k.__class__ is int and 0 <= k < len(coll):
             return coll[k]
@@ -87,10 +84,7 @@ def get(m: Any, k: Any, default: Any = None) -> Any:
     (get nil :a) ; => nil
     """
     if m.__class__ is Map:
-        c = k.__class__
-        if c is bool or c is float or c is complex:
-            k = _WrappedKey(k)
-        return m.get(k, default)
+        return m.get(map_key(k), default)
     if m is None:
         return default
     v = _lookup(_collection("get", m), k, _MISSING)
@@ -288,11 +282,7 @@ def assoc(m: Map | tuple | None, *kvs: Any) -> Any:
             m = _map_arg("assoc", m)
     n = len(kvs)
     if n == 2:
-        k = kvs[0]
-        c = k.__class__
-        if c is bool or c is float or c is complex:
-            k = _WrappedKey(k)
-        return m.set(k, kvs[1])
+        return m.set(map_key(kvs[0]), kvs[1])
     if n % 2:
         _pairs("assoc", kvs, 2)
     if n == 4:

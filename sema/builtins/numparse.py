@@ -11,6 +11,7 @@ import math
 import re
 from fractions import Fraction
 
+from ..bignum import int_to_str, str_to_int
 from ..errors import LispValueError
 from ..runtime.registry import Number, builtin
 from ..values import write_str
@@ -81,7 +82,7 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 def _int_to_radix(n: int, radix: int) -> str:
     if radix == 10:
-        return str(n)
+        return int_to_str(n)
     if radix == 16:
         return format(n, "x")
     if radix == 2:
@@ -107,7 +108,7 @@ def number_to_string(n: Number, radix: int = 10) -> str:
     """
     c = n.__class__
     if c is int and radix == 10:
-        return str(n)
+        return int_to_str(n)
     if radix.__class__ is not int or not 2 <= radix <= 36:
         raise LispValueError(f"number->string: radix must be an integer from 2 to 36, got {write_str(radix)}")
     if c is int:
@@ -129,7 +130,7 @@ def _parse_uint(text: str, radix: int):
     if not text:
         return None
     if radix == 10:
-        return int(text) if text.isdigit() and text.isascii() else None
+        return str_to_int(text) if text.isdigit() and text.isascii() else None
     allowed = _DIGITS[:radix]
     if all(ch in allowed for ch in text.lower()):
         return int(text, radix)
@@ -237,7 +238,7 @@ def string_to_number(s: str, radix: int = 10):
     if s.__class__ is not str:
         raise type_error("string->number", "a string", s)
     if radix == 10 and s.isdigit() and s.isascii():
-        return int(s)
+        return str_to_int(s)
     if radix.__class__ is not int or not 2 <= radix <= 36:
         raise LispValueError(f"string->number: radix must be an integer from 2 to 36, got {write_str(radix)}")
     n = parse_number(s, radix)

@@ -22,62 +22,29 @@ through compiled code *is* a Lisp stack trace (see ``runtime.traceback``).
 from __future__ import annotations
 
 import ast
-import itertools
 import os
 import warnings
+from contextlib import contextmanager
 
-from ..errors import LispSyntaxError, SemaError, Span
+from ..errors import LispSyntaxError, Span
 from ..runtime.names import mangle
 from ..values import EMPTY, ArrayList, Keyword, Map, Pair, Symbol, map_items, write_str
-from .forms import S, head_name, is_form, items_of, span_of, syntax_error, with_span
+from .forms import (
+    L, S, assigned_symbols, head_name, internal_defines, is_form, items_of, span_of, syntax_error, walk_symbols,
+    with_span,
+)
+from .patterns import destructuring_let_form
+from .nodes import Name, Store, cannot_fail, copy_tags, if_stmt, is_bool, is_simple, set_loc, tag
 from .scope import DISCARD, RETURN, Binding, CannotLoop, Dest, Fn, Loop, Scope
+from .tables import DERIVED, INLINE, SPECIAL_FORMS, fresh_id, load_handlers
 
-_counter = itertools.count(1)
 DUMP_PYTHON = bool(os.environ.get("SEMA_DUMP_PY"))
 
 CONSTANT_TYPES = (int, float, str, bool, complex, type(None))
 
-
-def Name(py: str) -> ast.Name:
-    return ast.Name(py, ast.Load())
-
-
-def Store(py: str) -> ast.Name:
-    return ast.Name(py, ast.Store())
-
-
-def tag(node, *, boolean=False, number=False):
-    """Mark an expression as known to give a Python bool / a number."""
-    if boolean:
-        node._sema_bool = True
-    if number:
-        node._sema_num = True
-    return node
-
-
-def is_bool(node) -> bool:
-    return getattr(node, "_sema_bool", False)
-
-
-def is_num(node) -> bool:
-    return getattr(node, "_sema_num", False) or (
-        isinstance(node, ast.Constant) and node.value.__class__ in (int, float))
-
-
-def is_simple(node) -> bool:
-    return isinstance(node, (ast.Name, ast.Constant))
-
-
-def set_loc(node, span: Span | None):
-    if span is not None and getattr(node, "lineno", None) is None:
-        node.lineno = span.line
-        node.col_offset = max(span.col - 1, 0)
-        node.end_lineno = max(span.end_line, span.line)
-        end = span.end_col - 1
-        if node.end_lineno == node.lineno and end <= node.col_offset:
-            end = node.col_offset + 1
-        node.end_col_offset = end
-    return node
+#: Python allows 20 statically nested blocks (loops, try) per function; past this depth a
+#: form that needs one is compiled into a function of its own (see ``Compiler.deep_enough``)
+MAX_BLOCK_DEPTH = 16
 
 
 class Compiler:
@@ -94,6 +61,9 @@ class Compiler:
         self.def_names: dict[str, str] = {}
         self.bindings_by_py: dict[str, Binding] = {}
         self.cse_names: dict = {}        # (op, local) -> temporary holding its value (see inline._reuse)
+        self.stable_tmps: set = set()    # temporaries assigned once, before any use (see is_stable)
+        self.late_assigned: set = set()  # set! targets the pre-scan missed (macro output)
+        self.expansions: dict = {}       # id(form) -> (form, expansion): a retry expands nothing twice
 
     def binding_of_py(self, py: str) -> Binding | None:
         return self.bindings_by_py.get(py)
@@ -102,15 +72,17 @@ class Compiler:
 
     def compile_toplevel(self, form):
         """Compile one top-level form to a code object of a no-argument function."""
-        from . import special  # noqa: F401  (registers the special forms)
-
+        load_handlers()
         self.assigned = assigned_symbols(form)
-        py_name = f"_top{next(_counter)}"
-        fn = Fn(None, "<toplevel>", py_name)
-        scope = Scope(None, fn)
-        self.span = span_of(form)
-        body = self.sub(lambda: self.to_dest(form, scope, RETURN))
-        fdef = self.make_def(fn, [], None, body)
+        while True:
+            fdef, py_name = self._toplevel_def(form)
+            if not self.late_assigned:
+                break
+            # a macro expanded into set! of a local that code compiled earlier took as constant:
+            # compile again knowing it (the expansions are reused, so no macro runs twice)
+            self.assigned |= self.late_assigned
+            self.late_assigned = set()
+            self.facts = set()
         module = ast.Module([fdef], [])
         set_loc(fdef, self.span or Span(self.filename, 1, 1))
         ast.fix_missing_locations(module)
@@ -126,29 +98,84 @@ class Compiler:
             raise RuntimeError(f"sema compiler produced invalid Python: {exc}\n{ast.unparse(module)}") from exc
         return rename_code(code, self.def_names), py_name
 
+    def _toplevel_def(self, form):
+        py_name = f"_top{fresh_id()}"
+        fn = Fn(None, "<toplevel>", py_name)
+        scope = Scope(None, fn)
+        self.span = span_of(form)
+        body = self.sub(lambda: self.to_dest(form, scope, RETURN))
+        return self.make_def(fn, [], None, body), py_name
+
     # ------------------------------------------------------------ blocks
 
     def emit(self, stmt):
         set_loc(stmt, self.span)
         self.block.append(stmt)
 
-    def sub(self, fn) -> list:
-        """Run ``fn`` with a fresh statement block and return that block."""
+    @contextmanager
+    def collecting(self, stmts: list | None = None):
+        """Statements emitted inside the ``with`` go to ``stmts`` (a fresh list by default)."""
         saved = self.block
-        self.block = []
+        self.block = [] if stmts is None else stmts
         try:
-            fn()
-            return self.block
+            yield self.block
         finally:
             self.block = saved
 
-    def new_tmp(self, base: str = "_t") -> str:
-        return f"{base}{next(_counter)}"
+    @contextmanager
+    def branch(self):
+        """Compile code that runs only conditionally: what it learns does not hold afterwards."""
+        saved = self.facts
+        self.facts = set(saved)
+        try:
+            yield
+        finally:
+            self.facts = saved
 
-    def declare(self, scope: Scope, sym: Symbol, loop: Loop | None = None) -> Binding:
+    @contextmanager
+    def speculation(self):
+        """Compile code that may be thrown away: its statements go to the yielded list, and
+        what it learns is forgotten (the caller keeps it with ``self.facts = kept`` if used)."""
+        with self.collecting() as stmts, self.branch():
+            yield stmts
+
+    def sub(self, fn) -> list:
+        """Run ``fn`` with a fresh statement block and return that block."""
+        with self.collecting() as stmts:
+            fn()
+        return stmts
+
+    @contextmanager
+    def nested_block(self, scope: Scope, weight: int = 1):
+        """Code inside a Python loop or ``try`` of the current function (Python limits their depth)."""
+        scope.fn.depth += weight
+        try:
+            yield
+        finally:
+            scope.fn.depth -= weight
+
+    def deep_enough(self, scope: Scope, weight: int = 1) -> bool:
+        """True if one more block of ``weight`` would pass Python's limit on nesting."""
+        return scope.fn.depth + weight > MAX_BLOCK_DEPTH
+
+    def in_own_function(self, form, scope: Scope, dest: Dest | None):
+        """``form`` compiled as the body of a function called at once (a fresh block depth)."""
+        thunk = L(L(S("lambda"), EMPTY, form, span=span_of(form)), span=span_of(form))
+        if dest is None:
+            return self.expr(thunk, scope)
+        self.to_dest(thunk, scope, dest)
+        return None
+
+    def new_tmp(self, base: str = "_t", *, stable: bool = False) -> str:
+        name = f"{base}{fresh_id()}"
+        if stable:
+            self.stable_tmps.add(name)
+        return name
+
+    def declare(self, scope: Scope, sym: Symbol) -> Binding:
         if sym.__class__ is not Symbol:
             raise LispSyntaxError(f"expected a symbol to bind, got {write_str(sym)}", self.span)
-        b = Binding(sym, f"{mangle(sym.name)}_{next(_counter)}", scope.fn, loop)
+        b = Binding(sym, f"{mangle(sym.name)}_{fresh_id()}", scope.fn)
         scope.vars[sym] = b
         self.bindings_by_py[b.py] = b
         active = self.active_loop(scope)
@@ -171,11 +198,11 @@ class Compiler:
             if py not in self.ns:
                 self.ns[py] = value
             self.interp.record_constant(py, value)
-            return Name(py)
-        py = f"_c{self.interp.unit_prefix}_{next(_counter)}"
+            return tag(Name(py), const=True)
+        py = f"_c{self.interp.unit_prefix}_{fresh_id()}"
         self.ns[py] = value
         self.interp.record_constant(py, value)
-        return Name(py)
+        return tag(Name(py), const=True)
 
     def ref(self, sym: Symbol, scope: Scope) -> ast.expr:
         b = scope.lookup(sym)
@@ -199,7 +226,7 @@ class Compiler:
             if dest.brk:
                 self.emit(ast.Break())
         elif kind == "discard":
-            if not is_simple(value):
+            if not cannot_fail(value):  # a bare name stays: it may be unbound
                 self.emit(ast.Expr(value))
             if dest.brk:
                 self.emit(ast.Break())
@@ -218,7 +245,7 @@ class Compiler:
         if dest is not None:
             compile_into(dest)
             return None
-        tmp = self.new_tmp()
+        tmp = self.new_tmp(stable=True)
         compile_into(Dest("assign", tmp))
         return Name(tmp)
 
@@ -245,6 +272,13 @@ class Compiler:
         else:
             self.emit_value(self.expr(form, scope), dest)
 
+    def compile_in(self, form, scope: Scope, dest: Dest | None):
+        """``form`` as an expression (``dest`` None) or into ``dest``."""
+        if dest is None:
+            return self.expr(form, scope)
+        self.to_dest(form, scope, dest)
+        return None
+
     def compound(self, form, scope: Scope, dest: Dest | None):
         saved_span = self.span
         span = getattr(form, "span", None)
@@ -254,24 +288,19 @@ class Compiler:
             head = form.car
             if head.__class__ is Symbol and scope.lookup(head) is None:
                 name = head.name
-                handler = SPECIAL_FORMS.get(name)
-                if handler is not None:
-                    result = handler(self, form, scope, dest)
-                    return set_loc(result, self.span) if result is not None else None
                 macro = self.interp.macros.get(head)
                 if macro is not None:
-                    expanded = self.interp.expand_macro(macro, form)
-                    if dest is None:
-                        return self.expr(expanded, scope)
-                    self.to_dest(expanded, scope, dest)
-                    return None
-                rewrite = DERIVED.get(name)
-                if rewrite is not None:
-                    expanded = with_span(rewrite(form), span)
-                    if dest is None:
-                        return self.expr(expanded, scope)
-                    self.to_dest(expanded, scope, dest)
-                    return None
+                    expanded = self.expansion(form, lambda: self.interp.expand_macro(macro, form))
+                    return self.compile_in(expanded, scope, dest)
+                if not self.interp.is_shadowed(name):  # a user's global of a form's name replaces it
+                    handler = SPECIAL_FORMS.get(name)
+                    if handler is not None:
+                        result = handler(self, form, scope, dest)
+                        return set_loc(result, self.span) if result is not None else None
+                    rewrite = DERIVED.get(name)
+                    if rewrite is not None:
+                        expanded = self.expansion(form, lambda: with_span(rewrite(form), span))
+                        return self.compile_in(expanded, scope, dest)
                 inline = INLINE.get(name)
                 if inline is not None and not self.interp.is_redefined(name):
                     value = inline(self, items_of(form)[1:], scope)
@@ -283,6 +312,13 @@ class Compiler:
         finally:
             self.span = saved_span
 
+    def expansion(self, form, expand):
+        """The expansion of ``form``, computed once per compilation (a retry reuses it)."""
+        entry = self.expansions.get(id(form))
+        if entry is None or entry[0] is not form:
+            entry = self.expansions[id(form)] = (form, expand())
+        return entry[1]
+
     # ------------------------------------------------------------ calls
 
     def exprs_in_order(self, forms, scope: Scope) -> list:
@@ -293,17 +329,12 @@ class Compiler:
         """
         results: list = []
         for form in forms:
-            saved = self.block
-            self.block = []
-            try:
+            with self.collecting() as stmts:
                 value = self.expr(form, scope)
-                stmts = self.block
-            finally:
-                self.block = saved
             if stmts and not all(isinstance(st, ast.FunctionDef) for st in stmts):
                 for i, prev in enumerate(results):
                     if not self.is_stable(prev):
-                        tmp = self.new_tmp()
+                        tmp = self.new_tmp(stable=True)
                         self.emit(ast.Assign([Store(tmp)], prev))
                         results[i] = copy_tags(Name(tmp), prev)
             self.block.extend(stmts)
@@ -313,12 +344,12 @@ class Compiler:
     def is_stable(self, node) -> bool:
         """True if evaluating other code cannot change the value of ``node``.
 
-        Constants, compiler temporaries and locals that are never ``set!``.
+        Constants, temporaries assigned once before any use, and locals that are never ``set!``.
         """
-        if isinstance(node, ast.Constant):
+        if isinstance(node, ast.Constant) or getattr(node, "_sema_const", False):
             return True
         if isinstance(node, ast.Name):
-            if node.id.startswith("_t"):
+            if node.id in self.stable_tmps:
                 return True
             b = self.bindings_by_py.get(node.id)
             return b is not None and b.sym not in self.assigned
@@ -328,7 +359,7 @@ class Compiler:
         """``value`` as a name or constant, storing it in a temporary if needed."""
         if is_simple(value):
             return value
-        tmp = self.new_tmp()
+        tmp = self.new_tmp(stable=True)
         self.emit(ast.Assign([Store(tmp)], value))
         return copy_tags(Name(tmp), value)
 
@@ -452,11 +483,14 @@ class Compiler:
     def test(self, form, scope: Scope) -> ast.expr:
         """A Python expression that is true exactly when ``form`` is Lisp-true."""
         name = head_name(form)
-        if name in ("and", "or", "not") and scope.lookup(form.car) is None and not self.interp.is_redefined(name):
+        if (name in ("and", "or", "not") and scope.lookup(form.car) is None and not self.interp.is_redefined(name)
+                and not self.interp.is_shadowed(name) and form.car not in self.interp.macros):
             args = items_of(form)[1:]
             if name == "not" and len(args) == 1:
                 inner = self.test(args[0], scope)
                 return tag(ast.UnaryOp(ast.Not(), inner), boolean=True)
+            if name in ("and", "or") and len(args) == 1:
+                return self.test(args[0], scope)
             if name in ("and", "or") and args:
                 return self.bool_chain(name, args, scope)
         value = self.expr(form, scope)
@@ -464,24 +498,26 @@ class Compiler:
 
     def bool_chain(self, name: str, args, scope: Scope) -> ast.expr:
         """``(and a b)`` as a test: operands after the first run only conditionally."""
-        first = self.test(args[0], scope)
-        saved_facts = set(self.facts)
-        rest = []
-        for arg in args[1:]:
-            stmts = []
-            saved = self.block
-            self.block = stmts
-            try:
-                t = self.test(arg, scope)
-            finally:
-                self.block = saved
-            if stmts:  # needs statements: fall back to a temporary
-                self.facts = saved_facts
-                tmp = self.new_tmp()
-                self.to_dest(L_form(S(name), *args), scope, Dest("assign", tmp))
-                return self.truthy(Name(tmp))
-            rest.append(t)
-        self.facts = saved_facts
+        chain = self.pure_bool_chain(name, args, scope)
+        if chain is not None:
+            return chain
+        tmp = self.new_tmp(stable=True)
+        self.to_dest(L(S(name), *args), scope, Dest("assign", tmp))
+        return self.truthy(Name(tmp))
+
+    def pure_bool_chain(self, name: str, args, scope: Scope) -> ast.expr | None:
+        """``(and a b ...)`` as one Python ``and``/``or`` expression, or None if an operand
+        needs statements (then nothing was emitted and nothing learnt)."""
+        with self.speculation() as stmts:
+            first = self.test(args[0], scope)
+            after_first = self.facts
+            rest = []
+            with self.branch():  # operands after the first run only conditionally
+                for arg in args[1:]:
+                    rest.append(self.test(arg, scope))
+        if stmts:
+            return None
+        self.facts = after_first
         op = ast.And() if name == "and" else ast.Or()
         return tag(ast.BoolOp(op, [first] + rest), boolean=True)
 
@@ -522,7 +558,7 @@ class Compiler:
     def function(self, params_form, body_forms, scope: Scope, lisp_name: str, py_name: str,
                  self_sym=None) -> ast.FunctionDef:
         """Compile ``(lambda params body...)`` to a ``def`` named ``py_name``."""
-        if self_sym is not None and not any(s is self_sym for s in walk_body_symbols(body_forms)):
+        if self_sym is not None and not any(s is self_sym for f in body_forms for s in walk_symbols(f)):
             self_sym = None
         if self_sym is not None:
             try:
@@ -551,7 +587,7 @@ class Compiler:
             tmp_params = []
             for i, p in enumerate(params):
                 if pbinds[i] is None:  # a destructuring pattern: bind a temporary, destructure in the body
-                    tmp_sym = S(f"%param{next(_counter)}")
+                    tmp_sym = S(f"%param{fresh_id()}")
                     pbinds[i] = self.declare(inner, tmp_sym)
                     tmp_params.append((p, tmp_sym))
             rbind = self.declare(inner, rest) if rest is not None else None
@@ -559,10 +595,10 @@ class Compiler:
                 loop.params = pbinds
                 loop.rest = rbind
             if tmp_params:
-                from .special import destructuring_let
-                body_forms = [destructuring_let(tmp_params, body_forms, self.span)]
+                body_forms = [destructuring_let_form(tmp_params, body_forms, self.span)]
             if loop is not None:
-                body = self.sub(lambda: self.body(body_forms, inner, Dest("loop", loop=loop, outer=RETURN)))
+                with self.nested_block(inner):
+                    body = self.sub(lambda: self.body(body_forms, inner, Dest("loop", loop=loop, outer=RETURN)))
                 if any(b.captured for b in loop.bindings):
                     raise CannotLoop(loop)
                 if loop.used:
@@ -592,7 +628,7 @@ class Compiler:
             else:
                 # a closure must not refer to itself: that cycle would make every closure it creates
                 # garbage only the cycle collector frees.  It knows itself by its code object instead
-                # (bound to _code_<unit>_<name> after compiling, see bind_code_constants; the unit
+                # (bound to _code_<unit>_<name> after compiling, see runtime.codeinfo.install_code; the unit
                 # prefix keeps names from different sources apart, as with constants).
                 tail_called = ast.BoolOp(ast.And(), [
                     ast.Compare(ast.Attribute(Name("_TOKEN"), "__class__", ast.Load()), [ast.Is()],
@@ -637,11 +673,6 @@ def copy_tags(dst, src):
     if getattr(src, "_sema_num", False):
         dst._sema_num = True
     return dst
-
-
-def L_form(*items):
-    from .forms import L
-    return L(*items)
 
 
 def is_self_evaluating(x) -> bool:
@@ -695,66 +726,6 @@ def parse_params(form, span) -> tuple[list, Symbol | None, list]:
     return params, rest, []
 
 
-def internal_defines(forms) -> list:
-    """Names defined by ``define`` at the top of a body (``begin`` spliced)."""
-    out = []
-    for form in forms:
-        name = head_name(form)
-        if name in ("define", "def", "defn", "defun", "define-values", "define-record-type"):
-            parts = items_of(form)
-            if len(parts) < 2:
-                continue
-            target = parts[1]
-            if name in ("defn", "defun"):
-                out.append(target)
-            elif name == "define-values":
-                if is_form(target):
-                    out.extend(x for x in items_of(target) if x.__class__ is Symbol)
-            elif name == "define-record-type":
-                continue
-            else:
-                while is_form(target):
-                    target = target.car
-                if target.__class__ is Symbol:
-                    out.append(target)
-        elif name == "begin":
-            out.extend(internal_defines(items_of(form)[1:]))
-    return out
-
-
-def assigned_symbols(form) -> set:
-    """Symbols that appear as the target of ``set!`` anywhere inside ``form``."""
-    out = set()
-    stack = [form]
-    setbang = S("set!")
-    while stack:
-        x = stack.pop()
-        cls = x.__class__
-        if cls is Pair or cls is ArrayList:
-            if x.car is setbang and x.cdr.__class__ in (Pair, ArrayList):
-                out.add(x.cdr.car)
-            y = x
-            while y.__class__ is Pair:
-                stack.append(y.car)
-                y = y.cdr
-            if y.__class__ is ArrayList:
-                stack.extend(y.items[y.start:])
-        elif cls is tuple:
-            stack.extend(x)
-        elif isinstance(x, Map):
-            stack.extend(x.values())
-    return out
-
-
-def walk_body_symbols(forms):
-    from .forms import walk_symbols
-    for form in forms:
-        yield from walk_symbols(form)
-
-
-from ..runtime.support import bind_code_constants  # noqa: E402,F401  (used by the interpreter)
-
-
 def rename_code(code, names: dict):
     """Give compiled code objects their Lisp names (for stack traces and arity errors)."""
     consts = tuple(rename_code(c, names) if hasattr(c, "co_code") else c for c in code.co_consts)
@@ -765,38 +736,3 @@ def rename_code(code, names: dict):
         if hasattr(code, "co_qualname"):
             changes["co_qualname"] = lisp
     return code.replace(**changes)
-
-
-#: special form name -> handler(compiler, form, scope, dest)
-SPECIAL_FORMS: dict = {}
-#: derived form name -> rewrite(form) -> form
-DERIVED: dict = {}
-#: inlined builtin name -> inliner(compiler, arg_forms, scope) -> expr or None
-INLINE: dict = {}
-
-
-def special_form(*names):
-    def register(fn):
-        for name in names:
-            SPECIAL_FORMS[name] = fn
-        return fn
-    return register
-
-
-def derived_form(*names):
-    def register(fn):
-        for name in names:
-            DERIVED[name] = fn
-        return fn
-    return register
-
-
-def inline(*names):
-    def register(fn):
-        for name in names:
-            INLINE[name] = fn
-        return fn
-    return register
-
-
-__all__ = ["Compiler", "SemaError", "special_form", "derived_form", "inline"]

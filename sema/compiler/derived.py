@@ -8,15 +8,11 @@ the original span onto the result, so errors still point at the user's code.
 from __future__ import annotations
 
 from ..values import EMPTY, Keyword, Symbol, write_str
-from .codegen import _counter, derived_form
+from .tables import derived_form, gensym
 from .forms import L, S, from_iter, head_name, is_form, items_of, span_of, syntax_error
 
 ELSE = S("else")
 ARROW = S("=>")
-
-
-def gensym(base: str) -> Symbol:
-    return S(f"%{base}{next(_counter)}")
 
 
 def _parts(form, n_min: int, usage: str) -> list:
@@ -375,9 +371,6 @@ def is_form_(form):
 def time_form(form):
     parts = _parts(form, 2, "(time expression)")
     return L(S("%time"), L(S("lambda"), EMPTY, parts[1]), span=span_of(form))
-
-
-__all__ = ["Keyword"]
 
 
 @derived_form("doc")

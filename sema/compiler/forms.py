@@ -91,3 +91,54 @@ def walk_symbols(form):
         elif isinstance(x, Map):
             stack.extend(x.keys())
             stack.extend(x.values())
+
+
+def internal_defines(forms) -> list:
+    """Names defined by ``define`` at the top of a body (``begin`` spliced)."""
+    out = []
+    for form in forms:
+        name = head_name(form)
+        if name in ("define", "def", "defn", "defun", "define-values", "define-record-type"):
+            parts = items_of(form)
+            if len(parts) < 2:
+                continue
+            target = parts[1]
+            if name in ("defn", "defun"):
+                out.append(target)
+            elif name == "define-values":
+                if is_form(target):
+                    out.extend(x for x in items_of(target) if x.__class__ is Symbol)
+            elif name == "define-record-type":
+                continue
+            else:
+                while is_form(target):
+                    target = target.car
+                if target.__class__ is Symbol:
+                    out.append(target)
+        elif name == "begin":
+            out.extend(internal_defines(items_of(form)[1:]))
+    return out
+
+
+def assigned_symbols(form) -> set:
+    """Symbols that appear as the target of ``set!`` anywhere inside ``form``."""
+    out = set()
+    stack = [form]
+    setbang = S("set!")
+    while stack:
+        x = stack.pop()
+        cls = x.__class__
+        if cls is Pair or cls is ArrayList:
+            if x.car is setbang and x.cdr.__class__ in (Pair, ArrayList):
+                out.add(x.cdr.car)
+            y = x
+            while y.__class__ is Pair:
+                stack.append(y.car)
+                y = y.cdr
+            if y.__class__ is ArrayList:
+                stack.extend(y.items[y.start:])
+        elif cls is tuple:
+            stack.extend(x)
+        elif isinstance(x, Map):
+            stack.extend(x.values())
+    return out

@@ -14,30 +14,21 @@ from __future__ import annotations
 
 import ast
 
-from .codegen import INLINE, Name, Store, copy_tags, is_bool, is_num, is_simple, inline, tag
+from ..runtime.inline_slots import SLOTS
+from ..values import WRAPPED_KEY_TYPES
+from .nodes import Name, Store, copy_tags, is_bool, is_num, is_simple, tag
+from .tables import inline
 
-_ARITH = {"+": (ast.Add, "_add2"), "-": (ast.Sub, "_sub2"), "*": (ast.Mult, "_mul2")}
-_COMPARE = {"<": (ast.Lt, "_lt2"), ">": (ast.Gt, "_gt2"), "<=": (ast.LtE, "_le2"), ">=": (ast.GtE, "_ge2")}
+_ARITH = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
+_COMPARE = {"<": ast.Lt, ">": ast.Gt, "<=": ast.LtE, ">=": ast.GtE}
 
-#: Each inlined builtin reads its own globals: a guard class for the fast path
-#: and the function for everything else.  Redefining the builtin at run time
-#: points the guard at a class nothing has and the function at the new
-#: definition (``runtime.support.redefine_inlined``), so code compiled before
-#: the redefinition follows it.  (``not``, ``null?`` and ``nil?`` have no slow
-#: path to redirect: redefining them affects only code compiled afterwards,
-#: since a guard on every test would slow every branch of every program.)
-SLOTS = {
-    "+": ("_int_add", ("_add2",)), "-": ("_int_sub", ("_sub2", "_neg")), "*": ("_int_mul", ("_mul2",)),
-    "<": ("_int_lt", ("_lt2",)), ">": ("_int_gt", ("_gt2",)), "<=": ("_int_le", ("_le2",)),
-    ">=": ("_int_ge", ("_ge2",)), "=": ("_int_eq", ("_numeq",)), "zero?": ("_int_zerop", ("_zerop",)),
-    "car": ("_Pair_car", ("_car",)), "cdr": ("_Pair_cdr", ("_cdr",)), "cons": (None, ("_cons",)),
-    "get": ("_Map_get", ("_get",)), "assoc": ("_Map_assoc", ("_assoc",)),
-    "string-append": ("_str_append", ("_string_append",)),
-    "number->string": ("_int_n2s", ("_number_to_string",)),
-    "string-length": ("_str_length", ("_string_length",)),
-}
-_GUARD_OF = {slow: SLOTS[op][0] for op, (_, slow) in _ARITH.items()} | \
-    {slow: SLOTS[op][0] for op, (_, slow) in _COMPARE.items()} | {"_numeq": "_int_eq"}
+
+def _guard(op: str) -> str:
+    return SLOTS[op].guard
+
+
+def _slow(op: str, index: int = 0) -> str:
+    return SLOTS[op].slow_name(index)
 
 
 def _cls_is(x, cls_name: str) -> ast.expr:
@@ -69,23 +60,24 @@ def _two_operands(c, args, scope):
     return a, b
 
 
-def _guarded(c, a, b, make_fast, slow: str):
+def _guarded(c, a, b, make_fast, op: str):
     """``fast if <both ints> else slow(a, b)``, binding a complex operand in the guard first."""
+    guard_name, slow = _guard(op), _slow(op)
     first = None
     if not is_simple(a) and not is_simple(b):
         # both complex: bind both, in order, with a guard that does not short-circuit
-        ta, tb = c.new_tmp(), c.new_tmp()
+        ta, tb = c.new_tmp(stable=True), c.new_tmp(stable=True)
         wa, wb = ast.NamedExpr(Store(ta), a), ast.NamedExpr(Store(tb), b)
         a, b = copy_tags(Name(ta), a), copy_tags(Name(tb), b)
-        guard = ast.BinOp(_cls_is(wa, _GUARD_OF[slow]), ast.BitAnd(), _cls_is(wb, _GUARD_OF[slow]))
+        guard = ast.BinOp(_cls_is(wa, guard_name), ast.BitAnd(), _cls_is(wb, guard_name))
         _note_numbers(c, a, b)
         return ast.IfExp(guard, make_fast(a, b), ast.Call(Name(slow), [a, b], []))
     if not is_simple(a):
-        tmp = c.new_tmp()
+        tmp = c.new_tmp(stable=True)
         first, a = ast.NamedExpr(Store(tmp), a), copy_tags(Name(tmp), a)
         order = [(first, a), (None, b)]
     elif not is_simple(b):
-        tmp = c.new_tmp()
+        tmp = c.new_tmp(stable=True)
         first, b = ast.NamedExpr(Store(tmp), b), copy_tags(Name(tmp), b)
         order = [(first, b), (None, a)]
     else:
@@ -95,27 +87,27 @@ def _guarded(c, a, b, make_fast, slow: str):
     if not checked:
         return fast
     if len(checked) == 1:
-        guard = _cls_is(checked[0], _GUARD_OF[slow])
+        guard = _cls_is(checked[0], guard_name)
     else:
         guard = ast.Compare(ast.Attribute(checked[0], "__class__", ast.Load()), [ast.Is(), ast.Is()],
-                            [Name(_GUARD_OF[slow]), ast.Attribute(checked[1], "__class__", ast.Load())])
+                            [Name(guard_name), ast.Attribute(checked[1], "__class__", ast.Load())])
     _note_numbers(c, a, b)
     return ast.IfExp(guard, fast, ast.Call(Name(slow), [a, b], []))
 
 
 def _binary_arith(c, op: str, a, b) -> ast.expr:
-    pyop, slow = _ARITH[op]
+    pyop = _ARITH[op]
     if op in "+-" and ((is_num(a) and _is_int_const(b)) or (is_num(b) and _is_int_const(a) and op == "+")):
         # a number plus or minus an integer never needs normalising
         return tag(ast.BinOp(a, pyop(), b), number=True)
-    return tag(_guarded(c, a, b, lambda x, y: ast.BinOp(x, pyop(), y), slow), number=True)
+    return tag(_guarded(c, a, b, lambda x, y: ast.BinOp(x, pyop(), y), op), number=True)
 
 
 def _arith_inliner(op: str):
     def inliner(c, args, scope):
         if len(args) < 2:
             if op == "-" and len(args) == 1:
-                return tag(ast.Call(Name("_neg"), [c.expr(args[0], scope)], []), number=True)
+                return tag(ast.Call(Name(_slow("-", 1)), [c.expr(args[0], scope)], []), number=True)
             return None
         if len(args) == 2:
             a, b = _two_operands(c, args, scope)
@@ -133,7 +125,7 @@ for _op in _ARITH:
 
 
 def _compare_inliner(op: str):
-    pyop, slow = _COMPARE[op]
+    pyop = _COMPARE[op]
 
     def inliner(c, args, scope):
         if len(args) != 2:
@@ -141,7 +133,7 @@ def _compare_inliner(op: str):
         a, b = _two_operands(c, args, scope)
         if is_num(a) and is_num(b):
             return tag(ast.Compare(a, [pyop()], [b]), boolean=True)
-        return tag(_guarded(c, a, b, lambda x, y: ast.Compare(x, [pyop()], [y]), slow), boolean=True)
+        return tag(_guarded(c, a, b, lambda x, y: ast.Compare(x, [pyop()], [y]), op), boolean=True)
     return inliner
 
 
@@ -156,7 +148,7 @@ def inline_eq(c, args, scope):
     a, b = _two_operands(c, args, scope)
     if is_num(a) and is_num(b):
         return tag(ast.Compare(a, [ast.Eq()], [b]), boolean=True)
-    node = _guarded(c, a, b, lambda x, y: ast.Compare(x, [ast.Eq()], [y]), "_numeq")
+    node = _guarded(c, a, b, lambda x, y: ast.Compare(x, [ast.Eq()], [y]), "=")
     return tag(node, boolean=True)
 
 
@@ -175,17 +167,17 @@ def _one_operand(c, arg, scope):
     x = c.expr(arg, scope)
     if is_simple(x):
         return x, x
-    tmp = c.new_tmp()
+    tmp = c.new_tmp(stable=True)
     return ast.NamedExpr(Store(tmp), x), copy_tags(Name(tmp), x)
 
 
-def _pair_access(field: str, slow: str):
+def _pair_access(field: str):
     def inliner(c, args, scope):
         if len(args) != 1:
             return None
         first, x = _one_operand(c, args[0], scope)
-        node = ast.IfExp(_cls_is(first, f"_Pair_{field}"), ast.Attribute(x, field, ast.Load()),
-                         ast.Call(Name(slow), [x], []))
+        node = ast.IfExp(_cls_is(first, _guard(field)), ast.Attribute(x, field, ast.Load()),
+                         ast.Call(Name(_slow(field)), [x], []))
         return _reuse(c, field, x, node)
     return inliner
 
@@ -206,14 +198,14 @@ def _reuse(c, op: str, x, node):
     tmp = c.cse_names.get(key)
     if tmp is not None and ("cse", op, x.id, tmp) in c.facts:
         return Name(tmp)
-    tmp = c.new_tmp()
+    tmp = c.new_tmp(stable=True)
     c.cse_names[key] = tmp
     c.facts.add(("cse", op, x.id, tmp))
     return ast.NamedExpr(Store(tmp), node)
 
 
-inline("car")(_pair_access("car", "_car"))
-inline("cdr")(_pair_access("cdr", "_cdr"))
+inline("car")(_pair_access("car"))
+inline("cdr")(_pair_access("cdr"))
 
 
 @inline("cons")
@@ -221,7 +213,7 @@ def inline_cons(c, args, scope):
     if len(args) != 2:
         return None
     a, b = c.exprs_in_order(args, scope)
-    return ast.Call(Name("_cons"), [a, b], [])
+    return ast.Call(Name(_slow("cons")), [a, b], [])
 
 
 @inline("null?")
@@ -249,12 +241,13 @@ def inline_zero(c, args, scope):
     if is_num(x):
         return tag(ast.Compare(first, [ast.Eq()], [ast.Constant(0)]), boolean=True)
     fast = ast.Compare(x, [ast.Eq()], [ast.Constant(0)])
-    return tag(ast.IfExp(_cls_is(first, "_int_zerop"), fast, ast.Call(Name("_zerop"), [x], [])), boolean=True)
+    return tag(ast.IfExp(_cls_is(first, _guard("zero?")), fast, ast.Call(Name(_slow("zero?")), [x], [])),
+               boolean=True)
 
 
 def _plain_key(c, k) -> ast.expr | None:
     """None if map key ``k`` is known to need no wrapping, else the test that it does not."""
-    if isinstance(k, ast.Constant) and k.value.__class__ in (str, int):
+    if isinstance(k, ast.Constant) and k.value.__class__ not in WRAPPED_KEY_TYPES:
         return None
     if isinstance(k, ast.Name) and k.id.startswith("_k_"):  # a keyword constant
         return None
@@ -268,13 +261,13 @@ def inline_get(c, args, scope):
         return None
     values = c.operands(args, scope)
     m, k = values[0], values[1]
-    checks = [_cls_is(m, "_Map_get")]
+    checks = [_cls_is(m, _guard("get"))]
     key_check = _plain_key(c, k)
     if key_check is not None:
         checks.append(key_check)
     guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
     fast = ast.Call(ast.Attribute(m, "get", ast.Load()), values[1:], [])
-    return ast.IfExp(guard, fast, ast.Call(Name("_get"), values, []))
+    return ast.IfExp(guard, fast, ast.Call(Name(_slow("get")), values, []))
 
 
 @inline("assoc")
@@ -283,7 +276,7 @@ def inline_assoc(c, args, scope):
     if len(args) < 3 or len(args) % 2 == 0 or len(args) > 9:
         return None
     values = c.operands(args, scope)
-    checks = [_cls_is(values[0], "_Map_assoc")]
+    checks = [_cls_is(values[0], _guard("assoc"))]
     for k in values[1::2]:
         key_check = _plain_key(c, k)
         if key_check is not None:
@@ -292,7 +285,7 @@ def inline_assoc(c, args, scope):
     fast = values[0]
     for k, v in zip(values[1::2], values[2::2]):
         fast = ast.Call(ast.Attribute(fast, "set", ast.Load()), [k, v], [])
-    return ast.IfExp(guard, fast, ast.Call(Name("_assoc"), values, []))
+    return ast.IfExp(guard, fast, ast.Call(Name(_slow("assoc")), values, []))
 
 
 @inline("string-append")
@@ -301,7 +294,7 @@ def inline_string_append(c, args, scope):
     if not 2 <= len(args) <= 4:
         return None
     values = c.operands(args, scope)
-    checks = [_cls_is(v, "_str_append") for v in values
+    checks = [_cls_is(v, _guard("string-append")) for v in values
               if not (isinstance(v, ast.Constant) and v.value.__class__ is str)]
     fast = values[0]
     for v in values[1:]:
@@ -309,7 +302,7 @@ def inline_string_append(c, args, scope):
     if not checks:
         return fast
     guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
-    return ast.IfExp(guard, fast, ast.Call(Name("_string_append"), values, []))
+    return ast.IfExp(guard, fast, ast.Call(Name(_slow("string-append")), values, []))
 
 
 @inline("number->string")
@@ -318,8 +311,8 @@ def inline_number_to_string(c, args, scope):
     if len(args) != 1:
         return None
     first, x = _one_operand(c, args[0], scope)
-    return ast.IfExp(_cls_is(first, "_int_n2s"), ast.Call(Name("_str"), [x], []),
-                     ast.Call(Name("_number_to_string"), [x], []))
+    return ast.IfExp(_cls_is(first, _guard("number->string")), ast.Call(Name("_str"), [x], []),
+                     ast.Call(Name(_slow("number->string")), [x], []))
 
 
 @inline("string-length")
@@ -328,8 +321,6 @@ def inline_string_length(c, args, scope):
     if len(args) != 1:
         return None
     first, x = _one_operand(c, args[0], scope)
-    return tag(ast.IfExp(_cls_is(first, "_str_length"), ast.Call(Name("_len"), [x], []),
-                         ast.Call(Name("_string_length"), [x], [])), number=True)
+    return tag(ast.IfExp(_cls_is(first, _guard("string-length")), ast.Call(Name("_len"), [x], []),
+                         ast.Call(Name(_slow("string-length")), [x], [])), number=True)
 
-
-__all__ = ["INLINE"]

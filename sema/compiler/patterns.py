@@ -10,7 +10,7 @@ values in a fixed order, or nil when the pattern does not match.
 from __future__ import annotations
 
 from ..values import EMPTY, Keyword, Map, Pair, Symbol, map_items, sorted_items, write_str
-from .codegen import _counter, derived_form
+from .tables import derived_form, gensym
 from .forms import L, S, from_iter, is_form, items_of, span_of, syntax_error
 
 AMP, UNDERSCORE, WHEN = S("&"), S("_"), S("when")
@@ -18,7 +18,7 @@ KEYS, STRS, AS = Keyword("keys"), Keyword("strs"), Keyword("as")
 
 
 def _tmp(base="d"):
-    return S(f"%{base}{next(_counter)}")
+    return gensym(base)
 
 
 def pattern_bindings(pat, value_form, out: list, span=None) -> None:
@@ -146,5 +146,3 @@ def match_form(form):
 def match_star_form(form):
     return _match(form, strict=False)
 
-
-__all__ = ["EMPTY", "Pair"]

@@ -7,7 +7,7 @@ one template stands for the same fresh symbol, unique to that expansion.
 from __future__ import annotations
 
 from ..values import EMPTY, ArrayList, Map, Pair, Symbol, map_items
-from .codegen import _counter
+from .tables import fresh_id
 from .forms import L, S, from_iter, is_form, span_of, syntax_error
 
 QUOTE, QUASI, UNQUOTE, SPLICE = S("quote"), S("quasiquote"), S("unquote"), S("unquote-splicing")
@@ -44,7 +44,7 @@ def _qq(x, depth: int, gensyms: dict, span):
     if cls is Symbol:
         g = gensyms.get(x)
         if g is None:
-            g = gensyms[x] = S(f"{x.name[:-1]}__{next(_counter)}__auto")
+            g = gensyms[x] = S(f"{x.name[:-1]}__{fresh_id()}__auto")
         return L(QUOTE, g)
     if cls is tuple:
         return L(S("%qq-vector"), _qq_list(list(x), EMPTY, depth, gensyms, span))
@@ -108,5 +108,3 @@ def _needs_quote(x) -> bool:
     cls = x.__class__
     return cls is Symbol or cls is Pair or cls is ArrayList or x is EMPTY or cls is tuple or isinstance(x, Map)
 
-
-__all__ = ["expand_quasiquote", "span_of"]

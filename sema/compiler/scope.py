@@ -20,16 +20,13 @@ from __future__ import annotations
 class Binding:
     """A Lisp local variable."""
 
-    __slots__ = ("sym", "py", "fn", "captured", "assigned", "number", "loop", "is_loop_fn")
+    __slots__ = ("sym", "py", "fn", "captured", "is_loop_fn")
 
-    def __init__(self, sym, py: str, fn: "Fn", loop: "Loop | None" = None):
+    def __init__(self, sym, py: str, fn: "Fn"):
         self.sym = sym
         self.py = py
         self.fn = fn
         self.captured = False   # referenced from a nested Python function
-        self.assigned = False   # target of set! after its binding
-        self.number = False     # known to hold a number (set by checked arithmetic)
-        self.loop = loop        # innermost inline loop active when it was bound
         self.is_loop_fn = None  # the Loop, when this binding names an inline named-let loop
 
 
@@ -37,7 +34,7 @@ class Fn:
     """A Python function being generated (a Lisp lambda, or the top-level wrapper)."""
 
     __slots__ = ("parent", "lisp_name", "py_name", "nonlocals", "globals", "bouncer", "self_sym",
-                 "self_loop", "loops", "locals_counter")
+                 "self_loop", "loops", "depth")
 
     def __init__(self, parent: "Fn | None", lisp_name: str, py_name: str, self_sym=None):
         self.parent = parent
@@ -49,13 +46,10 @@ class Fn:
         self.self_sym = self_sym  # the name this function is bound to, for self tail calls
         self.self_loop = None     # Loop used for self tail calls, if any
         self.loops: list[Loop] = []
+        self.depth = 0            # weight of the Python loops and try blocks around the code now compiled
 
-
-def _parent_globals(self) -> set:
-    return self.parent.globals if self.parent is not None else set()
-
-
-Fn.parent_globals = _parent_globals
+    def parent_globals(self) -> set:
+        return self.parent.globals if self.parent is not None else set()
 
 
 class Scope:

@@ -7,15 +7,19 @@ Derived forms (``cond``, ``when``, ``do`` ...) are rewritten into these by
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..errors import LispSyntaxError
 from ..runtime.names import mangle
-from ..values import EMPTY, Keyword, Pair, Symbol, write_str
-from .codegen import (
-    DISCARD, RETURN, Compiler, Dest, Name, Store, _counter, is_num, special_form, tag,
-)
-from .forms import L, S, from_iter, head_name, is_form, items_of, span_of, syntax_error
-from .scope import Binding, CannotLoop, Loop, Scope
+from ..values import EMPTY, Symbol, write_str
+from .forms import L, S, from_iter, head_name, internal_defines, is_form, items_of, span_of, syntax_error
+from .nodes import Name, Store, if_stmt, is_num, tag
+from .patterns import destructure_define, destructuring_let_form
+from .quasi import expand_quasiquote
+from .scope import DISCARD, Binding, CannotLoop, Dest, Loop, Scope
+from .tables import fresh_id, special_form
+
+if TYPE_CHECKING:
+    from .codegen import Compiler
 
 LAMBDA_NAMES = ("lambda", "fn")
 
@@ -38,45 +42,30 @@ def sf_if(c: Compiler, form, scope, dest):
     parts = _shape(form, 3, 4, "(if test then [else])")
     test = c.test(parts[1], scope)
     else_form = parts[3] if len(parts) == 4 else None
-    before = c.facts
     if dest is None:
-        c.facts = set(before)
-        then_stmts = []
-        then_val = _in_block(c, then_stmts, lambda: c.expr(parts[2], scope))
-        c.facts = set(before)
-        else_stmts = []
-        else_val = (_in_block(c, else_stmts, lambda: c.expr(else_form, scope))
-                    if else_form is not None else ast.Constant(None))
-        c.facts = before
+        with c.collecting() as then_stmts, c.branch():
+            then_val = c.expr(parts[2], scope)
+        with c.collecting() as else_stmts, c.branch():
+            else_val = c.expr(else_form, scope) if else_form is not None else ast.Constant(None)
         if not then_stmts and not else_stmts:
             node = ast.IfExp(test, then_val, else_val)
             if getattr(then_val, "_sema_bool", False) and getattr(else_val, "_sema_bool", False):
                 tag(node, boolean=True)
             return node
-        tmp = c.new_tmp()
+        tmp = c.new_tmp(stable=True)
         then_stmts.append(ast.Assign([Store(tmp)], then_val))
         else_stmts.append(ast.Assign([Store(tmp)], else_val))
-        c.emit(ast.If(test, then_stmts, else_stmts))
+        c.emit(if_stmt(test, then_stmts, else_stmts))
         return Name(tmp)
-    c.facts = set(before)
-    then_block = c.sub(lambda: c.to_dest(parts[2], scope, dest))
-    c.facts = set(before)
-    if else_form is not None:
-        else_block = c.sub(lambda: c.to_dest(else_form, scope, dest))
-    else:
-        else_block = c.sub(lambda: c.emit_value(ast.Constant(None), dest))
-    c.facts = before
-    c.emit(ast.If(test, then_block or [ast.Pass()], else_block))
+    with c.collecting() as then_block, c.branch():
+        c.to_dest(parts[2], scope, dest)
+    with c.collecting() as else_block, c.branch():
+        if else_form is not None:
+            c.to_dest(else_form, scope, dest)
+        else:
+            c.emit_value(ast.Constant(None), dest)
+    c.emit(if_stmt(test, then_block, else_block))
     return None
-
-
-def _in_block(c: Compiler, stmts: list, fn):
-    saved = c.block
-    c.block = stmts
-    try:
-        return fn()
-    finally:
-        c.block = saved
 
 
 @special_form("begin", "progn")
@@ -120,6 +109,9 @@ def sf_define(c: Compiler, form, scope, dest):
         while is_form(name):
             body = [from_iter([S("lambda"), params] + body)]
             name, params = name.car, name.cdr
+        if name.__class__ is not Symbol:
+            raise syntax_error(f"define: a function name must be a symbol, got {write_str(name)} "
+                               "(expected (define (name params ...) body ...))", target)
         value = L(S("lambda"), params, *body, span=span_of(form))
     elif target.__class__ is Symbol:
         if len(parts) > 3:
@@ -133,7 +125,6 @@ def sf_define(c: Compiler, form, scope, dest):
     elif target.__class__ is tuple or hasattr(target, "items"):
         if len(parts) != 3:
             raise syntax_error("define: a destructuring define takes one value", form)
-        from .patterns import destructure_define
         return c.via_tmp(lambda d: c.to_dest(destructure_define(target, parts[2], span_of(form)), scope, d), dest) \
             if dest is not None else c.expr(destructure_define(target, parts[2], span_of(form)), scope)
     else:
@@ -147,7 +138,7 @@ def define_value(c: Compiler, name: Symbol, value_form, scope: Scope) -> None:
     if is_toplevel(scope) or scope.lookup(name) is None and scope.fn.parent is None and scope.parent is None:
         py = mangle(name.name)
         scope.fn.globals.add(py)
-        c.interp.note_global_definition(name.name)
+        c.interp.note_global_definition(name.name, c.span)
         binding = None
     else:
         binding = scope.vars.get(name) or c.declare(scope, name)
@@ -168,7 +159,7 @@ def define_value(c: Compiler, name: Symbol, value_form, scope: Scope) -> None:
 
 def _note_inlined_redefinition(c: Compiler, name: Symbol) -> None:
     """Redefining an inlined builtin at run time also redirects code compiled earlier."""
-    from .inline import SLOTS
+    from ..runtime.inline_slots import SLOTS
     if name.name in SLOTS:
         c.emit(ast.Expr(ast.Call(Name("_redefined"), [ast.Constant(name.name)], [])))
 
@@ -184,7 +175,8 @@ def sf_set(c: Compiler, form, scope, dest):
     if b is not None:
         if b.is_loop_fn is not None:
             raise CannotLoop(b.is_loop_fn)
-        b.assigned = True
+        if name not in c.assigned:
+            c.late_assigned.add(name)  # from a macro: the form is compiled again knowing it
         c.facts.discard(b)
         if b.fn is not scope.fn:
             b.captured = True
@@ -193,9 +185,9 @@ def sf_set(c: Compiler, form, scope, dest):
     else:
         py = mangle(name.name)
         scope.fn.globals.add(py)
-        c.interp.note_global_definition(name.name)
+        c.interp.note_global_definition(name.name, c.span)
         # set! assigns an existing variable: a typo must not quietly create a global
-        c.emit(ast.If(ast.Compare(ast.Constant(py), [ast.NotIn()], [Name("_NS")]),
+        c.emit(if_stmt(ast.Compare(ast.Constant(py), [ast.NotIn()], [Name("_NS")]),
                       [ast.Raise(ast.Call(Name("_unbound_set"), [ast.Constant(name.name)], []), None)], []))
         c.emit(ast.Assign([Store(py)], value))
         _note_inlined_redefinition(c, name)
@@ -227,12 +219,17 @@ def let_pairs(bindings_form, form) -> list:
     else:
         items = items_of(bindings_form)
     out = []
+    if items and items[0].__class__ is Symbol and len(items) == 2 and not is_form(items[1]):
+        # (let (x 1) ...): one binding without its own parentheses
+        raise syntax_error(f"{form.car.name}: malformed bindings {write_str(bindings_form)}; each binding is "
+                           f"a list of its own: ({write_str(bindings_form)} ...)", bindings_form)
     for b in items:
         if b.__class__ is Symbol:
             out.append((b, None))
             continue
         if not (is_form(b) or b.__class__ is tuple):
-            raise syntax_error(f"{form.car.name}: malformed binding {write_str(b)}", form)
+            raise syntax_error(f"{form.car.name}: malformed binding {write_str(b)}; expected "
+                               "((name value) ...)", bindings_form if is_form(bindings_form) else form)
         pair = items_of(b) if is_form(b) else list(b)
         if len(pair) not in (1, 2):
             raise syntax_error(f"{form.car.name}: malformed binding {write_str(b)}, expected (name value)", b)
@@ -250,7 +247,6 @@ def sf_let(c: Compiler, form, scope, dest):
     pairs = let_pairs(parts[1], form)
     body = parts[2:]
     if any(p.__class__ is not Symbol for p, _ in pairs):
-        from .patterns import destructuring_let_form
         return compile_in(c, destructuring_let_form(pairs, body, span_of(form)), scope, dest)
     inner = scope.child()
     values = [(sym, v) for sym, v in pairs]
@@ -269,10 +265,7 @@ def sf_let(c: Compiler, form, scope, dest):
 
 
 def compile_in(c: Compiler, form, scope, dest):
-    if dest is None:
-        return c.expr(form, scope)
-    c.to_dest(form, scope, dest)
-    return None
+    return c.compile_in(form, scope, dest)
 
 
 @special_form("let*")
@@ -298,9 +291,16 @@ def sf_letrec(c: Compiler, form, scope, dest):
     if len(parts) < 2:
         raise syntax_error(f"{parts[0].name}: expected ({parts[0].name} ((name value) ...) body ...)", form)
     pairs = let_pairs(parts[1], form)
+    for sym, _ in pairs:
+        if sym.__class__ is not Symbol:
+            raise syntax_error(f"{parts[0].name}: expected a name to bind, got {write_str(sym)}", form)
     inner = scope.child()
     for sym, _ in pairs:
         c.declare(inner, sym)
+    # the bindings and the body's internal defines are one letrec* scope
+    for sym in internal_defines(parts[2:]):
+        if sym not in inner.vars:
+            c.declare(inner, sym)
     for sym, vform in pairs:
         define_value(c, sym, vform, inner)
     return c.body(parts[2:], inner, dest)
@@ -314,22 +314,20 @@ def named_let(c: Compiler, form, scope, dest):
     name = parts[1]
     pairs = let_pairs(parts[2], form)
     body = parts[3:]
-    if all(p.__class__ is Symbol for p, _ in pairs):
-        attempt = []
-        saved = c.block
-        saved_facts = c.facts
-        c.block = attempt
+    if name.__class__ is not Symbol:
+        raise syntax_error(f"let: a named let needs a symbol as its name, got {write_str(name)}", form)
+    if all(p.__class__ is Symbol for p, _ in pairs) and not c.deep_enough(scope):
         try:
-            result = _inline_loop(c, name, pairs, body, scope, dest)
-            c.block = saved
-            c.block.extend(attempt)
-            return result
+            with c.speculation() as attempt:
+                result = _inline_loop(c, name, pairs, body, scope, dest)
+                kept = c.facts
         except CannotLoop as exc:
             if exc.loop.sym is not name or exc.loop.fn is not scope.fn:
                 raise
-        finally:
-            c.block = saved
-            c.facts = saved_facts
+        else:
+            c.block.extend(attempt)
+            c.facts = kept
+            return result
     lam = L(S("lambda"), from_iter([p for p, _ in pairs]), *body, span=span_of(form))
     rec = L(S("letrec"), L(L(name, lam)), from_iter([name] + [v for _, v in pairs], span=span_of(form)),
             span=span_of(form))
@@ -345,26 +343,26 @@ def _inline_loop(c: Compiler, name, pairs, body, scope, dest):
     inner.vars[name] = fn_binding
     scope.fn.loops.append(loop)
     try:
-        params = [c.declare(inner, p, loop) for p, _ in pairs]
+        params = [c.declare(inner, p) for p, _ in pairs]
         loop.params = params
         for b, v in zip(params, values):
             c.emit(ast.Assign([Store(b.py)], v))
         if dest is None:
-            tmp = c.new_tmp()
+            tmp = c.new_tmp(stable=True)
             exit_dest = Dest("assign", tmp, brk=True)
         elif dest.kind in ("return", "loop"):
             exit_dest = dest
         else:
             exit_dest = Dest(dest.kind, dest.name, brk=True)
-        c.facts = {b for b in c.facts}
-        loop_body = c.sub(lambda: c.body(body, inner, Dest("loop", loop=loop, outer=exit_dest)))
+        with c.nested_block(scope):
+            loop_body = c.sub(lambda: c.body(body, inner, Dest("loop", loop=loop, outer=exit_dest)))
         if any(b.captured for b in loop.bindings):
             raise CannotLoop(loop)
     finally:
         scope.fn.loops.pop()
-    if not loop.used:
+    if not loop.used and not exit_dest.brk:
         c.block.extend(loop_body)
-    else:
+    else:  # a loop, or a body whose exits say ``break``: they need a loop around them
         c.emit(ast.While(ast.Constant(True), loop_body, []))
         if dest is not None and dest.kind == "loop" and not dest.is_tail:
             c.emit(ast.Break())
@@ -386,10 +384,13 @@ def sf_and_or(c: Compiler, form, scope, dest):
         return compile_in(c, args[0], scope, dest)
     if dest is None:
         # all operands pure booleans: a Python and/or chain
-        test = c.bool_chain(name, args, scope)
-        if isinstance(test, ast.BoolOp) and all(getattr(v, "_sema_bool", False) for v in test.values):
-            return test
-        tmp = c.new_tmp()
+        with c.speculation():
+            chain = c.pure_bool_chain(name, args, scope)
+            kept = c.facts
+        if chain is not None and all(getattr(v, "_sema_bool", False) for v in chain.values):
+            c.facts = kept
+            return chain
+        tmp = c.new_tmp(stable=True)
         sf_and_or_dest(c, name, args, scope, Dest("assign", tmp))
         return Name(tmp)
     sf_and_or_dest(c, name, args, scope, dest)
@@ -397,19 +398,17 @@ def sf_and_or(c: Compiler, form, scope, dest):
 
 
 def sf_and_or_dest(c: Compiler, name, args, scope, dest):
-    tmp = c.new_tmp()
-    before = c.facts
-    value = c.expr(args[0], scope)
+    tmp = c.new_tmp(stable=True)
+    value = c.expr(args[0], scope)  # always runs: what it teaches holds afterwards
     c.emit(ast.Assign([Store(tmp)], value))
-    c.facts = set(before)
     truth = c.truthy(Name(tmp))
     if name == "or":
         truth = ast.UnaryOp(ast.Not(), truth)
     stop = c.sub(lambda: c.emit_value(Name(tmp), dest))
     rest = L(S(name), *args[1:]) if len(args) > 2 else args[1]
-    go_on = c.sub(lambda: c.to_dest(rest, scope, dest))
-    c.facts = before
-    c.emit(ast.If(truth, go_on, stop))
+    with c.collecting() as go_on, c.branch():
+        c.to_dest(rest, scope, dest)
+    c.emit(if_stmt(truth, go_on, stop))
 
 
 # ---------------------------------------------------------------- try / catch / finally
@@ -435,27 +434,27 @@ def sf_try(c: Compiler, form, scope, dest):
             if catch is not None or final is not None:
                 raise syntax_error("try: body forms must come before catch and finally", p)
             body.append(p)
-    tmp = c.new_tmp()
+    # Python allows few nested try blocks per function (a try with both clauses counts most)
+    weight = 1 + (catch is not None) + (final is not None)
+    if (catch is not None or final) and c.deep_enough(scope, weight):
+        return c.in_own_function(form, scope, dest)
+    tmp = c.new_tmp(stable=True)
     out = Dest("assign", tmp)
-    before = c.facts
-    c.facts = set(before)
-    try_block = c.sub(lambda: c.body(body, scope.child(), out))
+    with c.collecting() as try_block, c.branch(), c.nested_block(scope, weight):
+        c.body(body, scope.child(), out)
     handlers = []
     if catch is not None:
-        c.facts = set(before)
         inner = scope.child()
         b = c.declare(inner, catch[1])
         exc_name = c.new_tmp("_exc")
-
-        def handler():
+        with c.collecting() as handler, c.branch(), c.nested_block(scope, 2):
             c.emit(ast.Assign([Store(b.py)], ast.Call(Name("_catch_value"), [Name(exc_name)], [])))
             c.body(catch[2:], inner, out)
-        handlers.append(ast.ExceptHandler(Name("_Catchable"), exc_name, c.sub(handler)))
+        handlers.append(ast.ExceptHandler(Name("_Catchable"), exc_name, handler))
     final_block = []
-    if final is not None:
-        c.facts = set(before)
-        final_block = c.sub(lambda: c.body(final, scope.child(), DISCARD) if final else None)
-    c.facts = before
+    if final:
+        with c.collecting() as final_block, c.branch(), c.nested_block(scope, weight):
+            c.body(final, scope.child(), DISCARD)
     if not handlers and not final_block:
         c.block.extend(try_block)
     else:
@@ -479,7 +478,6 @@ def sf_defmacro(c: Compiler, form, scope, dest):
 
 @special_form("quasiquote")
 def sf_quasiquote(c: Compiler, form, scope, dest):
-    from .quasi import expand_quasiquote
     parts = _shape(form, 2, 2, "(quasiquote template)")
     return compile_in(c, expand_quasiquote(parts[1], span_of(form)), scope, dest)
 
@@ -492,40 +490,66 @@ def sf_unquote(c: Compiler, form, scope, dest):
 # ---------------------------------------------------------------- records
 
 
+_RECORD_USAGE = ("(define-record-type name (constructor field ...) predicate "
+                 "(field accessor [modifier]) ...)")
+
+
+def _record_name(x, what: str, form):
+    """``x`` checked to be a symbol: a syntax error pointing at ``x`` (or the form) otherwise."""
+    if x.__class__ is not Symbol:
+        raise syntax_error(f"define-record-type: the {what} must be a symbol, got {write_str(x)}; "
+                           f"expected {_RECORD_USAGE}", x if is_form(x) else form)
+    return x
+
+
 @special_form("define-record-type")
 def sf_define_record_type(c: Compiler, form, scope, dest):
     parts = items_of(form)
     if len(parts) < 3:
-        raise syntax_error("define-record-type: expected (define-record-type name (constructor field ...) "
-                           "predicate (field accessor [modifier]) ...)", form)
+        raise syntax_error(f"define-record-type: expected {_RECORD_USAGE}", form)
     tname = parts[1]
     if is_form(tname):
         tname = tname.car
+    _record_name(tname, "type name", form)
     ctor = parts[2]
     pred = parts[3] if len(parts) > 3 else None
-    specs = parts[4:]
+    if pred is not None:
+        _record_name(pred, "predicate name", form)
     fields = []
-    for spec in specs:
-        sp = items_of(spec) if is_form(spec) else [spec]
-        if not sp or sp[0].__class__ is not Symbol:
-            raise syntax_error(f"define-record-type: malformed field spec {write_str(spec)}", form)
+    for spec in parts[4:]:
+        sp = items_of(spec, "define-record-type field") if is_form(spec) else [spec]
+        if not 1 <= len(sp) <= 3:
+            raise syntax_error(f"define-record-type: malformed field spec {write_str(spec)}, "
+                               "expected (field accessor [modifier])", spec if is_form(spec) else form)
+        for i, x in enumerate(sp):
+            _record_name(x, ("field name", "accessor name", "modifier name")[i], spec if is_form(spec) else form)
         fields.append(sp)
     field_names = [f[0].name for f in fields]
-    if not is_form(ctor) and ctor.__class__ is not Symbol:
-        raise syntax_error("define-record-type: malformed constructor", form)
-    ctor_parts = items_of(ctor) if is_form(ctor) else [ctor] + [f[0] for f in fields]
+    if is_form(ctor):
+        ctor_parts = items_of(ctor, "define-record-type constructor")
+        if not ctor_parts:
+            raise syntax_error(f"define-record-type: the constructor spec is empty; expected {_RECORD_USAGE}",
+                               ctor)
+        for i, x in enumerate(ctor_parts):
+            _record_name(x, "constructor name" if i == 0 else "constructor field", ctor)
+    elif ctor.__class__ is Symbol:
+        ctor_parts = [ctor] + [f[0] for f in fields]
+    else:
+        raise syntax_error(f"define-record-type: the constructor must be a symbol or (constructor field ...), "
+                           f"got {write_str(ctor)}", form)
     for arg in ctor_parts[1:]:
         if arg.name not in field_names:
-            raise syntax_error(f"define-record-type: constructor field {arg.name} is not a declared field", form)
+            raise syntax_error(f"define-record-type: constructor field {arg.name} is not a declared field",
+                               ctor if is_form(ctor) else form)
     display_name = tname.name.strip("<>")
     span = span_of(form)
-    type_sym = S(f"%rtd-{display_name}-{next(_counter)}")
+    type_sym = S(f"%rtd-{display_name}-{fresh_id()}")
     out = [L(S("define"), type_sym, L(S("%record-type"), display_name,
                                        L(S("quote"), from_iter([S(n) for n in field_names]))), span=span)]
     out.append(L(S("define"), ctor_parts[0], L(S("%record-constructor"), type_sym,
                                                L(S("quote"), from_iter(ctor_parts[1:])),
                                                ctor_parts[0].name), span=span))
-    if pred is not None and pred.__class__ is Symbol:
+    if pred is not None:
         out.append(L(S("define"), pred, L(S("%record-predicate"), type_sym, pred.name), span=span))
     for f in fields:
         if len(f) > 1:
@@ -536,14 +560,3 @@ def sf_define_record_type(c: Compiler, form, scope, dest):
     if is_toplevel(scope) and tname not in defined:
         out.append(L(S("define"), tname, type_sym, span=span))
     return compile_in(c, from_iter([S("begin")] + out, span=span), scope, dest)
-
-
-def destructuring_let(tmp_params, body_forms, span):
-    """``(let ((pattern tmp) ...) body...)`` for lambda parameters that are patterns."""
-    from .patterns import destructuring_let_form
-    return destructuring_let_form([(p, t) for p, t in tmp_params], body_forms, span)
-
-
-from . import derived, inline, patterns  # noqa: E402,F401  (register their forms)
-
-__all__ = ["LispSyntaxError", "Keyword", "Pair", "RETURN"]

@@ -24,7 +24,8 @@ import sys
 import threading
 from fractions import Fraction
 
-from ..errors import SOURCES, IncompleteInput, ReaderError, SemaError, Span
+from ..bignum import str_to_int
+from ..errors import IncompleteInput, ReaderError, SemaError, SourceName, Span
 from ..values import EMPTY, Char, Keyword, Map, Pair, Symbol, make_map, map_items, write_str
 from .lexemes import block_comment_end, brace_end, fstring_end, lark_terminals
 
@@ -82,10 +83,7 @@ _CHAR_NAMES = {
 
 
 def _int(s: str) -> int:
-    try:
-        return int(s)
-    except ValueError:  # longer than sys.get_int_max_str_digits()
-        raise _AtomError(f"integer literal `{s[:20]}...` has too many digits") from None
+    return str_to_int(s)
 
 
 def _real(s: str):
@@ -772,15 +770,14 @@ def _blank_shebang(text: str) -> str:
 def read_all(text: str, filename: str = "<eval>") -> list:
     """All top-level forms of ``text`` (a Python list).
 
-    Keeps ``text`` in :data:`sema.errors.SOURCES` under ``filename`` so that errors
-    can quote it.  Raises :class:`IncompleteInput` for unfinished input and
-    :class:`ReaderError` for wrong input.
+    Every span names ``filename`` with ``text`` attached (a :class:`SourceName`),
+    so that errors can quote it.  Raises :class:`IncompleteInput` for unfinished
+    input and :class:`ReaderError` for wrong input.
 
     >>> read_all("(+ 1 2) :k")
     [(+ 1 2), Keyword('k')]
     """
-    SOURCES[filename] = text
-    return _parse(_blank_shebang(text), filename)
+    return _parse(_blank_shebang(text), SourceName(filename, text))
 
 
 def read_one(text: str, filename: str = "<eval>"):

@@ -19,7 +19,8 @@ import sys
 import time
 from contextlib import contextmanager
 
-from ..errors import SOURCES, ExitRequest, IncompleteInput, SemaError, render
+from ..diagnostics import render
+from ..errors import ExitRequest, IncompleteInput, SemaError
 from ..runtime.names import mangle
 from ..values import write_str
 from .names import RESULT_VARS
@@ -141,7 +142,6 @@ class ReplState:
             forms = read_all("\n" * self.lines + text, self.filename)
         except IncompleteInput:
             if not final:
-                SOURCES[self.filename] = self.source
                 raise
             self._consume(text)
             raise
@@ -154,7 +154,6 @@ class ReplState:
     def _consume(self, text: str) -> None:
         self.source += text
         self.lines += text.count("\n")
-        SOURCES[self.filename] = self.source
 
     # ------------------------------------------------------------ running
 
@@ -200,7 +199,7 @@ class ReplState:
 
         An error stops the remaining forms of the input, as it would in a file.
         """
-        from ..interpreter import run_with_deep_stack
+        from ..runtime.worker import run_with_deep_stack
         interp = self.interp
         before = set(interp.redefined) if self.warn_redefinitions else None
         interp.prescan(forms)
@@ -223,10 +222,7 @@ class ReplState:
         The text is part of the current input, already in the session's source.
         """
         from ..reader import read_all
-        try:
-            forms = read_all("\n" * self.input_line + " " * column + text + "\n", self.filename)
-        finally:
-            SOURCES[self.filename] = self.source
+        forms = read_all("\n" * self.input_line + " " * column + text + "\n", self.filename)
         return self.run_forms(forms, show=lambda value: None)
 
     def interrupted(self) -> None:

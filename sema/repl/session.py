@@ -35,7 +35,7 @@ def no_color() -> bool:
 
 
 def banner() -> str:
-    from .. import __version__
+    from .._version import __version__
     return f"sema {__version__}  (,help for commands, Ctrl-D to exit)"
 
 

@@ -1,13 +1,12 @@
 """A cache of compiled code, so that a warm start neither imports lark nor parses.
 
-Compiling a source file gives, per top-level form, a code object plus the
-constants and macros it put into the namespace.  These are stored under a
-key made of the source text, its file name, sema's and Python's versions,
-and the compile-time state the compilation depended on (the macros defined
-and the builtins redefined before it).  A unit whose own execution changed
-that state in the middle (an ``import`` that brings macros, say) is not
-cached, since its later forms were compiled against state the key does not
-capture.
+Compiling a unit of source (a file, an ``-e`` expression) gives, per
+top-level form, a code object plus the constants and macros it put into the
+namespace: its recording (``runtime.units``).  It is stored under a key made
+of the source text, its file name, sema's and Python's versions, the
+compiler's own sources, and the compile-time state the compilation depended
+on (see ``runtime.units``); with it go the files the unit loaded, checked by
+content before the recording is used.
 
 Files live in ``$SEMA_CACHE_DIR`` or ``$XDG_CACHE_HOME/sema/code`` (default
 ``~/.cache/sema/code``).  ``SEMA_NO_CACHE=1`` turns the cache off.  Any
@@ -20,9 +19,10 @@ import marshal
 import os
 import sys
 
-from .. import __version__
+from .._version import __version__
+from .units import Entry, digest
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def enabled() -> bool:
@@ -56,45 +56,32 @@ def compiler_stamp() -> str:
     return _compiler_stamp
 
 
-def _sha256():
-    try:  # the bare C implementation: hashlib's OpenSSL set-up costs ~2 ms of every start
-        from _sha256 import sha256
-    except ImportError:  # Python 3.12+ names it _sha2; hashlib is the portable fallback
-        try:
-            from _sha2 import sha256
-        except ImportError:
-            from hashlib import sha256
-    return sha256()
-
-
 def key_for(text: str, filename: str, state: str) -> str:
-    h = _sha256()
-    for part in (str(_FORMAT), __version__, sys.version, compiler_stamp(), filename, state, text):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    return digest(str(_FORMAT), __version__, sys.version, compiler_stamp(), filename, state, text)
 
 
 def load(key: str):
-    """The cached unit for ``key``, or None."""
+    """The cached unit for ``key`` as (entries, deps), or None."""
     path = os.path.join(cache_dir(), key[:2], key + ".bin")
     try:
         with open(path, "rb") as fh:
-            entries = marshal.loads(fh.read())
-        return [(kind, name, marshal.loads(code) if code is not None else None, py_name,
-                 {k: _decode(v) for k, v in consts.items()} if consts is not None else None)
-                for kind, name, code, py_name, consts in entries]
+            raw_entries, deps = marshal.loads(fh.read())
+        entries = [Entry(kind, name, marshal.loads(code) if code is not None else None, py_name,
+                         {k: _decode(v) for k, v in consts.items()} if consts is not None else None, fingerprint)
+                   for kind, name, code, py_name, consts, fingerprint in raw_entries]
+        return entries, [tuple(d) for d in deps]
     except Exception:  # missing, unreadable or from an incompatible build: compile instead
         return None
 
 
-def store(key: str, entries) -> None:
-    """Save a unit: a list of (kind, name, code, py_name, constants) entries."""
+def store(key: str, entries, deps) -> None:
+    """Save a unit's recording: its entries and the (path, digest) of the files it loaded."""
     folder = os.path.join(cache_dir(), key[:2])
     try:
-        data = marshal.dumps([(kind, name, marshal.dumps(code) if code is not None else None, py_name,
-                               {k: _encode(v) for k, v in consts.items()} if consts is not None else None)
-                              for kind, name, code, py_name, consts in entries])
+        raw = [(e.kind, e.name, marshal.dumps(e.code) if e.code is not None else None, e.py_name,
+                {k: _encode(v) for k, v in e.consts.items()} if e.consts is not None else None, e.fingerprint)
+               for e in entries]
+        data = marshal.dumps((raw, [list(d) for d in deps]))
         os.makedirs(folder, exist_ok=True)
         tmp = os.path.join(folder, f".{key}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numbers
 import types
 import typing
+import weakref
 from fractions import Fraction
 
 from ..values import Atom, Char, Keyword, ListBase, Map, Symbol, short_write, type_name
@@ -34,8 +35,9 @@ BUILTINS: dict[str, typing.Callable] = {}
 ALIASES: dict[str, str] = {}
 #: builtins that need the interpreter: Lisp name -> factory(interp) -> function
 INTERP_BUILTINS: dict[str, typing.Callable] = {}
-#: code object -> an instance of an interpreter builtin (they are closures made per interpreter)
-INTERP_BUILTIN_CODES: dict = {}
+#: code object -> a live instance of an interpreter builtin (closures made per interpreter; held weakly,
+#: so no interpreter is kept alive by it: any instance explains a failure, they share a signature)
+INTERP_BUILTIN_CODES: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 #: builtins whose module is imported on first use: Lisp name -> module name
 LAZY_BUILTINS: dict[str, str] = {}
 
@@ -44,7 +46,7 @@ def lazy_builtins(module: str, names) -> None:
     """Declare that ``module`` registers ``names``, to be imported when one is first called.
 
     Keeps heavy modules (the LLM layer) out of start-up; the namespace holds a
-    stub under each name until then (``runtime.support.lazy_stub``).
+    stub under each name until then (``runtime.namespace.lazy_stub``).
     """
     for name in names:
         LAZY_BUILTINS[name] = module

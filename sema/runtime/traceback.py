@@ -13,17 +13,17 @@ it is: the CLI reports it as an internal error with its Python traceback.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..errors import (
     ArityError, DivisionByZero, EvalError, Frame, LispTypeError, LispValueError, RecursionDepthError,
-    SemaError, Span, UnboundSymbolError,
+    SemaError, SourceName, Span, UnboundSymbolError,
 )
+from .codeinfo import is_lisp_code, source_text
 from .names import unmangle
 from .registry import BUILTINS, INTERP_BUILTIN_CODES, explain_failure
 
-#: file names of compiled Lisp code (code objects with these names are Lisp frames)
-LISP_FILES: set[str] = set()
 _builtin_codes: dict = {}
 
 _PY_TYPES = {
@@ -57,23 +57,19 @@ def _builtin_for_code(code):
     return _builtin_codes.get(code) or INTERP_BUILTIN_CODES.get(code)
 
 
-_positions: dict = {}
-
-
 def _position(tb) -> Span | None:
+    """The Lisp position of the instruction a traceback entry stopped at (from the code's positions)."""
     code = tb.tb_frame.f_code
     try:
-        positions = _positions.get(code)
-        if positions is None:
-            positions = _positions[code] = list(code.co_positions())
-        line, end_line, col, end_col = positions[tb.tb_lasti // 2]
-    except (AttributeError, IndexError):
+        line, end_line, col, end_col = next(itertools.islice(code.co_positions(), tb.tb_lasti // 2, None))
+    except (AttributeError, StopIteration):
         line, end_line, col, end_col = tb.tb_lineno, tb.tb_lineno, None, None
     if line is None:
         return None
+    file = SourceName(code.co_filename, source_text(code))
     if col is None:
-        return Span(code.co_filename, line, 1)
-    return Span(code.co_filename, line, col + 1, end_line or line, (end_col or col + 1) + 1)
+        return Span(file, line, 1)
+    return Span(file, line, col + 1, end_line or line, (end_col or col + 1) + 1)
 
 
 def lisp_stack(tb) -> list[tuple[str, Span | None]]:
@@ -81,7 +77,7 @@ def lisp_stack(tb) -> list[tuple[str, Span | None]]:
     out = []
     while tb is not None:
         code = tb.tb_frame.f_code
-        if code.co_filename in LISP_FILES:
+        if is_lisp_code(code):
             out.append((code.co_name, tb))
         tb = tb.tb_next
     out.reverse()
@@ -113,7 +109,7 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
         return exc
     tb = exc.__traceback__
     inner = _innermost(tb)
-    in_lisp = inner is not None and inner.tb_frame.f_code.co_filename in LISP_FILES
+    in_lisp = inner is not None and is_lisp_code(inner.tb_frame.f_code)
     if isinstance(exc, RecursionError):
         return RecursionDepthError("maximum recursion depth exceeded (a function called itself too deeply "
                                    "without a tail call)")
@@ -126,7 +122,7 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
         if name is None:
             m = re.search(r"name '([^']+)' is not defined", message)
             name = m.group(1) if m else message
-        return UnboundSymbolError(unmangle(name), candidates=candidates)
+        return unbound_error(unmangle(name), candidates)
     message = str(exc)
     if isinstance(exc, TypeError):
         err = _arity(message)
@@ -143,7 +139,7 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
     builtin_tb = None
     while frame_tb is not None:
         code = frame_tb.tb_frame.f_code
-        if code.co_filename in LISP_FILES:
+        if is_lisp_code(code):
             builtin_tb = None  # only builtins called from the innermost Lisp frame count
         elif builtin_tb is None and _builtin_for_code(code) is not None:
             builtin_tb = frame_tb  # the one the Lisp code called, not its helpers
@@ -166,6 +162,15 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
     if in_lisp and isinstance(exc, (ValueError, OverflowError, ArithmeticError)):
         return LispValueError(message)
     return None
+
+
+def unbound_error(name: str, candidates=()) -> UnboundSymbolError:
+    """The error for the unbound symbol ``name``, with hints from the names that are bound."""
+    from ..compiler.tables import DERIVED, SPECIAL_FORMS, load_handlers
+    from ..diagnostics import unbound_hints
+    load_handlers()
+    forms = set(SPECIAL_FORMS) | set(DERIVED)
+    return UnboundSymbolError(name, hints=unbound_hints(name, candidates, form_names=forms))
 
 
 def _arity(message: str) -> ArityError | None:
@@ -199,4 +204,37 @@ def attach_stack(err: SemaError, tb) -> SemaError:
                 err.span = span
                 break
     err.frames = [Frame(name, span) for name, span in stack if name != "<toplevel>"]
+    if isinstance(err, UnboundSymbolError) and err.span is not None:
+        err.span = narrow_to_symbol(err.span, err.name)
     return err
+
+
+_DELIMITERS = set("()[]{}\"';`,@ \t\r\n")
+
+
+def narrow_to_symbol(span: Span, name: str) -> Span:
+    """The span of the symbol ``name`` written inside ``span`` (its first occurrence), else ``span``.
+
+    Atoms carry no position of their own; compiled code knows only the form
+    around them, so the caret is narrowed here, on the error path.
+    """
+    text = getattr(span.file, "text", None)
+    if text is None or not name:
+        return span
+    lines = text.split("\n")
+    if not (1 <= span.line <= len(lines) and 1 <= span.end_line <= len(lines)):
+        return span
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    lo = starts[span.line - 1] + span.col - 1
+    hi = starts[span.end_line - 1] + span.end_col - 1
+    at = text.find(name, lo, hi)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or text[at - 1] in _DELIMITERS) and (end >= len(text) or text[end] in _DELIMITERS):
+            line = text.count("\n", 0, at) + 1
+            col = at - starts[line - 1] + 1
+            return Span(span.file, line, col, line, col + len(name))
+        at = text.find(name, at + 1, hi)
+    return span

@@ -27,7 +27,8 @@ def _private_code_cache(monkeypatch, tmp_path_factory):
 
 def transcript(name: str) -> tuple[str, str | None]:
     """(standard output, rendered error or None) of running golden program NAME."""
-    from sema.errors import SemaError, render
+    from sema.diagnostics import render
+    from sema.errors import SemaError
     from sema.interpreter import Interpreter
 
     interp = Interpreter(llm=False)

@@ -1,10 +1,8 @@
-"""What compiled code needs at run time besides the builtins.
+"""The ``%``-prefixed internal functions that derived forms expand into, and helpers of compiled code.
 
-:func:`make_namespace` builds an interpreter's global namespace: the
-builtins under their mangled names, the helpers the code generator refers
-to (``_add2``, ``_Pair``, ``_trampoline`` ...) and the ``%``-prefixed
-internal functions that derived forms expand into.  Each interpreter gets
-its own namespace, so two interpreters share nothing.
+Derived forms (records, ``match``, ``case``, destructuring, quasiquote ...)
+expand into calls of these; user code cannot name them (``%`` names are
+internal).  :data:`INTERNALS` maps their Lisp names to the functions.
 """
 
 from __future__ import annotations
@@ -13,69 +11,9 @@ import time
 
 from ..errors import ArityError, EvalError, LispTypeError, UserError
 from ..values import (
-    EMPTY, ArrayList, Keyword, Map, Pair, Parameter, Promise, Record, RecordType, Symbol, equal, is_true,
-    iter_list, keyword_lookup, list_length, make_list, make_map, map_key, to_pylist, write_str,
+    EMPTY, ArrayList, Char, Keyword, Map, MultipleValues, Pair, Parameter, Promise, Record, RecordType, Symbol,
+    equal, is_true, iter_list, make_list, make_map, map_key, sorted_items, to_pylist, write_str,
 )
-from .names import mangle
-
-TAIL_BUDGET = 100
-
-
-class Bounce:
-    """The marker a tail-called function returns to unwind to its trampoline."""
-
-    __slots__ = ("fn", "args")
-
-    def __init__(self):
-        self.fn = None
-        self.args = ()
-
-
-def make_tail_calls(ns: dict):
-    """The ``_bounce`` and ``_resume`` helpers and the marker of one namespace.
-
-    A function called in tail position while ``_BUDGET`` lasts calls its own
-    tail callee directly; out of budget it returns ``_bounce(f, args)``,
-    which unwinds to the nearest root caller, which calls ``_resume``.
-    ``_resume`` leaves the budget at 0: any enclosing chain of tail calls
-    then bounces at its next step, so no chain outgrows the budget.
-    """
-    marker = Bounce()
-
-    def _bounce(fn, *args):
-        marker.fn = fn
-        marker.args = args
-        return marker
-
-    def _resume():
-        try:
-            while True:
-                fn, args = marker.fn, marker.args
-                marker.fn = None
-                ns["_BUDGET"] = TAIL_BUDGET
-                ns["_TOKEN"] = fn
-                result = fn(*args)
-                if result is not marker:
-                    return result
-        finally:
-            ns["_BUDGET"] = 0
-            ns["_TOKEN"] = None
-
-    return marker, _bounce, _resume
-
-
-def bind_code_constants(code, ns: dict) -> None:
-    """Bind ``_code_<name>`` globals to the code objects of the closures that check them.
-
-    A closure that makes tail calls recognises itself by its code object (see
-    compiler.codegen); this runs for freshly compiled and for cached code alike.
-    """
-    for const in code.co_consts:
-        if hasattr(const, "co_code"):
-            for name in const.co_names:
-                if name.startswith("_code_"):
-                    ns[name] = const
-            bind_code_constants(const, ns)
 
 
 def list_of(*items):
@@ -91,8 +29,8 @@ def arity_error(name, want, got):
 
 
 def unbound_set(name, candidates=()):
-    from ..errors import UnboundSymbolError
-    err = UnboundSymbolError(name, candidates=candidates)
+    from .traceback import unbound_error
+    err = unbound_error(name, candidates)
     err.hints.insert(0, "set! changes an existing variable; use define to create one")
     return err
 
@@ -144,7 +82,6 @@ def parameterize(params, values, thunk):
 
 
 def values_to_list(v):
-    from ..values import MultipleValues
     if v.__class__ is MultipleValues:
         return make_list(list(v.values))
     return make_list([v])
@@ -152,7 +89,6 @@ def values_to_list(v):
 
 def bind_values(value, n, has_rest, who):
     """The tuple of values a values-binding form binds: N values, plus the rest as a list."""
-    from ..values import MultipleValues
     vals = value.values if value.__class__ is MultipleValues else (value,)
     if len(vals) < n or (not has_rest and len(vals) > n):
         want = f"{n}{' or more' if has_rest else ''}"
@@ -224,7 +160,6 @@ def nth_or_nil(seq, i):
                 return None
         return x.car if x.__class__ is Pair or x.__class__ is ArrayList else None
     if isinstance(seq, str):
-        from ..values import Char
         return Char(seq[i]) if i < len(seq) else None
     raise LispTypeError(f"destructuring: expected a list or vector, got {write_str(seq)}")
 
@@ -233,7 +168,6 @@ def drop_seq(seq, i):
     if seq is None:
         return EMPTY
     if isinstance(seq, str):
-        from ..values import Char
         return make_list([Char(c) for c in seq[i:]])
     if seq.__class__ is tuple:
         return make_list(list(seq[i:]))
@@ -298,7 +232,6 @@ def _match(pat, value, out) -> bool:
     if isinstance(pat, Map):
         if not isinstance(value, Map):
             return False
-        from ..values import sorted_items
         for key, sub in sorted_items(pat):  # the same order as patterns.pattern_vars
             if key is Keyword("keys") or key is Keyword("strs"):
                 for name in (list(sub) if sub.__class__ is tuple else to_pylist(sub)):
@@ -362,98 +295,3 @@ INTERNALS = {
     "%time": time_thunk,
     "%make-promise": make_promise,
 }
-
-
-class _NeverMatches:
-    """A class no value has: the guard of an inlined builtin once the builtin is redefined."""
-
-
-def redefine_inlined(ns: dict, name: str) -> None:
-    """The global ``name`` (an inlined builtin) was redefined: send compiled code to the new value."""
-    from ..compiler.inline import SLOTS
-    slots = SLOTS.get(name)
-    if slots is None:
-        return
-    guard, slow_names = slots
-    if guard is not None:
-        ns[guard] = _NeverMatches
-    for slow in slow_names:
-        ns[slow] = ns[mangle(name)]
-
-
-def inline_slots() -> dict:
-    """The initial guard and slow-path globals of every inlined builtin."""
-    from ..builtins import numbers
-    from .registry import BUILTINS
-    slots = {
-        "_add2": numbers.add2, "_sub2": numbers.sub2, "_mul2": numbers.mul2, "_neg": numbers.neg,
-        "_lt2": numbers.lt2, "_gt2": numbers.gt2, "_le2": numbers.le2, "_ge2": numbers.ge2,
-        "_numeq": equal, "_zerop": BUILTINS["zero?"], "_car": BUILTINS["car"], "_cdr": BUILTINS["cdr"],
-        "_cons": Pair, "_Pair_car": Pair, "_Pair_cdr": Pair,
-        "_get": BUILTINS["get"], "_assoc": BUILTINS["assoc"], "_Map_get": Map, "_Map_assoc": Map,
-        "_WRAPPED_KEYS": frozenset((bool, float, complex)),
-        "_string_append": BUILTINS["string-append"], "_number_to_string": BUILTINS["number->string"],
-        "_string_length": BUILTINS["string-length"], "_str_append": str, "_str_length": str, "_int_n2s": int,
-        "_str": str, "_len": len,
-    }
-    for guard in ("_int_add", "_int_sub", "_int_mul", "_int_lt", "_int_gt", "_int_le", "_int_ge", "_int_eq",
-                  "_int_zerop"):
-        slots[guard] = int
-    return slots
-
-
-def lazy_stub(interp, ns: dict, name: str, module: str):
-    """A stand-in for a lazy builtin: the first call imports its module and installs the real ones."""
-    def stub(*args):
-        return resolve_lazy(interp, ns, name, module)(*args)
-    stub.__name__ = stub.__qualname__ = name
-    stub.lazy_module = module
-    return stub
-
-
-def resolve_lazy(interp, ns: dict, name: str, module: str):
-    """Import a lazy builtin's module and put its builtins (still stubs) into ``ns``; the real ``name``."""
-    import importlib
-    from .registry import BUILTINS, LAZY_BUILTINS, make_interp_builtins
-    importlib.import_module(module)
-    names = {n for n, m in LAZY_BUILTINS.items() if m == module}
-    real = {n: BUILTINS[n] for n in names if n in BUILTINS}
-    real.update(make_interp_builtins(interp, names))
-    for n, fn in real.items():
-        current = ns.get(mangle(n))
-        if getattr(current, "lazy_module", None) == module:  # not redefined by the user meanwhile
-            ns[mangle(n)] = fn
-    return real[name]
-
-
-def make_namespace(interp) -> dict:
-    """A fresh global namespace with every builtin and helper installed."""
-    from .. import builtins as builtin_modules
-    from ..builtins.control import spread_args
-    from ..builtins import numbers
-    from .registry import BUILTINS, LAZY_BUILTINS, make_interp_builtins
-
-    builtin_modules.load_all()
-    ns: dict = {"__builtins__": {}, "__name__": "sema"}
-    for name, module in LAZY_BUILTINS.items():
-        ns[mangle(name)] = lazy_stub(interp, ns, name, module)
-    for name, fn in BUILTINS.items():
-        ns[mangle(name)] = fn
-    for name, fn in make_interp_builtins(interp).items():
-        ns[mangle(name)] = fn
-    for name, value in getattr(numbers, "CONSTANTS", {}).items():
-        ns[mangle(name)] = value
-    for name, fn in INTERNALS.items():
-        ns[mangle(name)] = fn
-    marker, bounce, resume = make_tail_calls(ns)
-    ns.update({
-        "_FunctionType": type(make_namespace), "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
-        "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
-        "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
-        "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
-        "_list_length": list_length, "_spread": spread_args,
-        "_redefined": lambda name: redefine_inlined(ns, name),
-        "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp.global_names()),
-    })
-    ns.update(inline_slots())
-    return ns

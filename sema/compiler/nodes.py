@@ -1,0 +1,77 @@
+"""Small helpers for building Python AST nodes, shared by the code generator and the handlers.
+
+Expressions can carry two compile-time tags: ``_sema_bool`` (known to give a
+Python bool, so a test needs no truthiness check) and ``_sema_num`` (known to
+give a number).  Constants of the namespace (quoted data, keywords) carry
+``_sema_const``: evaluating them cannot fail, so a discarded one is dropped.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..errors import Span
+
+
+def Name(py: str) -> ast.Name:
+    return ast.Name(py, ast.Load())
+
+
+def Store(py: str) -> ast.Name:
+    return ast.Name(py, ast.Store())
+
+
+def tag(node, *, boolean=False, number=False, const=False):
+    """Mark an expression as known to give a Python bool / a number / as a namespace constant."""
+    if boolean:
+        node._sema_bool = True
+    if number:
+        node._sema_num = True
+    if const:
+        node._sema_const = True
+    return node
+
+
+def is_bool(node) -> bool:
+    return getattr(node, "_sema_bool", False)
+
+
+def is_num(node) -> bool:
+    return getattr(node, "_sema_num", False) or (
+        isinstance(node, ast.Constant) and node.value.__class__ in (int, float))
+
+
+def is_simple(node) -> bool:
+    """A name or a constant: cheap to repeat (but a name may still be unbound)."""
+    return isinstance(node, (ast.Name, ast.Constant))
+
+
+def cannot_fail(node) -> bool:
+    """True if evaluating ``node`` can have no effect and raise nothing (so it may be dropped)."""
+    return isinstance(node, ast.Constant) or getattr(node, "_sema_const", False)
+
+
+def copy_tags(dst, src):
+    if is_bool(src):
+        dst._sema_bool = True
+    if getattr(src, "_sema_num", False):
+        dst._sema_num = True
+    return dst
+
+
+def if_stmt(test, body: list, orelse: list) -> ast.If:
+    """An ``if`` statement; Python rejects an empty body, so an empty branch becomes ``pass``."""
+    return ast.If(test, body or [ast.Pass()], orelse)
+
+
+def set_loc(node, span: Span | None):
+    """Give ``node`` the Lisp position of ``span`` (so tracebacks read as Lisp positions)."""
+    if span is not None and getattr(node, "lineno", None) is None:
+        node.lineno = span.line
+        node.col_offset = max(span.col - 1, 0)
+        node.end_lineno = max(span.end_line, span.line)
+        end = span.end_col - 1
+        if node.end_lineno == node.lineno and end <= node.col_offset:
+            end = node.col_offset + 1
+        node.end_col_offset = end
+    return node

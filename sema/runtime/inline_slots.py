@@ -1,0 +1,110 @@
+"""The one table of inlined builtins' slots: the globals compiled code reads instead of the builtin.
+
+``(+ a b)`` compiles to ``a + b if a.__class__ is _int_add is b.__class__ else
+_add2(a, b)``: the *guard* global (``_int_add``, initially ``int``) admits
+the fast path, the *slow* globals (``_add2``) hold what runs otherwise.
+Redefining the builtin at run time points the guard at a class no value has
+and every slow global at the new definition (:func:`redirect`), so code
+compiled before the redefinition follows it.  The compiler's inliners
+(``compiler/inline.py``) take the names from here, the namespace its values.
+
+(``not``, ``null?`` and ``nil?`` are inlined without slots: redefining them
+affects only code compiled afterwards, since a guard on every test would
+slow every branch of every program.)
+"""
+
+from __future__ import annotations
+
+
+def _builtin(name: str):
+    def resolve():
+        from .registry import BUILTINS
+        return BUILTINS[name]
+    return resolve
+
+
+def _number_op(attr: str):
+    def resolve():
+        from ..builtins import numbers
+        return getattr(numbers, attr)
+    return resolve
+
+
+def _value(x):
+    return lambda: x
+
+
+def _values_equal():
+    from ..values import equal
+    return equal
+
+
+def _pair():
+    from ..values import Pair
+    return Pair
+
+
+def _map():
+    from ..values import Map
+    return Map
+
+
+class Slot:
+    """The globals of one inlined builtin: a guard (name, initial class) and slow paths (name -> resolver)."""
+
+    __slots__ = ("guard", "guard_class", "slow")
+
+    def __init__(self, guard: str | None, guard_class, slow: dict):
+        self.guard = guard
+        self.guard_class = guard_class
+        self.slow = slow
+
+    def slow_name(self, index: int = 0) -> str:
+        return list(self.slow)[index]
+
+
+SLOTS: dict[str, Slot] = {
+    "+": Slot("_int_add", _value(int), {"_add2": _number_op("add2")}),
+    "-": Slot("_int_sub", _value(int), {"_sub2": _number_op("sub2"), "_neg": _number_op("neg")}),
+    "*": Slot("_int_mul", _value(int), {"_mul2": _number_op("mul2")}),
+    "<": Slot("_int_lt", _value(int), {"_lt2": _number_op("lt2")}),
+    ">": Slot("_int_gt", _value(int), {"_gt2": _number_op("gt2")}),
+    "<=": Slot("_int_le", _value(int), {"_le2": _number_op("le2")}),
+    ">=": Slot("_int_ge", _value(int), {"_ge2": _number_op("ge2")}),
+    "=": Slot("_int_eq", _value(int), {"_numeq": _values_equal}),
+    "zero?": Slot("_int_zerop", _value(int), {"_zerop": _builtin("zero?")}),
+    "car": Slot("_Pair_car", _pair, {"_car": _builtin("car")}),
+    "cdr": Slot("_Pair_cdr", _pair, {"_cdr": _builtin("cdr")}),
+    "cons": Slot(None, None, {"_cons": _pair}),
+    "get": Slot("_Map_get", _map, {"_get": _builtin("get")}),
+    "assoc": Slot("_Map_assoc", _map, {"_assoc": _builtin("assoc")}),
+    "string-append": Slot("_str_append", _value(str), {"_string_append": _builtin("string-append")}),
+    "number->string": Slot("_int_n2s", _value(int), {"_number_to_string": _builtin("number->string")}),
+    "string-length": Slot("_str_length", _value(str), {"_string_length": _builtin("string-length")}),
+}
+
+
+class _NeverMatches:
+    """A class no value has: the guard of an inlined builtin once the builtin is redefined."""
+
+
+def initial_values() -> dict:
+    """Every slot global with its starting value, for a new namespace."""
+    out = {}
+    for slot in SLOTS.values():
+        if slot.guard is not None:
+            out[slot.guard] = slot.guard_class()
+        for name, resolve in slot.slow.items():
+            out[name] = resolve()
+    return out
+
+
+def redirect(ns: dict, name: str, new_value) -> None:
+    """The global ``name`` (maybe an inlined builtin) now holds ``new_value``: send compiled code there."""
+    slot = SLOTS.get(name)
+    if slot is None:
+        return
+    if slot.guard is not None:
+        ns[slot.guard] = _NeverMatches
+    for slow in slot.slow:
+        ns[slow] = new_value

@@ -1,0 +1,162 @@
+"""Bookkeeping for the compiled-code cache: what a unit of source depends on, and its recording.
+
+A *unit* is one source text run by ``Interpreter.eval_source`` (a file, an
+``-e`` expression, the prelude).  Its compiled code can be reused from the
+cache (``runtime.cache``) only while everything the compilation depended on
+is unchanged.  That is, besides the text itself:
+
+* the compile-time state before the unit: the macros visible (each by a
+  *fingerprint*: its source and the history of units before it that its
+  expansion may have called into), the builtins redefined and the special
+  forms shadowed;
+* what the unit's own execution brought in that later forms were compiled
+  against: files it ``load``ed or ``import``ed, declared as dependencies by
+  the code that loads them (:meth:`UnitTracker.depend_on_file`) and checked
+  by content when the cache is used.
+
+A change of compile-time state made by executing the unit in any other way
+(``eval`` of a ``defmacro``, say) makes the unit uncacheable: its later forms
+were compiled against a state the key cannot describe.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+
+def _sha256():
+    try:  # the bare C implementation: hashlib's OpenSSL set-up costs ~2 ms of every start
+        from _sha256 import sha256
+    except ImportError:  # Python 3.12+ names it _sha2; hashlib is the portable fallback
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
+    return sha256()
+
+
+def digest(*parts: str) -> str:
+    h = _sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Entry:
+    """One step of a recorded unit, replayed in order.
+
+    ``kind`` is ``"form"`` (run ``code``), ``"macro"`` (run ``code`` to get the
+    macro ``name``, with ``fingerprint``), ``"redefine"`` (the builtin ``name``
+    is redefined from here on) or ``"shadow"`` (the form ``name`` is shadowed).
+    """
+
+    __slots__ = ("kind", "name", "code", "py_name", "consts", "fingerprint")
+
+    def __init__(self, kind: str, name: str | None = None, code=None, py_name: str | None = None,
+                 consts: dict | None = None, fingerprint: str | None = None):
+        self.kind = kind
+        self.name = name
+        self.code = code
+        self.py_name = py_name
+        self.consts = consts
+        self.fingerprint = fingerprint
+
+
+class Recording:
+    """What compiling and running one unit did, to be stored in the cache."""
+
+    __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts")
+
+    def __init__(self, key: str):
+        self.key = key
+        self.entries: list[Entry] = []
+        self.deps: list[tuple[str, str]] = []   # (absolute path, digest of its text)
+        self.cacheable = True
+        self.compiling = 0   # > 0 while a form of the unit is being compiled
+        self.loading = 0     # > 0 while a load/import the unit declared runs
+        self.consts: dict = {}  # constants of the form being compiled
+
+
+class UnitTracker:
+    """Per interpreter: the state fingerprint, the history of units run, and the recording under way."""
+
+    __slots__ = ("history", "macro_fingerprints", "redefined", "shadowed", "recording")
+
+    def __init__(self):
+        self.history = ""                     # digest of the units run so far, in order
+        self.macro_fingerprints: dict = {}    # Symbol -> fingerprint
+        self.redefined: set[str] = set()      # builtins redefined (no longer inlined)
+        self.shadowed: set[str] = set()       # special or derived forms redefined by the user
+        self.recording: Recording | None = None
+
+    def state(self) -> str:
+        """The compile-time state a unit's compilation depends on, as text for its key."""
+        macros = sorted((sym.name, fp) for sym, fp in self.macro_fingerprints.items())
+        return f"{sorted(self.redefined)}|{sorted(self.shadowed)}|{macros}"
+
+    def macro_fingerprint(self, source: str) -> str:
+        """A fingerprint for a macro defined now from ``source``: its text and everything run before it."""
+        unit = self.recording.key if self.recording is not None else "no-unit"
+        return digest(source, unit, self.history)[:24]
+
+    def unit_done(self, key: str) -> None:
+        self.history = digest(self.history, key)
+
+    def untracked_run(self) -> None:
+        """Code ran outside any unit (the REPL, ``eval_form``): later fingerprints must not match old ones."""
+        import os
+        self.history = digest(self.history, "untracked", os.urandom(8).hex())
+
+    def state_changed(self) -> None:
+        """The compile-time state changed: fine while compiling or loading, else the unit cannot be cached."""
+        rec = self.recording
+        if rec is not None and rec.compiling == 0 and rec.loading == 0:
+            rec.cacheable = False
+
+    @contextmanager
+    def compiling(self):
+        rec = self.recording
+        if rec is not None:
+            rec.compiling += 1
+        try:
+            yield rec
+        finally:
+            if rec is not None:
+                rec.compiling -= 1
+
+    @contextmanager
+    def loading_file(self, path: str, text: str):
+        """Run a load or import of ``path`` (read as ``text``) as a declared dependency of the unit."""
+        rec = self.recording
+        if rec is not None:
+            rec.deps.append((path, digest(text)))
+            rec.loading += 1
+        try:
+            yield
+        finally:
+            if rec is not None:
+                rec.loading -= 1
+
+    def record(self, entry: Entry) -> None:
+        rec = self.recording
+        if rec is not None:
+            rec.entries.append(entry)
+
+    def record_constant(self, py: str, value) -> None:
+        rec = self.recording
+        if rec is not None:
+            rec.consts[py] = value
+
+
+def deps_unchanged(deps) -> bool:
+    """True if every file a cached unit loaded still has the text it had then."""
+    for path, expected in deps:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError):
+            return False
+        if digest(text) != expected:
+            return False
+    return True
