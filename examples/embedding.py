@@ -45,7 +45,7 @@ try:
     interp.eval("(car 5)", filename="inline.scm")
 except sema.LispTypeError as err:
     assert isinstance(err, TypeError)
-    print(f"{err.span}: {err.message}")                # inline.scm:1:1: car: expected a pair, got int 5
+    print(f"{err.span}: {err.message}")                # inline.scm:1:1: car: expected a pair, got integer 5
 
 # A runaway evaluation can be stopped by a timeout, or cancelled from another thread.
 try:

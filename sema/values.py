@@ -204,7 +204,8 @@ class Pair(ListBase):
 class ArrayList(ListBase):
     """A proper list backed by ``items[start:]``; built by bulk builtins.
 
-    ``items`` is never mutated once an ArrayList refers to it.
+    ``items`` is a Python list, or a ``range`` (``range`` builds its lists
+    lazily); it is never mutated once an ArrayList refers to it.
     """
 
     __slots__ = ("items", "start", "span")
@@ -260,7 +261,10 @@ def to_pylist(x) -> list:
     """A fresh Python list of a Lisp list's elements."""
     cls = x.__class__
     if cls is ArrayList:
-        return x.items[x.start:] if x.start else list(x.items)
+        items = x.items
+        if items.__class__ is list:
+            return items[x.start:] if x.start else list(items)
+        return list(items[x.start:])
     if x is EMPTY or x is None:
         return []
     return list(iter_list(x))
@@ -551,14 +555,17 @@ def is_true(x) -> bool:
 
 
 def type_name(x) -> str:
-    """The Lisp name of a value's type, as ``(type x)`` returns it (without the colon)."""
+    """The Lisp name of a value's type, as error messages say it ("integer", "boolean", "character").
+
+    ``(type x)`` returns Sema's shorter keywords for three of them (:int, :bool, :char).
+    """
     cls = x.__class__
     if x is None:
         return "nil"
     if cls is bool:
-        return "bool"
+        return "boolean"
     if cls is int:
-        return "int"
+        return "integer"
     if cls is float:
         return "float"
     if cls is Fraction:
@@ -572,7 +579,7 @@ def type_name(x) -> str:
     if cls is Keyword:
         return "keyword"
     if cls is Char:
-        return "char"
+        return "character"
     if cls is Pair or cls is ArrayList or cls is EmptyList:
         return "list"
     if cls is tuple:
@@ -706,16 +713,8 @@ def _print(x, write: bool, out: list) -> None:
             out.append("#\\" + _CHAR_NAMES.get(x.ch, x.ch))
         else:
             out.append(x.ch)
-    elif cls is Atom:
-        out.append("#<atom ")
-        _print(x.value, True, out)
-        out.append(">")
-    elif cls is Record:
-        out.append("#<record " + x.rtype.name)
-        for name in x.rtype.field_names:
-            out.append(" " + name + "=")
-            _print(x.fields[name], True, out)
-        out.append(">")
+    elif cls is Atom or cls is Record:
+        _print_mutable(x, out)
     elif cls is MultipleValues:
         for i, v in enumerate(x.values):
             if i:
@@ -746,6 +745,33 @@ def _print(x, write: bool, out: list) -> None:
 
 
 _QUOTE_PREFIX = {"quote": "'", "quasiquote": "`", "unquote": ",", "unquote-splicing": ",@"}
+
+
+_printing = threading.local()
+
+
+def _print_mutable(x, out: list) -> None:
+    """An atom or record; one that contains itself prints the inner occurrence as ``...``."""
+    active = getattr(_printing, "ids", None)
+    if active is None:
+        active = _printing.ids = set()
+    if id(x) in active:
+        out.append("#<atom ...>" if x.__class__ is Atom else f"#<record {x.rtype.name} ...>")
+        return
+    active.add(id(x))
+    try:
+        if x.__class__ is Atom:
+            out.append("#<atom ")
+            _print(x.value, True, out)
+            out.append(">")
+        else:
+            out.append("#<record " + x.rtype.name)
+            for name in x.rtype.field_names:
+                out.append(" " + name + "=")
+                _print(x.fields[name], True, out)
+            out.append(">")
+    finally:
+        active.discard(id(x))
 
 
 def _print_list(x, write: bool, out: list) -> None:

@@ -140,7 +140,7 @@ class TestAtoms:
             C.swap_bang(5, abs)
         with pytest.raises(LispTypeError, match="reset!: argument 1 must be an atom"):
             C.reset_bang(None, 1)
-        with pytest.raises(LispTypeError, match="deref: expected an atom, promise or parameter, got int 3"):
+        with pytest.raises(LispTypeError, match="deref: expected an atom, promise or parameter, got integer 3"):
             C.deref(3)
 
     def test_deref_promises_and_parameters(self):

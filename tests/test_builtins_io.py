@@ -86,7 +86,7 @@ class TestRegistration:
         with pytest.raises(TypeError):
             sio.file_read(5)
         assert explain_failure(BUILTINS["file/read"], {"path": 5}) == \
-            "argument 1 must be a string, got int 5"
+            "argument 1 must be a string, got integer 5"
 
 
 # ================================================================ console output

@@ -54,7 +54,7 @@ class TestPairs:
 
     def test_car_of_non_list_is_a_type_error(self):
         """car of an integer names car, the expected kind and the value."""
-        with pytest.raises(LispTypeError, match=r"car: expected a pair, got int 1"):
+        with pytest.raises(LispTypeError, match=r"car: expected a pair, got integer 1"):
             L.car(1)
         with pytest.raises(LispTypeError, match="cdr: expected a pair"):
             L.cdr("s")
@@ -78,7 +78,7 @@ class TestPairs:
 
     def test_cxr_error_names_the_combination(self):
         """A c[ad]r that hits a non-list names itself and the outer value."""
-        with pytest.raises(LispTypeError, match=r"caar: expected a pair, got int 1 inside \(1\)"):
+        with pytest.raises(LispTypeError, match=r"caar: expected a pair, got integer 1 inside \(1\)"):
             BUILTINS["caar"](lst(1))
 
 
@@ -156,7 +156,7 @@ class TestBulk:
 
     def test_map_rejects_non_sequences(self):
         """map of an integer reports the argument position."""
-        with pytest.raises(LispTypeError, match="map: argument 2 must be a list or vector, got int 5"):
+        with pytest.raises(LispTypeError, match="map: argument 2 must be a list or vector, got integer 5"):
             SQ.map_(abs, 5)
 
     def test_dotted_list_is_rejected(self):
@@ -354,7 +354,7 @@ class TestListFamily:
         assert LF.list_avg(lst(1, 2)) == 1.5
         assert LF.list_median(lst(3, 1, 2)) == 2 and LF.list_median(lst(1, 2, 3, 4)) == 2.5
         assert LF.list_mode(lst(1, 2, 2, 3)) == 2 and LF.list_mode(EMPTY) is None
-        with pytest.raises(LispTypeError, match="list/sum: expected a list of numbers, found bool #t"):
+        with pytest.raises(LispTypeError, match="list/sum: expected a list of numbers, found boolean #t"):
             LF.list_sum(lst(1, True))
         with pytest.raises(LispValueError, match="list/max: empty list"):
             LF.list_max(EMPTY)
@@ -503,7 +503,7 @@ def test_lisp_lists(show, src, expected):
 
 
 LISP_ERRORS = [
-    ("(car 1)", "car: expected a pair, got int 1"),
+    ("(car 1)", "car: expected a pair, got integer 1"),
     ("(nth '(1 2) 5)", "nth: index 5 out of range for list of length 2"),
     ("(list-ref '(1 2) 2)", "list-ref: index 2 out of range for list of length 2"),
     ("(map car 5)", "map: argument 2"),

@@ -53,9 +53,9 @@ class TestOperatorSlowPathsDirect:
     @pytest.mark.parametrize("fn", [N.add2, N.sub2, N.mul2, N.div2, N.numeq2, N.lt2])
     def test_bools_are_not_numbers(self, fn):
         """#t and #f are rejected although Python treats them as ints."""
-        with pytest.raises(LispTypeError, match="bool #t"):
+        with pytest.raises(LispTypeError, match="boolean #t"):
             fn(1, True)
-        with pytest.raises(LispTypeError, match="bool #f"):
+        with pytest.raises(LispTypeError, match="boolean #f"):
             fn(False, 1)
 
     def test_neg(self):
@@ -184,7 +184,7 @@ class TestComparisonBuiltinsDirect:
 
     def test_all_arguments_checked(self):
         """A bad argument is reported even after the chain is already false."""
-        with pytest.raises(LispTypeError, match="bool #t"):
+        with pytest.raises(LispTypeError, match="boolean #t"):
             N.lt(2, 1, True)
 
     def test_equals_general(self):
@@ -567,7 +567,7 @@ class TestLispNumbers:
 
 LISP_ERRORS = [
     ('(+ 1 "a")', '+: expected a number, got string "a"'),
-    ("(+ 1 #t)", "+: expected a number, got bool #t"),
+    ("(+ 1 #t)", "+: expected a number, got boolean #t"),
     ("(/ 1 0)", "/: division by zero"),
     ("(modulo 5 0)", "modulo: division by zero"),
     ("(< 1 1+2i)", "<: expected a real number"),

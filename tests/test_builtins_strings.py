@@ -34,7 +34,7 @@ class TestBuildingDirect:
     def test_string_append(self):
         """string-append joins strings and rejects anything else with a Lisp error."""
         assert S.string_append() == "" and S.string_append("foo", "bar", "") == "foobar"
-        with pytest.raises(LispTypeError, match="string-append: expected a string, got int 5"):
+        with pytest.raises(LispTypeError, match="string-append: expected a string, got integer 5"):
             S.string_append("a", 5)
 
     def test_format(self):

@@ -350,7 +350,7 @@ class TestCaughtErrorMaps:
         src = ("(define caught (try (car 5) (catch e e)))"
                "(define again (try (throw caught) (catch e e)))"
                "(list (equal? caught again) (:type again) (:message again))")
-        assert show(src) == '(#t :type-error "car: expected a pair, got int 5")'
+        assert show(src) == '(#t :type-error "car: expected a pair, got integer 5")'
 
     def test_rethrow_from_catch(self, show):
         """(throw e) inside a catch passes the thrown value on unchanged."""

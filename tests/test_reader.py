@@ -262,8 +262,12 @@ class TestCollections:
         form = read_one("(a . b)")
         assert form.cdr is Symbol("b") and not is_list(form)
 
+    def test_rest_only(self):
+        """``(. args)`` reads as ``args``, so ``(fn (. args) ...)`` takes any arguments (issue 7)."""
+        assert read_one("(. args)") is Symbol("args")
+
     @pytest.mark.parametrize("src, message, col", [
-        ("(. a)", "needs a form before it", 2),
+        ("(. a b)", "needs a form before it", 2),
         ("(a .)", "followed by exactly one form", 4),
         ("(a . b c)", "followed by exactly one form", 4),
         ("(a . b . c)", "only one `.`", 8),

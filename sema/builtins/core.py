@@ -91,6 +91,10 @@ def identity(x: Any) -> Any:
     return x
 
 
+#: the keywords (type x) returns where they are shorter than the type's name in messages (as in Sema)
+_TYPE_KEYWORDS = {"integer": "int", "boolean": "bool", "character": "char"}
+
+
 @builtin("type", "type-of")
 def type_(x: Any) -> Keyword:
     """The type of a value as a keyword (a record answers its type's name).
@@ -100,7 +104,8 @@ def type_(x: Any) -> Keyword:
     (type '(1)) ; => :list
     (type nil) ; => :nil
     """
-    return Keyword(type_name(x))
+    name = type_name(x)
+    return Keyword(_TYPE_KEYWORDS.get(name, name))
 
 
 # ---------------------------------------------------------------- predicates

@@ -290,7 +290,8 @@ def range_(a: Real, b: Real | None = None, step: Real = 1) -> ListBase:
     if start.__class__ is int and end.__class__ is int and step.__class__ is int:
         if step == 0:
             raise LispValueError("range: step must not be zero")
-        return make_list(list(range(start, end, step)))
+        span = range(start, end, step)  # backed lazily: (range 0 100000000000) costs no memory
+        return ArrayList(span) if span else EMPTY
     for pos, v in ((1, a), (2, b), (3, step)):
         if v is not None and (v.__class__ is bool or not isinstance(v, (int, float, Fraction))):
             raise _bad("range", pos, "a real number", v)

@@ -64,6 +64,7 @@ class Compiler:
         self.stable_tmps: set = set()    # temporaries assigned once, before any use (see is_stable)
         self.late_assigned: set = set()  # set! targets the pre-scan missed (macro output)
         self.expansions: dict = {}       # id(form) -> (form, expansion): a retry expands nothing twice
+        self.failures: dict = {}         # (what, id(form)) -> form: attempts that failed (failed_before)
 
     def binding_of_py(self, py: str) -> Binding | None:
         return self.bindings_by_py.get(py)
@@ -166,6 +167,18 @@ class Compiler:
         self.to_dest(thunk, scope, dest)
         return None
 
+    def failed_before(self, what: str, form) -> bool:
+        """True if compiling ``form`` as ``what`` (an inline loop) failed earlier in this compilation.
+
+        Remembering it keeps nested loops that each fall back from being
+        recompiled once per enclosing attempt (exponential in the nesting).
+        """
+        entry = self.failures.get((what, id(form)))
+        return entry is not None and entry is form
+
+    def remember_failure(self, what: str, form) -> None:
+        self.failures[(what, id(form))] = form
+
     def new_tmp(self, base: str = "_t", *, stable: bool = False) -> str:
         name = f"{base}{fresh_id()}"
         if stable:
@@ -209,7 +222,7 @@ class Compiler:
         if b is not None:
             if b.is_loop_fn is not None:
                 raise CannotLoop(b.is_loop_fn)
-            if b.fn is not scope.fn:
+            if b.fn is not scope.fn and not _refers_to_itself(b, scope.fn):
                 b.captured = True
             node = Name(b.py)
             if b in self.facts:
@@ -560,12 +573,13 @@ class Compiler:
         """Compile ``(lambda params body...)`` to a ``def`` named ``py_name``."""
         if self_sym is not None and not any(s is self_sym for f in body_forms for s in walk_symbols(f)):
             self_sym = None
-        if self_sym is not None:
+        if self_sym is not None and not self.failed_before("loop", params_form):
             try:
                 return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, True)
             except CannotLoop as exc:
                 if exc.loop.fn.parent is not scope.fn or exc.loop.sym is not self_sym:
                     raise
+                self.remember_failure("loop", params_form)
         return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, False)
 
     def _function(self, params_form, body_forms, scope, lisp_name, py_name, self_sym, as_loop):
@@ -667,12 +681,14 @@ class Compiler:
         return Name(py)
 
 
-def copy_tags(dst, src):
-    if is_bool(src):
-        dst._sema_bool = True
-    if getattr(src, "_sema_num", False):
-        dst._sema_num = True
-    return dst
+def _refers_to_itself(b: Binding, fn: Fn) -> bool:
+    """True if ``fn`` is (inside) the function bound to ``b``: a self-reference, which every
+    closure made from it shares harmlessly (so ``b`` need not be a variable of its own per loop step)."""
+    while fn is not None and fn is not b.fn:
+        if fn.py_name == b.py:
+            return True
+        fn = fn.parent
+    return False
 
 
 def is_self_evaluating(x) -> bool:

@@ -316,7 +316,7 @@ def named_let(c: Compiler, form, scope, dest):
     body = parts[3:]
     if name.__class__ is not Symbol:
         raise syntax_error(f"let: a named let needs a symbol as its name, got {write_str(name)}", form)
-    if all(p.__class__ is Symbol for p, _ in pairs) and not c.deep_enough(scope):
+    if all(p.__class__ is Symbol for p, _ in pairs) and not c.deep_enough(scope) and not c.failed_before("let", form):
         try:
             with c.speculation() as attempt:
                 result = _inline_loop(c, name, pairs, body, scope, dest)
@@ -324,6 +324,7 @@ def named_let(c: Compiler, form, scope, dest):
         except CannotLoop as exc:
             if exc.loop.sym is not name or exc.loop.fn is not scope.fn:
                 raise
+            c.remember_failure("let", form)
         else:
             c.block.extend(attempt)
             c.facts = kept

@@ -369,6 +369,9 @@ class _Builder:
         lp, items, rp = c
         if self.dots and _count_dots(items):
             r = self._dotted(items)
+            if r.__class__ is not Pair:  # (. rest): the rest alone, as in (fn (. args) ...)
+                self.end = rp
+                return r
         else:
             r = EMPTY
             for x in reversed(items):
@@ -387,6 +390,8 @@ class _Builder:
         if k > 1:
             raise ReaderError("a list can have only one `.`", self._tspan(toks[1]))
         i = next(i for i, x in enumerate(items) if x is DOT)
+        if i == 0 and len(items) == 2:
+            return items[1]  # (. x) reads as x: a parameter list of only a rest parameter
         if i == 0:
             raise ReaderError("`.` needs a form before it", self._tspan(toks[0]))
         if i != len(items) - 2:

@@ -132,23 +132,30 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
         if m and in_lisp:
             return LispTypeError(f"cannot call a value of type {_type_word(m.group(1).rsplit('.', 1)[-1])}: "
                                  "it is not a function")
+    if isinstance(exc, MemoryError):
+        return EvalError("out of memory: the computation needed more memory than the machine has "
+                         "(a huge list, string or number?)")
     if isinstance(exc, ZeroDivisionError):
         return DivisionByZero("division by zero")
-    # an exception inside a builtin: did the caller pass the wrong types?
+    # an exception inside a builtin: did the caller pass the wrong types?  The builtins called
+    # after the innermost Lisp frame are asked outermost first: the one Lisp called, then the ones
+    # it called with the user's values (apply, map, reduce pass them on).
+    builtin_frames = []
     frame_tb = tb
-    builtin_tb = None
     while frame_tb is not None:
         code = frame_tb.tb_frame.f_code
         if is_lisp_code(code):
-            builtin_tb = None  # only builtins called from the innermost Lisp frame count
-        elif builtin_tb is None and _builtin_for_code(code) is not None:
-            builtin_tb = frame_tb  # the one the Lisp code called, not its helpers
+            builtin_frames = []
+        elif _builtin_for_code(code) is not None:
+            builtin_frames.append(frame_tb)
         frame_tb = frame_tb.tb_next
-    if builtin_tb is not None:
+    for builtin_tb in builtin_frames:
         fn = _builtin_for_code(builtin_tb.tb_frame.f_code)
         why = explain_failure(fn, dict(builtin_tb.tb_frame.f_locals))
         if why is not None:
             return LispTypeError(f"{fn.__name__}: {why}")
+    if builtin_frames:
+        fn = _builtin_for_code(builtin_frames[0].tb_frame.f_code)
         if isinstance(exc, (ValueError, OverflowError)):
             return LispValueError(f"{fn.__name__}: {message}")
         return None
