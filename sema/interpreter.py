@@ -120,10 +120,11 @@ class Interpreter:
         self.note_global_definition(name.name, span)
         named = L(Symbol("letrec"), L(L(name, lambda_form)), name, span=span)  # so frames say the macro's name
         entry, make = self._compile(named, span.file if span else "<macro>")
-        fingerprint = self.units.macro_fingerprint(write_str(lambda_form))
-        entry.kind, entry.name, entry.fingerprint = "macro", name.name, fingerprint
+        source = digest(write_str(lambda_form))
+        entry.kind, entry.name, entry.fingerprint = "macro", name.name, source
         self.units.record(entry)
-        self.add_macro(name, make(), fingerprint)
+        rec = self.units.recording
+        self.add_macro(name, make(), self.units.macro_fingerprint(source, rec.key if rec else None))
 
     def add_macro(self, name: Symbol, fn, fingerprint: str) -> None:
         fn.__name__ = fn.__qualname__ = name.name
@@ -186,8 +187,7 @@ class Interpreter:
         if rec is not None:
             rec.consts = {}
         try:
-            with units.compiling():
-                code, py_name = Compiler(self, filename).compile_toplevel(form)
+            code, py_name = Compiler(self, filename).compile_toplevel(form)
             consts = rec.consts if rec is not None else {}
         finally:
             if rec is not None:
@@ -227,10 +227,15 @@ class Interpreter:
         self.namespace["_BUDGET"] = TAIL_BUDGET
 
     def eval_forms(self, forms, filename: str):
+        """Run the top-level forms of the unit being recorded, compiling each just before it runs."""
         self.prescan(forms)
         result = None
         for form in forms:
-            result = self.eval_form(form, filename)
+            def compile_and_run():
+                with self.units.compiling():  # state changes while compiling the unit's own form are keyed
+                    fn = self.compile_form(form, filename)
+                return fn()
+            result = self._run(compile_and_run)
         return result
 
     def eval_source(self, text: str, filename: str = "<eval>") -> Any:
@@ -282,7 +287,7 @@ class Interpreter:
                 exec(e.code, self.namespace)
                 fn = self.namespace.pop(e.py_name)
                 if e.kind == "macro":
-                    self.add_macro(Symbol(e.name), fn(), e.fingerprint)
+                    self.add_macro(Symbol(e.name), fn(), units.macro_fingerprint(e.fingerprint, key))
                 else:
                     result = self._run(fn)
         finally:

@@ -441,7 +441,7 @@ class TestJsonDecode:
         """Invalid JSON is a value error with line and column."""
         with pytest.raises(LispValueError) as info:
             jsonfmt.decode("[1, ")
-        assert str(info.value) == "json/decode: invalid JSON at line 1 column 5: Expecting value"
+        assert str(info.value) == "json/decode: invalid JSON at line 1 column 5: expected a value"
         with pytest.raises(LispValueError, match="line 2 column 1"):
             jsonfmt.decode('{"a": 1,\n}')
 
@@ -658,7 +658,7 @@ LISP_TABLE = [
     ('(try (assert #f "boom") (catch e (:message e)))', '"assertion failed: boom"'),
     ('(try (assert= 1 2) (catch e (:message e)))', '"assertion failed: expected 1, got 2"'),
     ('(try (json/decode "[1,") (catch e (:message e)))',
-     '"json/decode: invalid JSON at line 1 column 4: Expecting value"'),
+     '"json/decode: invalid JSON at line 1 column 4: expected a value"'),
     ('(try (file/read "/no/such/file.txt") (catch e (:type e)))', ":io"),
     ('(env "SEMA_SURELY_UNSET_VARIABLE")', "nil"),
     ('(env "SEMA_SURELY_UNSET_VARIABLE" "d")', '"d"'),

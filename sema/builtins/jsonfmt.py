@@ -103,6 +103,27 @@ def from_json_value(obj):
     return obj
 
 
+#: Python's json messages, in words that do not assume the reader knows the module
+_JSON_PROBLEMS = (
+    ("Expecting property name enclosed in double quotes", "expected a key in double quotes"),
+    ("Expecting value", "expected a value"),
+    ("Expecting ',' delimiter", "expected a comma"),
+    ("Expecting ':' delimiter", "expected a colon"),
+    ("Unterminated string starting at", "a string is not closed"),
+    ("Extra data", "unexpected text after the value"),
+    ("Invalid control character at", "a control character inside a string"),
+    ("Invalid \\escape", "an invalid escape sequence"),
+    ("Invalid \\uXXXX escape", "an invalid \\u escape"),
+)
+
+
+def json_problem(msg: str) -> str:
+    for python, lisp in _JSON_PROBLEMS:
+        if msg.startswith(python):
+            return lisp
+    return msg.lower()
+
+
 def _reject_constant(name: str):
     # Python's json reads NaN/Infinity, which are not JSON.
     raise ValueError(f"invalid constant {name}")
@@ -150,7 +171,7 @@ def decode(text: str) -> typing.Any:
         obj = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise LispValueError(
-            f"json/decode: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+            f"json/decode: invalid JSON at line {exc.lineno} column {exc.colno}: {json_problem(exc.msg)}") from None
     except ValueError as exc:
         raise LispValueError(f"json/decode: invalid JSON: {exc}") from None
     except RecursionError:

@@ -97,6 +97,21 @@ def exact_integer_sqrt(n: int):
     return MultipleValues((s, n - s * s))
 
 
+#: the largest exact power computed, in bits (about ten million digits): one power is one long
+#: C computation that nothing (not even Ctrl-C or a timeout) can stop before it ends
+MAX_POWER_BITS = 1 << 25
+
+
+def _check_result_size(base, power: int) -> None:
+    b = abs(base)
+    if b.__class__ is Fraction:
+        b = max(b.numerator, b.denominator)
+    if b > 1 and abs(power) * b.bit_length() > MAX_POWER_BITS:
+        digits = int(abs(power) * b.bit_length() * 0.30103)
+        raise LispValueError(f"expt: the exact result would have about {digits:,} digits, more than the "
+                             f"{int(MAX_POWER_BITS * 0.30103):,} sema computes; use a float base for an estimate")
+
+
 @builtin("expt", "pow", "math/pow")
 def expt(base: Number, power: Number) -> Number:
     """BASE raised to POWER: exact for exact arguments where possible.
@@ -114,6 +129,7 @@ def expt(base: Number, power: Number) -> Number:
     if cp is int and cb in _EXACT:
         if power < 0 and base == 0:
             raise DivisionByZero("expt: division by zero")
+        _check_result_size(base, power)
         return _norm(base ** power if power >= 0 else Fraction(base) ** power)
     if cp is Fraction and cb in _EXACT and base >= 0:
         bf = Fraction(base)

@@ -94,7 +94,7 @@ class Compiler:
         try:
             with warnings.catch_warnings():  # e.g. "'str' object is not callable": a Lisp error at run time
                 warnings.simplefilter("ignore")
-                code = compile(module, self.filename, "exec", dont_inherit=True)
+                code = compile(module, str(self.filename), "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:  # a bug in the compiler, never the user's
             raise RuntimeError(f"sema compiler produced invalid Python: {exc}\n{ast.unparse(module)}") from exc
         return rename_code(code, self.def_names), py_name

@@ -384,13 +384,16 @@ def sf_and_or(c: Compiler, form, scope, dest):
     if len(args) == 1:
         return compile_in(c, args[0], scope, dest)
     if dest is None:
-        # all operands pure booleans: a Python and/or chain
-        with c.speculation():
-            chain = c.pure_bool_chain(name, args, scope)
+        # all operands give Python bools without statements: a Python and/or chain (of bools, so
+        # its value is the Lisp value); anything else keeps its own value, compiled below
+        with c.speculation() as stmts:
+            first = c.expr(args[0], scope)
             kept = c.facts
-        if chain is not None and all(getattr(v, "_sema_bool", False) for v in chain.values):
+            with c.branch():
+                values = [first] + [c.expr(a, scope) for a in args[1:]]
+        if not stmts and all(getattr(v, "_sema_bool", False) for v in values):
             c.facts = kept
-            return chain
+            return tag(ast.BoolOp(ast.And() if name == "and" else ast.Or(), values), boolean=True)
         tmp = c.new_tmp(stable=True)
         sf_and_or_dest(c, name, args, scope, Dest("assign", tmp))
         return Name(tmp)

@@ -156,7 +156,13 @@ def convert(exc: BaseException, candidates=()) -> SemaError | None:
             return LispTypeError(f"{fn.__name__}: {why}")
     if builtin_frames:
         fn = _builtin_for_code(builtin_frames[0].tb_frame.f_code)
-        if isinstance(exc, (ValueError, OverflowError)):
+        m = _NOT_CALLABLE.match(message) if isinstance(exc, TypeError) else None
+        if m:  # a builtin called what the user gave it as a function
+            return LispTypeError(f"{fn.__name__}: expected a function, got "
+                                 f"{_type_word(m.group(1).rsplit('.', 1)[-1])}")
+        if isinstance(exc, OverflowError) or "index-sized integer" in message:
+            return LispValueError(f"{fn.__name__}: a number is too large for this operation")
+        if isinstance(exc, ValueError):
             return LispValueError(f"{fn.__name__}: {message}")
         return None
     if in_lisp and isinstance(exc, TypeError):

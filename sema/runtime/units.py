@@ -47,7 +47,7 @@ class Entry:
     """One step of a recorded unit, replayed in order.
 
     ``kind`` is ``"form"`` (run ``code``), ``"macro"`` (run ``code`` to get the
-    macro ``name``, with ``fingerprint``), ``"redefine"`` (the builtin ``name``
+    macro ``name``; ``fingerprint`` is the digest of its source), ``"redefine"`` (the builtin ``name``
     is redefined from here on) or ``"shadow"`` (the form ``name`` is shadowed).
     """
 
@@ -95,10 +95,13 @@ class UnitTracker:
         macros = sorted((sym.name, fp) for sym, fp in self.macro_fingerprints.items())
         return f"{sorted(self.redefined)}|{sorted(self.shadowed)}|{macros}"
 
-    def macro_fingerprint(self, source: str) -> str:
-        """A fingerprint for a macro defined now from ``source``: its text and everything run before it."""
-        unit = self.recording.key if self.recording is not None else "no-unit"
-        return digest(source, unit, self.history)[:24]
+    def macro_fingerprint(self, source_digest: str, unit_key: str | None) -> str:
+        """A fingerprint for a macro defined now: its source, its unit, and every unit run before it.
+
+        A replayed unit recomputes it from the same parts (the history is then the
+        same only if every unit before it is the same), so it is never stored.
+        """
+        return digest(source_digest, unit_key or "no-unit", self.history)[:24]
 
     def unit_done(self, key: str) -> None:
         self.history = digest(self.history, key)
