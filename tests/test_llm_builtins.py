@@ -458,10 +458,10 @@ class TestOptions:
     """Call options and message maps are checked, with errors naming the builtin."""
 
     @pytest.mark.parametrize("src, message", [
-        ('(llm/complete "x" {:max-tokens "10"})', "llm/complete: :max-tokens must be an integer"),
+        ('(llm/complete "x" {:max-tokens "10"})', "llm/complete: :max-tokens must be a positive integer, got string \"10\""),
         ('(llm/complete "x" {:temperature "hot"})', "llm/complete: :temperature must be a number"),
         ('(llm/complete "x" 5)', "llm/complete: options must be a map"),
-        ('(llm/chat [{:role :robot :content "x"}])', "llm/chat: unknown message role :robot"),
+        ('(llm/chat [{:role :robot :content "x"}])', "llm/chat: :role must be one of \"system\", \"user\", \"assistant\" or \"tool\", got keyword :robot"),
         ('(llm/chat ["x"])', "llm/chat: each message must be a map"),
         ('(llm/chat 42)', "llm/chat: expected a prompt string or a list of messages"),
         ('(llm/request {:model "m"})', "llm/request: the request map needs :messages"),
