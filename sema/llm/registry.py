@@ -18,10 +18,11 @@ import os
 import threading
 from collections.abc import Mapping
 
-from .auth.keys import check_key, is_local_url, validate_key
+from .auth.keys import BadKeyError, check_key, is_local_url, validate_key
 from .catalog import CATEGORIES, CHAT_EMBED, SPECS, ProviderSpec
 from .errors import AuthError, LlmError
 from .options import ProviderOptions
+from .types import FieldError
 from .usage import UsageTracker
 
 #: the seed service kit's one-variable switch (SEMA_* spellings take precedence)
@@ -354,7 +355,7 @@ class ProviderRegistry:
             if spec.id not in self._providers:
                 try:
                     self.configure(spec.id, make_default=False)
-                except LlmError as exc:  # one bad variable must not stop the others
+                except (LlmError, BadKeyError, FieldError) as exc:  # one bad variable must not stop the others
                     self.warnings.append(exc.message)
                     continue
             if first_chat is None and "chat" in spec.supports:

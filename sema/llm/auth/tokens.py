@@ -90,9 +90,12 @@ class TokenSource:
         except ValueError:
             body = None
         if response.status_code >= 400:
-            message, _, _ = extract_error(body)
-            if message is None and isinstance(body, dict):
-                message = body.get("error_description") or body.get("error")
+            message = None
+            if isinstance(body, dict) and isinstance(body.get("error_description"), str):  # OAuth's error shape
+                message = f"{body.get('error')}: {body['error_description']}" if body.get("error") \
+                    else body["error_description"]
+            if message is None:
+                message, _, _ = extract_error(body)
             message = message or snippet(response.text)
             raise AuthError(f"provider :{self.provider}: the {what} was refused "
                             f"({response.status_code}): {message}", provider=self.provider,
