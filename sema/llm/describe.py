@@ -39,8 +39,8 @@ def show(x, limit: int = 60) -> str:
 
 
 def got(x) -> str:
-    """``"string \\"x\\""``: the type and the value, for "expected ..., got ..." messages."""
-    return f"{kind(x)} {show(x)}"
+    """``"string \\"x\\""``: the type and the value, for "expected ..., got ..." messages (``nil`` alone)."""
+    return "nil" if x is None else f"{kind(x)} {show(x)}"
 
 
 __all__ = ["kind", "show", "got"]

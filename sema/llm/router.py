@@ -117,7 +117,7 @@ def attempt_dict(provider: str, model: str | None, err: LlmError | None, skipped
     if err is None:
         return {"provider": provider, "model": model, "error": "skipped", "status": None, "message": skipped}
     return {"provider": provider, "model": model, "error": err.llm_kind, "status": err.status,
-            "message": err.message}
+            "message": err.provider_message or err.message}
 
 
 def _describe(a: dict) -> str:

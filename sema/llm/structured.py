@@ -101,7 +101,7 @@ def _decode(text: str):
 def check_response(response, request):
     """RESPONSE with ``parsed`` set, when REQUEST asked for a response format; raises ResponseFormatError."""
     fmt = request.response_format
-    if fmt is None or response.tool_calls and not response.content:
+    if fmt is None or response.parsed is not None or response.tool_calls and not response.content:
         return response
     name = response.provider or "?"
     try:

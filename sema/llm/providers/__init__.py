@@ -208,15 +208,17 @@ class HttpProvider:
 
 
 def with_usage(response: ChatResponse, request: ChatRequest) -> ChatResponse:
-    """RESPONSE, with estimated (and so marked) token counts when the vendor reported none.
+    """RESPONSE, with estimated (and so marked) token counts when the vendor reported none, and its
+    structured output (``:response-format``) decoded and checked.
 
     llama.cpp ends a stream without a usage chunk, some servers omit ``usage``
     altogether: an answer is never recorded as a silent zero.
     """
-    if not response.usage.is_zero:
-        return response
-    from ..usage import estimate_usage
-    return response.evolve(usage=estimate_usage(request, response))
+    from ..structured import check_response
+    if response.usage.is_zero:
+        from ..usage import estimate_usage
+        response = response.evolve(usage=estimate_usage(request, response))
+    return check_response(response, request)
 
 
 class _CallBuilder:

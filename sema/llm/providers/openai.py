@@ -225,7 +225,7 @@ class OpenAIProvider(HttpProvider):
             raise self.malformed('the "choices" list is missing or empty', data)
         choice = choices[0]
         if not isinstance(choice, dict):
-            raise self.malformed('"choices" must hold objects', data)
+            raise self.malformed('"choices" must be a list of maps', data)
         msg = choice.get("message") or {}
         calls = tuple(self._call(tc, n) for n, tc in enumerate(msg.get("tool_calls") or ()))
         content = msg.get("content")
