@@ -300,3 +300,14 @@ class TestImportCost:
                 "print('httpx' in sys.modules)")
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert out.stdout.strip() == "False"
+
+    def test_attrs_loads_with_the_llm_layer_only(self):
+        """Issue #8: `import sema` and a non-LLM eval never import attrs (nor botocore, jwt); an LLM call does."""
+        import subprocess
+        import sys
+        code = ("import sys, sema; i = sema.Interpreter(llm=False); i.eval('(+ 1 2)'); "
+                "print(sorted(m for m in ('attrs', 'botocore', 'jwt', 'httpx') if m in sys.modules)); "
+                "i.eval('(llm/define-provider :p {:complete (fn (r) \"x\")}) (llm/complete \"q\")'); "
+                "print(sorted(m for m in ('attrs', 'botocore', 'jwt') if m in sys.modules))")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert out.stdout.splitlines() == ["[]", "['attrs']"]

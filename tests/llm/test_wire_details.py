@@ -133,6 +133,22 @@ class TestResponseFormat:
         with pytest.raises(ResponseFormatError, match=r"\$\.age: expected integer, got string \"old\""):
             reg.router.call(ask(response_format={"name": "person", "schema": PERSON}))
 
+    def test_server_that_only_knows_json_object_schema(self, routes):
+        """llama-cpp-python refuses json_schema (500): the schema is sent its way, once, and remembered."""
+        def chat(req):
+            fmt = req.json()["response_format"]
+            if fmt["type"] == "json_schema":
+                return 500, {"error": {"message": "1 validation error: ('body', 'response_format', 'type') "
+                                                  "Input should be 'text' or 'json_object', input: 'json_schema'"}}
+            return 200, openai_answer(json.dumps({"name": "Ada", "age": 1}))
+        server = routes({("POST", "/v1/chat/completions"): chat})
+        provider = make_provider("openai", "llamacpp", base_url=server.url + "/v1", default_model="m", max_retries=0)
+        for _ in range(2):
+            assert provider.complete(ask(response_format={"schema": PERSON})).parsed == {"name": "Ada", "age": 1}
+        assert [r.json()["response_format"] for r in server.requests] == [
+            {"type": "json_schema", "json_schema": {"name": "response", "schema": PERSON, "strict": True}},
+            {"type": "json_object", "schema": PERSON}, {"type": "json_object", "schema": PERSON}]
+
     def test_json_mode_and_not_json(self, fake_server):
         """:json asks for any JSON object; prose back is an error quoting it."""
         server = fake_server("openai")

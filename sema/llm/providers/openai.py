@@ -19,7 +19,9 @@ Wire details learnt from real servers:
   that model;
 - images go as ``image_url`` parts (a URL or a ``data:`` URL);
 - ``:response-format`` becomes ``response_format`` (``json_object``, or
-  ``json_schema`` with the schema).
+  ``json_schema`` with the schema); a server that answers that it only knows
+  ``json_object`` (llama-cpp-python, with a 500) is sent llama.cpp's
+  ``{"type": "json_object", "schema": ...}`` instead, once, and remembered.
 
 Stop reasons: ``stop`` -> ``end_turn``, ``length`` -> ``max_tokens``,
 ``tool_calls``/``function_call`` -> ``tool_use``, ``content_filter`` ->
@@ -35,7 +37,7 @@ import json
 import re
 import threading
 
-from ..errors import BadRequestError, StreamError
+from ..errors import BadRequestError, ServerError, StreamError
 from ..types import ChatRequest, ChatResponse, Message, ToolCall, Usage, parse_arguments
 from . import HttpProvider, StreamAccumulator, mean_pool
 
@@ -85,9 +87,12 @@ def tool_choice(choice):
     return {"type": "function", "function": {"name": choice}}
 
 
-def response_format(fmt) -> dict:
+def response_format(fmt, *, legacy: bool = False) -> dict:
+    """OpenAI's ``response_format``; LEGACY is llama.cpp's ``json_object`` with a ``schema``."""
     if fmt.schema is None:
         return {"type": "json_object"}
+    if legacy:
+        return {"type": "json_object", "schema": fmt.schema}
     return {"type": "json_schema", "json_schema": {"name": fmt.name, "schema": fmt.schema, "strict": fmt.strict}}
 
 
@@ -125,6 +130,7 @@ class OpenAIProvider(HttpProvider):
         super().__init__(name, **options)
         self._model_lock = threading.Lock()
         self._token_param: dict[str, str] = {}   # model -> the max-tokens parameter it accepts
+        self._legacy_schema = False              # the server takes json_object + schema, not json_schema
 
     def model_for(self, request: ChatRequest) -> str:
         if request.model or self.default_model:
@@ -170,7 +176,7 @@ class OpenAIProvider(HttpProvider):
         if request.tool_choice is not None:
             body["tool_choice"] = tool_choice(request.tool_choice)
         if request.response_format is not None:
-            body["response_format"] = response_format(request.response_format)
+            body["response_format"] = response_format(request.response_format, legacy=self._legacy_schema)
         if stream:
             body["stream"] = True
             body["stream_options"] = {"include_usage": True}
@@ -178,10 +184,19 @@ class OpenAIProvider(HttpProvider):
         return self.chat_path, body
 
     def _other_param(self, err, request: ChatRequest, model: str) -> bool:
-        """True when ERR is a 400 naming the max-tokens parameter: the other one is learnt for MODEL."""
+        """True when ERR names a parameter this server spells otherwise: the other spelling is learnt.
+
+        A 400 naming the max-tokens parameter (for MODEL), or an error refusing the
+        ``json_schema`` response format (for this server).
+        """
+        text = f"{err.provider_message or ''} {err.message}"
+        if (request.response_format is not None and request.response_format.schema is not None
+                and not self._legacy_schema and "response_format" in text and "json_schema" in text
+                and getattr(err, "status", None) in (400, 422, 500)):
+            self._legacy_schema = True
+            return True
         if request.max_tokens is None or getattr(err, "status", None) != 400:
             return False
-        text = f"{err.provider_message or ''} {err.message}"
         used = self.token_param(model)
         if used not in text:
             return False
@@ -191,7 +206,7 @@ class OpenAIProvider(HttpProvider):
     def complete(self, request: ChatRequest) -> ChatResponse:
         try:
             return super().complete(request)
-        except BadRequestError as err:
+        except (BadRequestError, ServerError) as err:
             if not self._other_param(err, request, self.model_for(request)):
                 raise
             return super().complete(request)
@@ -199,7 +214,7 @@ class OpenAIProvider(HttpProvider):
     async def acomplete(self, request: ChatRequest) -> ChatResponse:
         try:
             return await super().acomplete(request)
-        except BadRequestError as err:
+        except (BadRequestError, ServerError) as err:
             if not self._other_param(err, request, self.model_for(request)):
                 raise
             return await super().acomplete(request)
@@ -207,7 +222,7 @@ class OpenAIProvider(HttpProvider):
     def stream(self, request: ChatRequest, on_chunk=None) -> ChatResponse:
         try:
             return super().stream(request, on_chunk)
-        except BadRequestError as err:
+        except (BadRequestError, ServerError) as err:
             if not self._other_param(err, request, self.model_for(request)):
                 raise
             return super().stream(request, on_chunk)
