@@ -917,6 +917,13 @@ class TestExamples:
         out = self.run_file("llm_routing_provider.scm", capsys)
         assert "HELLO THERE" in out and "the quick brown" in out and "no route for model" in out
 
+    def test_gateway(self, capsys):
+        """Issue #8: the gateway example fails over, opens and resets circuits, parses JSON and accounts usage."""
+        out = self.run_file("llm_gateway.scm", capsys)
+        assert "1: local answer to: What is the capital of France?" in out and "health: :open :open" in out
+        assert "4: primary is back" in out and 'parsed: {:city Paris :population 2102650}' in out
+        assert "calls: 5 tokens: 57" in out and "by model: (local/small-model primary/big-model)" in out
+
     def test_tool_roundtrip(self, capsys):
         """The tool example completes its loop."""
         assert "The weather: 18C and sunny in Paris" in self.run_file("llm_tool_roundtrip.scm", capsys)

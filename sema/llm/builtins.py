@@ -25,9 +25,10 @@ import sys
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Any, Callable_, interp_builtin
 from ..convert import to_python
-from ..values import ArrayList, Keyword, Map, Pair, make_list, make_map, type_name
+from ..values import ArrayList, Keyword, Map, Pair, make_list, make_map
 from .errors import LlmError, UnsupportedError
 from .auth.keys import BadKeyError
+from .describe import got
 from .lisp_provider import (LispProvider, as_provider, build_request, lisp_int, lisp_items, lisp_name,
                             lisp_options, lisp_real, lisp_str, messages_of, response_map, short, usage_map)
 from .router import batch_complete, complete_with_fallback
@@ -407,7 +408,7 @@ def make_stream(interp):
         if isinstance(callback, Map) and opts is None:
             callback, opts = None, callback
         if callback is not None and not callable(callback):
-            raise LispTypeError(f"{who}: the callback must be a function, got {type_name(callback)} {short(callback)}")
+            raise LispTypeError(f"{who}: the callback must be a function, got {got(callback)}")
         o = lisp_options(who, opts)
         request = build_request(who, messages_of(who, prompt), o)
         response = call(state, who, request, o, stream=True, on_chunk=callback or _stdout_chunk)

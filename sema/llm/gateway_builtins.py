@@ -157,8 +157,8 @@ def make_usage_log(interp):
         import sqlite3
         try:
             usage.open_log(path)
-        except (sqlite3.Error, OSError) as exc:
-            raise LlmError(f"{who}: cannot open the usage log {path!r}: {exc}") from None
+        except (sqlite3.Error, OSError):
+            raise LlmError(f"{who}: cannot open the usage log \"{path}\" (it must be a writable SQLite file)") from None
         return path
     return llm_usage_log
 

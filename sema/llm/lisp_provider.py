@@ -230,6 +230,8 @@ def request_map(request: ChatRequest):
     ]
     if request.tool_choice is not None:
         pairs.append((_K("tool-choice"), request.tool_choice))
+    if request.response_format is not None:
+        pairs.append((_K("response-format"), lisp_value(request.response_format.to_dict())))
     return make_map(pairs)
 
 
@@ -250,7 +252,7 @@ def error_from_lisp(name: str, exc: BaseException) -> LlmError:
     """The LlmError for an exception raised inside provider NAME's Lisp code."""
     if isinstance(exc, LlmError):
         return exc
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    message = getattr(exc, "message", None) or str(exc) or "an error"
     status = getattr(exc, "status", None)
     retriable = None
     value = getattr(exc, "value", None)  # (throw {:status 503 :message "..."})

@@ -243,7 +243,7 @@ class ProviderRegistry:
             how = (f"set {' or '.join(spec.key_env)} or call (llm/configure :{spec.id} ...)"
                    if spec is not None and spec.key_env else f"call (llm/configure :{target} ...)")
             configured = ", ".join(f":{n}" for n in self._providers) or "none"
-            raise LlmError(f"model {model!r} names provider :{target}, which is not configured "
+            raise LlmError(f"model \"{model}\" names provider :{target}, which is not configured "
                            f"(configured: {configured}); {how}, or pass :provider to choose another")
         return target, rest
 
@@ -307,7 +307,7 @@ class ProviderRegistry:
                 try:
                     options["timeout"] = float(env_timeout)
                 except ValueError:
-                    self.warnings.append(f"{spec.timeout_env[0]}={env_timeout!r} is not a number of seconds")
+                    self.warnings.append(f"{spec.timeout_env[0]}=\"{env_timeout}\" is not a number of seconds")
         provider = build_provider(spec, o, api_key=api_key, base_url=str(base_url), environ=self.environ,
                                   **options)
         self.register(spec.id, provider, make_default=make_default and "chat" in spec.supports)

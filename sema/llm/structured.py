@@ -114,7 +114,7 @@ def check_response(response, request):
         wrong = problems(value, fmt.schema)
         if wrong:
             more = f" (and {len(wrong) - 3} more)" if len(wrong) > 3 else ""
-            raise ResponseFormatError(f"provider :{name}'s answer does not match the schema {fmt.name!r}: "
+            raise ResponseFormatError(f"provider :{name}'s answer does not match the schema \"{fmt.name}\": "
                                       + "; ".join(wrong[:3]) + more, provider=name)
     elif fmt.kind == "json" and not isinstance(value, (dict, list)):
         raise ResponseFormatError(f"provider :{name} was asked for a JSON object but answered {got(value)}",

@@ -373,13 +373,13 @@ def image_from_file(path, media_type=None) -> ImagePart:
     media = media_type or _MEDIA.get(os.path.splitext(path)[1].lower())
     if media is None:
         raise FieldError("path", "an image file (.png, .jpg, .gif or .webp)", path,
-                         message=f"cannot tell the image type of {path!r}: give :media-type")
+                         message=f"cannot tell the image type of \"{path}\": give :media-type")
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         raise FieldError("path", "a readable file", path,
-                         message=f"cannot read the image {path!r}: {exc.strerror or 'unreadable'}") from None
+                         message=f"cannot read the image \"{path}\": {exc.strerror or 'unreadable'}") from None
     return ImagePart(data=base64.b64encode(data).decode("ascii"), media_type=media)
 
 

@@ -78,7 +78,7 @@ def check_key(spec, key: str | None, base_url: str | None = None) -> str | None:
     other = next((label for p, label in _KEY_HINTS.items() if key.startswith(p)), None)
     looks = f"; it looks like {other} key" if other else ""
     return (f"the API key for :{spec.id} does not look like {spec.label} key "
-            f"(expected it to start with {prefix!r}){looks}; requests will probably fail with 401")
+            f"(expected it to start with \"{prefix}\"){looks}; requests will probably fail with 401")
 
 
 def is_anthropic_oauth(key: str | None) -> bool:

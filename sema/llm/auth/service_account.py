@@ -41,7 +41,7 @@ def load_key_file(path: str | None, environ=os.environ) -> tuple[dict, str]:
                         provider="vertex") from None
     missing = [k for k in ("client_email", "private_key") if not isinstance(key, dict) or not key.get(k)]
     if missing:
-        raise AuthError(f"provider :vertex: the key file {path} has no {missing[0]!r} "
+        raise AuthError(f"provider :vertex: the key file {path} has no \"{missing[0]}\" "
                         f"(is it a service-account key?)", provider="vertex")
     return key, path
 

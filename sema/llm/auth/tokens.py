@@ -120,7 +120,7 @@ def expiry(body: dict, clock=time.time, *, default: float = 3600.0) -> float:
 def required(body: dict, key: str, source: TokenSource, what: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value:
-        raise LlmError(f"provider :{source.provider}: the {what} answer has no {key!r}", provider=source.provider)
+        raise LlmError(f"provider :{source.provider}: the {what} answer has no \"{key}\"", provider=source.provider)
     return value
 
 
