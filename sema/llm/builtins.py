@@ -57,9 +57,10 @@ class LlmState:
 
 
 def state_of(interp) -> LlmState:
-    state = interp.__dict__.get("_llm_state")
+    """INTERP's LlmState, made on first use (kept in its ``llm_state`` field)."""
+    state = getattr(interp, "llm_state", None)
     if state is None:
-        state = interp.__dict__["_llm_state"] = LlmState(interp)
+        state = interp.llm_state = LlmState(interp)
     return state
 
 
@@ -358,7 +359,9 @@ def make_complete(interp):
     """Send PROMPT (a string) to the default provider and return the reply text.
 
     OPTS: :model (a "provider/model" name selects the provider) :provider :max-tokens :temperature
-    :system :stop-sequences :timeout (seconds) :tools :tool-choice :extra.
+    :system :stop-sequences :timeout (the call's total deadline in seconds, retries included) :tools
+    :tool-choice :response-format (:json or {:schema ...}; the decoded answer is checked) :extra.
+    With several providers configured, a retriable failure moves on to the next one (see llm/set-fallback).
 
     (llm/define-provider :shout {:complete (fn (req) (string/upper (:content (last (:messages req)))))}) (llm/complete "hello") ; => "HELLO"
     (llm/define-provider :sys {:complete (fn (req) (:system req))}) (llm/complete "hi" {:system "be brief"}) ; => "be brief"
@@ -423,9 +426,10 @@ def make_request(interp):
     """Send a whole request map (the contract's keys) and return the whole response map.
 
     The request has :messages (a list of message maps, or a string) and any of :model :provider
-    :max-tokens :temperature :system :tools :tool-choice :stop-sequences :timeout. The response is
-    {:content :role :model :stop-reason :usage {:prompt-tokens :completion-tokens :total-tokens ...}
-    :tool-calls ({:id :name :arguments}) :provider}.
+    :max-tokens :temperature :system :tools :tool-choice :stop-sequences :timeout :response-format. The
+    response is {:content :role :model :stop-reason :usage {:prompt-tokens :completion-tokens
+    :total-tokens ...} :tool-calls ({:id :name :arguments}) :provider}, plus :parsed (the decoded JSON)
+    when a :response-format was asked for.
 
     (llm/define-provider :m {:complete (fn (req) {:content "ok" :usage {:prompt-tokens 3 :completion-tokens 1}})}) (:usage (llm/request {:messages "hi"})) ; => {:cache-creation-tokens 0 :cache-read-tokens 0 :completion-tokens 1 :prompt-tokens 3 :total-tokens 4}
     (llm/define-provider :m {:complete (fn (req) {:tool-calls [{:id "c1" :name "add" :arguments {:a 1}}]})}) (:tool-calls (llm/request {:messages "add"})) ; => ({:arguments {:a 1} :id "c1" :name "add"})

@@ -21,7 +21,7 @@ import sys
 #: variables that make auto-configuration do something
 _SEMA_VARS = ("SEMA_LLM_PROVIDER", "SEMA_CHAT_PROVIDER", "SEMA_DEFAULT_MODEL", "SEMA_CHAT_MODEL",
               "SEMA_EMBEDDING_PROVIDER", "SEMA_LLM_FALLBACK", "LLM_PROVIDER", "LLM_DEFAULT_MODEL", "LLM_BASE_URL",
-              "SEMA_USAGE_DB", "GOOGLE_APPLICATION_CREDENTIALS")
+              "SEMA_USAGE_DB")
 
 
 #: endings of the variable names providers are configured by (a cheap first test)
@@ -40,7 +40,7 @@ def might_have_llm_environment(environ=None) -> bool:
 def env_names() -> tuple[str, ...]:
     """Every environment variable auto-configuration reads to decide what to register."""
     from .catalog import SPECS
-    names = [n for n in _SEMA_VARS if n != "GOOGLE_APPLICATION_CREDENTIALS"]
+    names = list(_SEMA_VARS)
     for spec in SPECS:
         if not spec.auto:
             continue

@@ -153,7 +153,7 @@ class TestServiceKitSwitch:
             assert reg.auto_configure() == "openai-compatible"
             assert reg.list() == ["openai-compatible"] and reg.warnings == []
             interp = Interpreter(llm=False)
-            interp.__dict__["_llm_registry"] = reg
+            assert interp.llm.auto_configure(environ=env) == "openai-compatible"
             assert interp.eval_source('(llm/complete "hi")') == "local!"
             assert server.requests[0].json()["model"] == "llama3.2"
         finally:
