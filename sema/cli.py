@@ -20,6 +20,7 @@ usage: sema [OPTIONS] [FILE] [--] [ARGS...]
        sema check FILE...      read and expand without running
        sema doc NAME           show the documentation of NAME
        sema fmt [--check] FILE...
+       sema login qwen         sign in to Qwen (OAuth device flow)
 
 options:
   -e, --eval EXPR      evaluate EXPR and print its value unless it is nil
@@ -60,7 +61,7 @@ class Options:
 
 def parse_args(argv: list[str]) -> Options:
     opts = Options()
-    if argv and argv[0] in ("check", "doc", "fmt"):
+    if argv and argv[0] in ("check", "doc", "fmt", "login"):
         opts.command = argv[0]
         opts.command_args = argv[1:]
         return opts

@@ -13,6 +13,9 @@ def run_command(name: str, args: list[str]) -> int:
     if name == "fmt":
         from .fmt import main as fmt_main
         return fmt_main(args)
+    if name == "login":
+        from .llm.gateway_builtins import main as login_main
+        return login_main(args)
     sys.stderr.write(f"sema: unknown command {name}\n")
     return 2
 

@@ -65,3 +65,21 @@ def test_anthropic_messages_chat_and_stream():
             (> (:completion-tokens (llm/last-usage)) 0))
     """, **ANTHROPIC)
     assert out == "(:anthropic #t #t #t #t)"
+
+
+def test_gateway_builtins_against_the_real_server():
+    """Issue #8 from Lisp: llm/stream with :tools returns the tool call, count-tokens asks the server,
+    a JSON-schema answer is parsed, and usage is accounted (estimated: llama.cpp sends no usage chunk)."""
+    out = sema("""
+      (define r (llm/stream "What is the weather in Oslo?" (fn (c) c)
+                 {:model "gemma-3-270m-tools" :max-tokens 64 :tool-choice "get_weather"
+                  :tools [{:name "get_weather" :description "Current weather for a city"
+                           :parameters {:type "object" :properties {:city {:type "string"}} :required ["city"]}}]}))
+      (define n (llm/count-tokens "Name three colors." {:model "gemma-3-270m"}))
+      (define j (llm/request {:model "gemma-3-270m" :max-tokens 40 :messages "A color as JSON."
+                              :response-format {:schema {:type "object" :properties {:color {:type "string"}}
+                                                         :required ["color"]}}}))
+      (list (:name (first (:tool-calls r))) (:estimated (:usage r)) (:estimated n) (> (:tokens n) 2)
+            (string? (:color (:parsed j))) (:total-calls (:totals (llm/usage-summary))))
+    """, **OPENAI)
+    assert out == '("get_weather" #t #f #t #t 2)'

@@ -23,6 +23,10 @@ LAZY = {
         "llm/list-providers", "llm/providers", "llm/request", "llm/reset-usage", "llm/session-usage",
         "llm/set-default", "llm/set-fallback", "llm/stream", "llm/with-fallback",
     ),
+    "sema.llm.gateway_builtins": (
+        "llm/count-tokens", "llm/login", "llm/models", "llm/provider-health", "llm/set-breaker",
+        "llm/usage-delta", "llm/usage-log", "llm/usage-snapshot", "llm/usage-summary",
+    ),
     "sema.builtins.http": ("http/delete", "http/get", "http/post", "http/put", "http/request"),
 }
 _loaded = False

@@ -25,13 +25,14 @@ import sys
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Any, Callable_, interp_builtin
 from ..convert import to_python
-from ..values import ArrayList, Keyword, Map, Pair, make_list, make_map, type_name
+from ..values import ArrayList, Keyword, Map, Pair, make_list, make_map
 from .errors import LlmError, UnsupportedError
+from .auth.keys import BadKeyError
+from .describe import got
 from .lisp_provider import (LispProvider, as_provider, build_request, lisp_int, lisp_items, lisp_name,
                             lisp_options, lisp_real, lisp_str, messages_of, response_map, short, usage_map)
-from .registry import split_model
-from .router import batch_complete, call_provider, complete_with_fallback
-from .types import ChatRequest, ChatResponse
+from .router import batch_complete, complete_with_fallback
+from .types import ChatRequest, ChatResponse, FieldError
 
 _K = Keyword
 
@@ -40,28 +41,26 @@ _K = Keyword
 
 
 class LlmState:
-    """What the llm builtins keep per interpreter besides the registry: the fallback order in force."""
+    """What the llm builtins keep per interpreter besides the registry: the scoped fallback order."""
 
     def __init__(self, interp):
         self.interp = interp
         self.fallback: list | None = None   # the order of an enclosing llm/with-fallback
 
-    def standing_order(self) -> list | None:
-        """The configured fallback order (llm/set-fallback, or SEMA_LLM_FALLBACK at start-up)."""
-        names = self.interp.__dict__.get("llm_fallback")
-        if not names:
-            return None
-        return [_fallback_entry(self.registry, "llm/set-fallback", n) for n in names]
-
     @property
     def registry(self):
         return self.interp.llm
 
+    @property
+    def router(self):
+        return self.interp.llm.router
+
 
 def state_of(interp) -> LlmState:
-    state = interp.__dict__.get("_llm_state")
+    """INTERP's LlmState, made on first use (kept in its ``llm_state`` field)."""
+    state = getattr(interp, "llm_state", None)
     if state is None:
-        state = interp.__dict__["_llm_state"] = LlmState(interp)
+        state = interp.llm_state = LlmState(interp)
     return state
 
 
@@ -78,38 +77,31 @@ def _get(registry, name, who):
 
 
 def targets(state: LlmState, who: str, o: dict, request: ChatRequest):
-    """``(entries, request)``: the providers to try (one, or the fallback order) and the request to send."""
-    registry = state.registry
-    if o.get("provider") is not None:
-        return [_get(registry, lisp_name(o["provider"], who), who)], request
-    model = request.model
-    if model and "/" in model:
-        known = set(registry.list()) | set(registry.specs) | set(registry.aliases)
-        prefix, rest = split_model(model, known)
-        if prefix is not None:
-            return [_get(registry, prefix, who)], request.with_model(rest)
-    fallback = state.fallback or state.standing_order()
-    if fallback:
-        return list(fallback), request
-    return [_get(registry, None, who)], request
+    """``(entries, request)``: the providers to try (one, or the failover order) and the request to send."""
+    provider = lisp_name(o["provider"], who) if o.get("provider") is not None else None
+    try:
+        return state.router.plan(request, provider, state.fallback)
+    except LlmError as exc:
+        raise type(exc)(f"{who}: {exc.message}", provider=exc.provider) from None
 
 
 def call(state: LlmState, who: str, request: ChatRequest, o: dict, *, stream: bool = False,
          on_chunk=None) -> ChatResponse:
-    """One call through the chosen provider (or the fallback order); usage is recorded."""
+    """One call through the chosen provider (or the failover order); usage is recorded once."""
     entries, request = targets(state, who, o, request)
-    usage = state.registry.usage
-    if len(entries) == 1 and not isinstance(entries[0], tuple):
-        return call_provider(entries[0], request, on_chunk, stream=stream, usage=usage)
-    return complete_with_fallback(entries, request, on_chunk=on_chunk, stream=stream, usage=usage)
+    return complete_with_fallback(entries, request, on_chunk=on_chunk, stream=stream,
+                                  usage=state.registry.usage, breaker=state.router.breaker)
 
 
 def _is_lisp(entry) -> bool:
     return isinstance(entry[0] if isinstance(entry, tuple) else entry, LispProvider)
 
 
-def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -> list[ChatResponse]:
-    """Complete REQUESTS concurrently (Lisp providers: one after the other, on this thread)."""
+def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -> list:
+    """Complete REQUESTS concurrently (Lisp providers: one after the other, on this thread).
+
+    Returns one ChatResponse or LlmError per request, in input order.
+    """
     if not requests:
         return []
     entries, first = targets(state, who, o, requests[0])
@@ -117,21 +109,27 @@ def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -
         requests = [r.with_model(first.model) for r in requests]
     usage = state.registry.usage
     limit = lisp_int(who, "max-concurrency", o.get("max-concurrency")) or 100
-    if len(entries) == 1 and not isinstance(entries[0], tuple):
-        provider = entries[0]
-        if isinstance(provider, LispProvider):
-            return [call_provider(provider, r, usage=usage) for r in requests]
-        return batch_complete(provider, requests, usage=usage, max_concurrency=limit)
+
+    def one(r):
+        try:
+            return complete_with_fallback(entries, r, usage=usage, breaker=state.router.breaker)
+        except LlmError as exc:
+            return exc
+    if len(entries) == 1:
+        provider, model = entries[0] if isinstance(entries[0], tuple) else (entries[0], None)
+        if not isinstance(provider, LispProvider):
+            if model is not None:
+                requests = [r.with_model(model) for r in requests]
+            return batch_complete(provider, requests, usage=usage, max_concurrency=limit, return_exceptions=True)
     if any(_is_lisp(e) for e in entries):
-        return [complete_with_fallback(entries, r, usage=usage) for r in requests]
+        return [one(r) for r in requests]
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=max(1, min(limit, len(requests)))) as pool:
-        futures = [pool.submit(complete_with_fallback, entries, r, usage=usage) for r in requests]
-        return [f.result() for f in futures]
+        return list(pool.map(one, requests))
 
 
-def _fallback_entry(registry, who: str, entry):
-    """``:openai``, ``"openai"``, ``[:openai "gpt-4o"]`` or ``{:provider :openai :model "gpt-4o"}``."""
+def fallback_entry(registry, who: str, entry):
+    """``:openai``, ``"openai"``, ``[:openai "gpt-4o"]`` or ``{:provider :openai :model "gpt-4o"}`` -> (name, model)."""
     model = None
     if isinstance(entry, Map):
         d = lisp_options(who, entry)
@@ -143,8 +141,12 @@ def _fallback_entry(registry, who: str, entry):
         name, model = parts
     else:
         name = entry
-    provider = _get(registry, lisp_name(name, who), who)
-    return provider, lisp_str(who, "model", model)
+    return lisp_name(name, who), lisp_str(who, "model", model)
+
+
+def _fallback_provider(registry, who: str, entry):
+    name, model = fallback_entry(registry, who, entry)
+    return _get(registry, name, who), model
 
 
 def _stdout_chunk(chunk: str) -> None:
@@ -189,21 +191,25 @@ def warn(messages) -> None:
 def make_configure(interp):
     """Configure provider NAME with OPTS {:api-key :base-url :default-model :host :timeout ...}; it becomes the default.
 
-    NAME is a known provider (:openai, :anthropic, :gemini, :ollama, :groq, ... or an alias such as
-    :claude); any other name with :api-key and :base-url is an OpenAI-compatible provider. A missing key
-    or base URL is read from the provider's environment variables.
+    NAME is a known provider (:openai, :anthropic, :gemini, :ollama, :groq, :bedrock, :vertex, :copilot,
+    ... or an alias such as :claude, case-insensitive); any other name with :api-key and :base-url is an
+    OpenAI-compatible provider. A missing key or base URL is read from the provider's environment
+    variables. Options are checked here: {:headers 5} or {:timeout "soon"} is a type error. Other options:
+    :chat-path :connect-timeout :idle-timeout :max-retries :headers, and per auth scheme :region :profile
+    (Bedrock), :key-file :project :location (Vertex), :token-file (Copilot), :credentials-file (Qwen).
 
     (llm/configure :vllm {:base-url "http://localhost:8000/v1" :default-model "qwen3"}) ; => nil
     """
     def llm_configure(name: Keyword | str, opts: Map | None = None) -> Any:
+        who = "llm/configure"
         registry = interp.llm
         before = len(registry.warnings)
-        options = {k: to_python(v) for k, v in lisp_options("llm/configure", opts).items()}
-        for key in ("api-key", "base-url", "default-model", "host", "embedding-model"):
-            value = options.get(key)
-            if value is not None and not isinstance(value, str):
-                raise LispTypeError(f"llm/configure: :{key} must be a string, got {type_name(value)} {short(value)}")
-        registry.configure(lisp_name(name, "llm/configure"), options)
+        options = {k: to_python(v) for k, v in lisp_options(who, opts).items()}
+        try:
+            registry.configure(lisp_name(name, who), options)
+        except (FieldError, BadKeyError) as exc:
+            raise LispTypeError(f"{who}: {exc.message}") if isinstance(exc, FieldError) else \
+                LispValueError(f"{who}: {exc.message}") from None
         warn(registry.warnings[before:])
         return None
     return llm_configure
@@ -306,7 +312,7 @@ def make_providers(interp):
 
     FILTER keeps rows matching {:local bool :category kw :supports kw :configured bool}.
 
-    (map :id (llm/providers {:category :local :supports :embed})) ; => (:ollama :lmstudio :llamacpp :localai :litellm :vllm :sglang :tgi)
+    (map :id (llm/providers {:category :local :supports :embed})) ; => (:ollama :lmstudio :llamacpp :localai :litellm :vllm :sglang :tgi :openai-compatible)
     """
     def llm_providers(filter_: Map | None = None) -> Any:
         who = "llm/providers"
@@ -353,7 +359,9 @@ def make_complete(interp):
     """Send PROMPT (a string) to the default provider and return the reply text.
 
     OPTS: :model (a "provider/model" name selects the provider) :provider :max-tokens :temperature
-    :system :stop-sequences :timeout (seconds) :tools :tool-choice :extra.
+    :system :stop-sequences :timeout (the call's total deadline in seconds, retries included) :tools
+    :tool-choice :response-format (:json or {:schema ...}; the decoded answer is checked) :extra.
+    With several providers configured, a retriable failure moves on to the next one (see llm/set-fallback).
 
     (llm/define-provider :shout {:complete (fn (req) (string/upper (:content (last (:messages req)))))}) (llm/complete "hello") ; => "HELLO"
     (llm/define-provider :sys {:complete (fn (req) (:system req))}) (llm/complete "hi" {:system "be brief"}) ; => "be brief"
@@ -390,7 +398,9 @@ def make_stream(interp):
     """Stream the reply to PROMPT (a string or a list of messages); return the full text.
 
     Each chunk (a string) goes to CALLBACK, or to standard output as it arrives when there is no
-    callback. A Lisp provider sends its whole answer as one chunk. OPTS as for llm/complete.
+    callback. A Lisp provider sends its whole answer as one chunk. OPTS as for llm/complete. With
+    :tools in OPTS (or :response #t) the whole response map is returned instead, as llm/request returns
+    it, so that streamed tool calls are not lost.
 
     (llm/define-provider :echo {:complete (fn (req) "abc")}) (define got (atom '())) (llm/stream "x" (fn (c) (swap! got (fn (l) (cons c l))))) ; => "abc"
     """
@@ -401,10 +411,13 @@ def make_stream(interp):
         if isinstance(callback, Map) and opts is None:
             callback, opts = None, callback
         if callback is not None and not callable(callback):
-            raise LispTypeError(f"{who}: the callback must be a function, got {type_name(callback)} {short(callback)}")
+            raise LispTypeError(f"{who}: the callback must be a function, got {got(callback)}")
         o = lisp_options(who, opts)
         request = build_request(who, messages_of(who, prompt), o)
-        return call(state, who, request, o, stream=True, on_chunk=callback or _stdout_chunk).content
+        response = call(state, who, request, o, stream=True, on_chunk=callback or _stdout_chunk)
+        if request.tools or (o.get("response") is not None and o.get("response") is not False):
+            return response_map(response)
+        return response.content
     return llm_stream
 
 
@@ -413,9 +426,10 @@ def make_request(interp):
     """Send a whole request map (the contract's keys) and return the whole response map.
 
     The request has :messages (a list of message maps, or a string) and any of :model :provider
-    :max-tokens :temperature :system :tools :tool-choice :stop-sequences :timeout. The response is
-    {:content :role :model :stop-reason :usage {:prompt-tokens :completion-tokens :total-tokens ...}
-    :tool-calls ({:id :name :arguments}) :provider}.
+    :max-tokens :temperature :system :tools :tool-choice :stop-sequences :timeout :response-format. The
+    response is {:content :role :model :stop-reason :usage {:prompt-tokens :completion-tokens
+    :total-tokens ...} :tool-calls ({:id :name :arguments}) :provider}, plus :parsed (the decoded JSON)
+    when a :response-format was asked for.
 
     (llm/define-provider :m {:complete (fn (req) {:content "ok" :usage {:prompt-tokens 3 :completion-tokens 1}})}) (:usage (llm/request {:messages "hi"})) ; => {:cache-creation-tokens 0 :cache-read-tokens 0 :completion-tokens 1 :prompt-tokens 3 :total-tokens 4}
     (llm/define-provider :m {:complete (fn (req) {:tool-calls [{:id "c1" :name "add" :arguments {:a 1}}]})}) (:tool-calls (llm/request {:messages "add"})) ; => ({:arguments {:a 1} :id "c1" :name "add"})
@@ -436,18 +450,44 @@ def make_batch(interp):
     """Send every prompt of PROMPTS concurrently; return the reply texts in input order.
 
     A prompt is a string or a list of messages. OPTS as for llm/complete, plus :max-concurrency
-    (default 100). Lisp providers are called one after the other.
+    (default 100) and :return-errors. Lisp providers are called one after the other. Every prompt is
+    answered even when some fail: by default the first failure is raised after all finished, naming
+    the prompt's index, and its error map carries :results (the answers, nil where a prompt failed);
+    with :return-errors #t the list holds, for each failed prompt, its error map (with :index).
 
     (llm/define-provider :up {:complete (fn (req) (string/upper (:content (last (:messages req)))))}) (llm/batch ["a" "b" "c"]) ; => ("A" "B" "C")
+    (llm/define-provider :picky {:complete (fn (req) (if (= (:content (last (:messages req))) "b") (error "no b") "ok"))}) (map (fn (r) (if (map? r) (:index r) r)) (llm/batch ["a" "b" "c"] {:return-errors #t})) ; => ("ok" 1 "ok")
     """
     state = state_of(interp)
 
     def llm_batch(prompts: Any, opts: Map | None = None) -> Any:
         who = "llm/batch"
         o = lisp_options(who, opts)
-        requests = [build_request(who, messages_of(who, p), o) for p in lisp_items(who, prompts, "a list of prompts")]
-        return make_list([r.content for r in run_batch(state, who, requests, o)])
+        items = lisp_items(who, prompts, "a list of prompts")
+        requests = [build_request(who, messages_of(who, p), o) for p in items]
+        results = run_batch(state, who, requests, o)
+        texts = [None if isinstance(r, LlmError) else r.content for r in results]
+        if o.get("return-errors") is not None and o.get("return-errors") is not False:
+            return make_list([_batch_error(interp, r, n, len(results)) if isinstance(r, LlmError) else r.content
+                              for n, r in enumerate(results)])
+        for n, r in enumerate(results):
+            if isinstance(r, LlmError):
+                err = type(r)(f"{who}: prompt {n} (of {len(results)}) failed: {r.message}", provider=r.provider,
+                              status=r.status, provider_message=r.provider_message, retry_after=r.retry_after,
+                              retriable=r.retriable)
+                err.index, err.attempts = n, r.attempts
+                err.results = texts
+                raise err from None
+        return make_list(texts)
     return llm_batch
+
+
+def _batch_error(interp, err: LlmError, index: int, count: int) -> Map:
+    """A failed prompt's error map, as ``catch`` would see it, with its ``:index``."""
+    from ..interpreter import error_map
+    err.index = index
+    m = error_map(err)
+    return m.set(_K("message"), f"prompt {index} (of {count}) failed: {err.message}")
 
 
 @interp_builtin("llm/embed")
@@ -535,7 +575,7 @@ def make_with_fallback(interp):
 
     def llm_with_fallback(providers: Any, thunk: Callable_) -> Any:
         who = "llm/with-fallback"
-        entries = [_fallback_entry(interp.llm, who, e) for e in lisp_items(who, providers, "a list of providers")]
+        entries = [_fallback_provider(interp.llm, who, e) for e in lisp_items(who, providers, "a list of providers")]
         if not entries:
             raise LispValueError(f"{who}: the provider list is empty")
         saved = state.fallback
@@ -549,24 +589,28 @@ def make_with_fallback(interp):
 
 @interp_builtin("llm/set-fallback")
 def make_set_fallback(interp):
-    """Set the standing failover order for every LLM call (nil clears it); returns the order.
+    """Set the standing failover order for every LLM call (nil: back to the configuration order); returns it.
 
-    Like llm/with-fallback, but for the rest of the program: calls without an explicit :provider try
-    the providers in order, moving on only on retriable errors. SEMA_LLM_FALLBACK="anthropic,openai"
-    sets it at start-up.
+    Without it the order is the default provider, then the other configured chat providers in the order
+    they were configured. Calls without an explicit :provider try the providers in order, moving on only
+    on retriable errors. SEMA_LLM_FALLBACK="anthropic,openai" sets it at start-up.
 
     (llm/define-provider :a {:complete (fn (r) "a")}) (llm/set-fallback [:a]) ; => (:a)
     """
     def llm_set_fallback(providers: Any) -> Any:
         who = "llm/set-fallback"
+        router = interp.llm.router
         if providers is None:
-            interp.__dict__["llm_fallback"] = None
+            router.set_order(None)
             return None
         items = lisp_items(who, providers, "a list of providers")
-        for entry in items:
-            _fallback_entry(interp.llm, who, entry)  # check now: unknown names fail here, not later
-        interp.__dict__["llm_fallback"] = items
-        return make_list([_K(lisp_name(e, who)) if isinstance(e, (str, Keyword)) else e for e in items])
+        entries = []
+        for item in items:
+            name, model = fallback_entry(interp.llm, who, item)
+            _get(interp.llm, name, who)  # check now: unknown names fail here, not later
+            entries.append((interp.llm.canonical(name), model) if model else interp.llm.canonical(name))
+        router.set_order(entries)
+        return make_list([_K(e) if isinstance(e, str) else make_list([_K(e[0]), e[1]]) for e in entries])
     return llm_set_fallback
 
 

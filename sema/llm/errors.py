@@ -12,6 +12,7 @@
     ├── LlmTimeoutError (TimeoutError)   timeout       yes   connect / read / idle-chunk / total
     ├── LlmConnectionError (ConnectionError) connection yes  refused, DNS, TLS, dropped socket
     ├── StreamError                      stream        no    an error after HTTP 200, a stream cut short
+    ├── ResponseFormatError              response-format no  the answer is not the JSON the schema asked for
     └── UnsupportedError                 unsupported   no    a feature the provider lacks
 
 Every error carries ``provider`` (the provider's name, e.g. ``"openai"``),
@@ -34,6 +35,10 @@ from ..errors import SemaError
 # Shapes of vendor keys and credentials in URLs/headers; masked even when the
 # exact secret is not known (a key echoed back by a proxy, a key in a URL).
 _KEY_PATTERNS = (
+    # a key echoed back shortened by the vendor: "sk-...4f6a8c0e", "sk-proj-****abcd", "AIza…xyz"
+    re.compile(r"(?<![A-Za-z0-9_])(?:sk-(?:ant-(?:api\d\d-|oat\d\d-)?|proj-|or-v1-|or-)?|AIza|gsk_|xai-|gho_|ghu_|ghp_)"
+               r"[A-Za-z0-9_\-]*(?:\.{2,}|\*{2,}|…)[A-Za-z0-9_\-*]*"),
+    re.compile(r"(?<![A-Za-z0-9_])(?:gh[opusr]_|github_pat_)[A-Za-z0-9_]{16,}"),
     re.compile(r"sk-ant-[A-Za-z0-9_\-]{6,}"),
     re.compile(r"sk-(?:proj-|or-v1-)?[A-Za-z0-9_\-]{16,}"),
     re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
@@ -95,6 +100,11 @@ class LlmError(SemaError):
         self.provider_message = redact(provider_message, secrets) if provider_message else provider_message
         self.retry_after = retry_after
         self._retriable = self.default_retriable if retriable is None else retriable
+        #: every provider tried, in order (set by the router): dicts with provider, model, error, status, message
+        self.attempts: list[dict] = []
+        #: for a failed prompt of a batch: its index, and the other prompts' answers (None where they failed)
+        self.index: int | None = None
+        self.results: list | None = None
 
     @staticmethod
     def describe(provider, status, provider_message, retry_after) -> str:
@@ -122,6 +132,14 @@ class LlmError(SemaError):
                "retriable": self.retriable}
         if self.retry_after is not None:
             out["retry-after"] = self.retry_after
+        if self.attempts:
+            from ..convert import from_python
+            out["attempts"] = from_python([dict(a) for a in self.attempts])
+        if self.index is not None:
+            out["index"] = self.index
+        if self.results is not None:
+            from ..convert import from_python
+            out["results"] = from_python([getattr(r, "content", r) for r in self.results])
         return out
 
 
@@ -182,6 +200,12 @@ class StreamError(LlmError):
     llm_kind = "stream"
 
 
+class ResponseFormatError(LlmError):
+    """The answer is not the JSON (or does not match the schema) that ``:response-format`` asked for."""
+
+    llm_kind = "response-format"
+
+
 class UnsupportedError(LlmError):
     """The provider does not offer this feature (e.g. chat on an embeddings-only provider)."""
 
@@ -190,6 +214,6 @@ class UnsupportedError(LlmError):
 
 __all__ = [
     "LlmError", "AuthError", "RateLimitError", "BadRequestError", "ContextWindowError",
-    "ServerError", "LlmTimeoutError", "LlmConnectionError", "StreamError", "UnsupportedError",
+    "ServerError", "LlmTimeoutError", "LlmConnectionError", "StreamError", "UnsupportedError", "ResponseFormatError",
     "redact", "status_phrase", "MASK",
 ]

@@ -34,15 +34,15 @@ import numbers
 import threading
 
 from ..builtins.argcheck import short
-from ..errors import LispTypeError, LispValueError
+from ..errors import LispTypeError
 from ..values import (EMPTY, ArrayList, EmptyList, Keyword, Map, Pair, Symbol, display_str, iter_list, make_list,
-                      make_map, map_items, type_name)
+                      make_map, map_items)
 from .errors import (AuthError, BadRequestError, LlmConnectionError, LlmError, LlmTimeoutError, RateLimitError,
                      ServerError)
-from .types import ChatRequest, ChatResponse, Message, ToolCall, ToolSpec, response_from_python
+from .describe import got
+from .types import ROLES, ChatRequest, ChatResponse, FieldError, Message, response_from_python
 
 _K = Keyword
-ROLES = ("system", "user", "assistant", "tool")
 _K_STATUS, _K_RETRIABLE, _K_MESSAGE = _K("status"), _K("retriable"), _K("message")
 
 
@@ -55,7 +55,7 @@ def lisp_name(x, who: str, what: str = "a provider name") -> str:
         return x.name
     if isinstance(x, str) and x:
         return x[1:] if x.startswith(":") else x
-    raise LispTypeError(f"{who}: expected {what} (a keyword or string), got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"{who}: expected {what} (a keyword or string), got {got(x)}")
 
 
 def lisp_options(who: str, opts) -> dict:
@@ -63,7 +63,7 @@ def lisp_options(who: str, opts) -> dict:
     if opts is None:
         return {}
     if not isinstance(opts, Map):
-        raise LispTypeError(f"{who}: options must be a map, got {type_name(opts)} {short(opts)}")
+        raise LispTypeError(f"{who}: options must be a map, got {got(opts)}")
     out = {}
     for k, v in map_items(opts):
         out[k.name if k.__class__ is Keyword else str(k)] = v
@@ -81,7 +81,7 @@ def lisp_items(who: str, x, what: str) -> list:
         return list(iter_list(x))
     if x.__class__ is tuple:
         return list(x)
-    raise LispTypeError(f"{who}: expected {what} (a list or vector), got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"{who}: expected {what} (a list or vector), got {got(x)}")
 
 
 def _text(value) -> str:
@@ -98,21 +98,25 @@ def _text(value) -> str:
     return display_str(value)
 
 
+def _is_parts(value) -> bool:
+    """A list of content parts: every item a map with a :type (text and image parts)."""
+    if not isinstance(value, (Pair, ArrayList, tuple)):
+        return False
+    items = list(iter_list(value)) if not isinstance(value, tuple) else list(value)
+    return bool(items) and all(isinstance(x, Map) and x.get(_K("type")) is not None for x in items)
+
+
 def _message(who: str, m) -> Message:
     if not isinstance(m, Map):
-        raise LispTypeError(f"{who}: each message must be a map with :role and :content, "
-                            f"got {type_name(m)} {short(m)}")
-    d = lisp_options(who, m)
-    role = lisp_name(d.get("role") or "user", who, "a role")
-    if role not in ROLES:
-        raise LispValueError(f"{who}: unknown message role {short(d.get('role'))} "
-                             f"(expected :system, :user, :assistant or :tool)")
-    calls = d.get("tool-calls")
-    calls = tuple(ToolCall.from_python(_py(c)) for c in lisp_items(who, calls, ":tool-calls")) if calls else ()
-    call_id = d.get("tool-call-id")
-    name = d.get("name")
-    return Message(role, _text(d.get("content")), calls, None if call_id is None else str(call_id),
-                   None if name is None else lisp_name(name, who, "a name"))
+        raise LispTypeError(f"{who}: each message must be a map with :role and :content, got {got(m)}")
+    d = {k: _py(v) for k, v in lisp_options(who, m).items()}
+    if d.get("role") is None:
+        d["role"] = "user"
+    content = lisp_options(who, m).get("content")
+    if not _is_parts(content):
+        d["content"] = _text(content)
+    with blame(who):
+        return Message.from_python(d)
 
 
 def messages_of(who: str, value) -> list[Message]:
@@ -122,12 +126,29 @@ def messages_of(who: str, value) -> list[Message]:
     return [_message(who, m) for m in lisp_items(who, value, "a prompt string or a list of messages")]
 
 
+class blame:
+    """``with blame("llm/complete"):`` turns a FieldError of the request types into ``llm/complete: ...``."""
+
+    __slots__ = ("who",)
+
+    def __init__(self, who: str):
+        self.who = who
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, FieldError):
+            raise LispTypeError(f"{self.who}: {exc.message}") from None
+        return False
+
+
 def lisp_int(who, key, v):
-    """Option KEY's value V as an integer (or None)."""
+    """Option KEY's value V as an integer (or None): for options that are not part of the request."""
     if v is None:
         return None
     if v.__class__ is not int:
-        raise LispTypeError(f"{who}: :{key} must be an integer, got {type_name(v)} {short(v)}")
+        raise LispTypeError(f"{who}: :{key} must be an integer, got {got(v)}")
     return v
 
 
@@ -136,7 +157,7 @@ def lisp_real(who, key, v):
     if v is None:
         return None
     if v.__class__ is bool or not isinstance(v, numbers.Real):
-        raise LispTypeError(f"{who}: :{key} must be a number, got {type_name(v)} {short(v)}")
+        raise LispTypeError(f"{who}: :{key} must be a number, got {got(v)}")
     return float(v)
 
 
@@ -144,32 +165,24 @@ def lisp_str(who, key, v):
     """Option KEY's value V, which must be a string (or None)."""
     if v is None or isinstance(v, str):
         return v
-    raise LispTypeError(f"{who}: :{key} must be a string, got {type_name(v)} {short(v)}")
+    raise LispTypeError(f"{who}: :{key} must be a string, got {got(v)}")
 
 
 def build_request(who: str, messages: list[Message], o: dict) -> ChatRequest:
-    """A ChatRequest from messages and call options (the options of ``llm/complete``, see sema.llm.builtins)."""
-    stops = o.get("stop-sequences")
-    if stops is not None:
-        stops = (stops,) if isinstance(stops, str) else tuple(
-            lisp_str(who, "stop-sequences", s) for s in lisp_items(who, stops, ":stop-sequences"))
-    tools = o.get("tools")
-    if tools is not None:
-        tools = tuple(ToolSpec.from_python(_py(t)) for t in lisp_items(who, tools, ":tools")) or None
-    choice = o.get("tool-choice")
+    """A ChatRequest from messages and call options (the options of ``llm/complete``, see sema.llm.builtins).
+
+    The values are checked by the request type itself; a bad one is a type error naming WHO.
+    """
+    def opt(key):
+        v = o.get(key)
+        return v if v is None or isinstance(v, (str, int, float, Keyword)) else _py(v)
     extra = o.get("extra")
-    return ChatRequest(
-        model=lisp_str(who, "model", o.get("model")),
-        messages=tuple(messages),
-        max_tokens=lisp_int(who, "max-tokens", o.get("max-tokens")),
-        temperature=lisp_real(who, "temperature", o.get("temperature")),
-        system=lisp_str(who, "system", o.get("system")),
-        tools=tools,
-        stop_sequences=stops or None,
-        timeout=lisp_real(who, "timeout", o.get("timeout")),
-        tool_choice=None if choice is None else lisp_name(choice, who, "a tool choice"),
-        extra=_py(extra) if isinstance(extra, Map) else {},
-    )
+    with blame(who):
+        return ChatRequest(
+            model=opt("model"), messages=tuple(messages), max_tokens=opt("max-tokens"),
+            temperature=opt("temperature"), system=opt("system"), tools=opt("tools"),
+            stop_sequences=opt("stop-sequences"), timeout=opt("timeout"), tool_choice=opt("tool-choice"),
+            extra=_py(extra) if extra is not None else {}, response_format=opt("response-format"))
 
 
 # ---------------------------------------------------------------- the response -> Lisp values
@@ -217,6 +230,8 @@ def request_map(request: ChatRequest):
     ]
     if request.tool_choice is not None:
         pairs.append((_K("tool-choice"), request.tool_choice))
+    if request.response_format is not None:
+        pairs.append((_K("response-format"), lisp_value(request.response_format.to_dict())))
     return make_map(pairs)
 
 
@@ -237,7 +252,7 @@ def error_from_lisp(name: str, exc: BaseException) -> LlmError:
     """The LlmError for an exception raised inside provider NAME's Lisp code."""
     if isinstance(exc, LlmError):
         return exc
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    message = getattr(exc, "message", None) or str(exc) or "an error"
     status = getattr(exc, "status", None)
     retriable = None
     value = getattr(exc, "value", None)  # (throw {:status 503 :message "..."})
@@ -299,26 +314,17 @@ class LispProvider:
     def complete(self, request: ChatRequest) -> ChatResponse:
         """Call the ``:complete`` closure with the request map; read back a string or a response map."""
         result = self._call(self.complete_fn, request_map(request))
-        if result is None:
-            result = ""
-        elif isinstance(result, Map):
+        if isinstance(result, Map):
             from ..convert import to_python
-            calls = result.get(Keyword("tool-calls"))
-            if calls is not None and not isinstance(calls, (tuple, Pair, ArrayList, EmptyList)):
-                raise LlmError(f"provider :{self.name}: :tool-calls must be a list of maps, "
-                               f"got {type_name(calls)} {short(calls)}", provider=self.name)
-            usage = result.get(Keyword("usage"))
-            if usage is not None and not isinstance(usage, Map):
-                raise LlmError(f"provider :{self.name}: :usage must be a map, got {type_name(usage)} {short(usage)}",
-                               provider=self.name)
             result = to_python(result)
-        elif not isinstance(result, str):
+        elif result is not None and not isinstance(result, str):
             raise LlmError(f"provider :{self.name}: :complete must return a string or a response map, "
-                           f"got {type_name(result)} {short(result)}", provider=self.name)
+                           f"got {got(result)}", provider=self.name)
         try:
             return response_from_python(result, request, provider=self.name)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise LlmError(f"provider :{self.name}: bad response map: {exc}", provider=self.name) from exc
+        except FieldError as exc:
+            raise LlmError(f"provider :{self.name} returned a bad response map: {exc.message}",
+                           provider=self.name) from None
 
     def embed(self, texts, model: str | None = None) -> list[list[float]]:
         """Call the ``:embed`` closure with a list of strings; it returns one vector per string."""
@@ -332,7 +338,7 @@ class LispProvider:
             vectors = [[float(x) for x in v] for v in (result if result is not None else EMPTY)]
         except TypeError:
             raise LlmError(f"provider :{self.name}: :embed must return a list of vectors, "
-                           f"got {short(result)}", provider=self.name) from None
+                           f"got {got(result)}", provider=self.name) from None
         if len(vectors) != len(texts):
             raise LlmError(f"provider :{self.name}: :embed returned {len(vectors)} vectors "
                            f"for {len(texts)} texts", provider=self.name)
@@ -382,4 +388,4 @@ def as_provider(name: str, provider):
 
 __all__ = ["LispProvider", "CallableProvider", "NamedProvider", "as_provider", "request_map", "error_from_lisp",
            "lisp_value", "build_request", "messages_of", "response_map", "usage_map", "lisp_name", "lisp_options",
-           "lisp_items", "lisp_str", "lisp_int", "lisp_real", "short", "ROLES"]
+           "lisp_items", "lisp_str", "lisp_int", "lisp_real", "short", "ROLES", "blame"]

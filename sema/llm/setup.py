@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 import sys
 
-from ..values import Keyword
 
 #: variables that make auto-configuration do something
 _SEMA_VARS = ("SEMA_LLM_PROVIDER", "SEMA_CHAT_PROVIDER", "SEMA_DEFAULT_MODEL", "SEMA_CHAT_MODEL",
-              "SEMA_EMBEDDING_PROVIDER", "SEMA_LLM_FALLBACK")
+              "SEMA_EMBEDDING_PROVIDER", "SEMA_LLM_FALLBACK", "LLM_PROVIDER", "LLM_DEFAULT_MODEL", "LLM_BASE_URL",
+              "SEMA_USAGE_DB")
 
 
 #: endings of the variable names providers are configured by (a cheap first test)
@@ -39,12 +39,12 @@ def might_have_llm_environment(environ=None) -> bool:
 
 def env_names() -> tuple[str, ...]:
     """Every environment variable auto-configuration reads to decide what to register."""
-    from .registry import SPECS
+    from .catalog import SPECS
     names = list(_SEMA_VARS)
     for spec in SPECS:
         if not spec.auto:
             continue
-        names.extend(spec.key_env if spec.needs_key else spec.base_url_env)
+        names.extend(spec.key_env if spec.needs_key or spec.auth == "copilot" else spec.base_url_env)
     return tuple(names)
 
 
@@ -65,7 +65,10 @@ def configure_at_startup(interp, model: str | None = None, provider: str | None 
     """
     order = os.environ.get("SEMA_LLM_FALLBACK", "").strip()
     if order:  # names only; checked when a call uses them
-        interp.llm_fallback = [Keyword(n.strip().lstrip(":")) for n in order.split(",") if n.strip()]
+        interp.llm.router.set_order([n.strip().lstrip(":") for n in order.split(",") if n.strip()])
+    usage_db = os.environ.get("SEMA_USAGE_DB", "").strip()
+    if usage_db:
+        interp.llm.usage.open_log(usage_db)
     if not model and not provider and not (might_have_llm_environment() and has_llm_environment()):
         return None
     from .errors import LlmError
@@ -80,8 +83,7 @@ def configure_at_startup(interp, model: str | None = None, provider: str | None 
     for message in registry.warnings[before:]:
         _warn(message)
     if model:
-        known = set(registry.list()) | set(registry.specs) | set(registry.aliases)
-        prefix, rest = split_model(model, known)
+        prefix, rest = split_model(model, registry.known_names())
         if prefix is not None and not provider:
             provider, model = prefix, rest
     if provider:

@@ -1,15 +1,26 @@
-"""HTTP for every provider: pooled clients, timeouts, retries, error mapping.
+"""HTTP for every provider: pooled clients, timeouts, retries, auth, error mapping.
 
 One :class:`HttpTransport` per provider owns one pooled ``httpx.Client``
 (created on first use, thread-safe) and, for concurrent batches, an
 ``httpx.AsyncClient`` per event loop.  Tests and embedders inject a client or
-an ``httpx`` transport (``httpx.MockTransport``).
+an ``httpx`` transport (``httpx.MockTransport``).  An ``auth`` (an
+``httpx.Auth``: a token source, a request signer) is applied to every
+attempt, so a retried request is signed again.
 
-Timeouts (seconds): connect, read (a non-streamed answer), write, pool, and
-``idle``: the longest silence allowed between two chunks of a stream (httpx
-applies its read timeout to every socket read, so it is the stream's read
-timeout).  A request's ``timeout`` is a total deadline: it caps connect/read
-and is checked between stream chunks.
+Timeouts (seconds; the defaults are :data:`DEFAULT_TIMEOUTS`):
+
+=========  =======  ==========================================================
+connect    10       opening the connection
+read       180      waiting for a non-streamed answer (httpx's read timeout)
+idle       90       the longest silence in a stream, before its first chunk too
+total      300      the whole call, retries and backoff included
+=========  =======  ==========================================================
+
+A request's ``timeout`` replaces ``total``: it is the deadline of the whole
+call.  Each attempt's connect/read timeouts are cut to the time left, a
+backoff that would overrun the deadline is not slept, and a stream checks
+the deadline between chunks.  So a server that never answers costs at most
+``total`` (five minutes by default), not three times the read timeout.
 
 Retries (one layer only): connection errors, timeouts and HTTP 408, 409,
 429, 5xx and 529 are retried up to ``max_retries`` times (default 2) with
@@ -20,44 +31,50 @@ longer, the error is raised at once.  ``x-should-retry: true|false``
 overrides the decision.  Streams are retried only until the response
 headers arrive; a failure mid-stream is a :class:`StreamError` or
 :class:`LlmTimeoutError`.
+
+Base URLs may carry a query string (Azure's ``...?api-version=...``): it is
+kept after the path (:func:`join_url`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import random
-import re
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from .errors import (AuthError, BadRequestError, ContextWindowError, LlmConnectionError, LlmError,
-                     LlmTimeoutError, RateLimitError, ServerError, StreamError, redact)
+from .errors import LlmError, LlmTimeoutError, StreamError
+from .http_errors import (RETRY_STATUSES, connection_detail, error_from_exception, error_from_response, extract_error,  # noqa: F401
+                          is_retry_status, not_json_error, parse_retry_after, snippet)
 
 DEFAULT_CONNECT = 10.0
-DEFAULT_READ = 600.0   # a long non-streamed generation is normal; streams use IDLE instead
+DEFAULT_READ = 180.0
 DEFAULT_WRITE = 30.0
 DEFAULT_POOL = 30.0
-DEFAULT_IDLE = 60.0
+DEFAULT_IDLE = 90.0
+DEFAULT_TOTAL = 300.0
+#: the documented defaults (docs/llm.md, "Timeouts")
+DEFAULT_TIMEOUTS = {"connect": DEFAULT_CONNECT, "read": DEFAULT_READ, "idle": DEFAULT_IDLE, "total": DEFAULT_TOTAL}
 
-RETRY_STATUSES = frozenset({408, 409, 429})  # and every status >= 500 (529 is Anthropic's "overloaded")
 
-
-def is_retry_status(status: int) -> bool:
-    """Statuses worth retrying: 408, 409, 429 and 5xx."""
-    return status >= 500 or status in RETRY_STATUSES
-
-_CONTEXT_RE = re.compile(
-    r"context[ _]length|context[ _]window|maximum context|prompt is too long|too many tokens|"
-    r"exceeds the maximum number of tokens|input length and `?max_tokens`? exceed|"
-    r"reduce the length of the messages", re.I)
-_AUTH_RE = re.compile(r"API_KEY_INVALID|API key not valid|invalid x-api-key|invalid api key", re.I)
+def join_url(base: str, path: str) -> str:
+    """BASE + PATH, keeping a query string of BASE after the path (and merging PATH's own query)."""
+    if path.startswith(("http://", "https://")):
+        return path
+    if not path:
+        return base
+    parts = urlsplit(base)
+    extra_path, _, extra_query = path.partition("?")
+    joined = parts.path.rstrip("/") + "/" + extra_path.lstrip("/")
+    query = parse_qsl(parts.query, keep_blank_values=True) + parse_qsl(extra_query, keep_blank_values=True)
+    return urlunsplit((parts.scheme, parts.netloc, joined, urlencode(query, safe=":/"), ""))
 
 
 @dataclass
@@ -89,166 +106,49 @@ class RetryPolicy:
             self.sleep(seconds)
 
 
-def parse_retry_after(headers, now: float | None = None) -> float | None:
-    """Seconds from ``retry-after-ms`` or ``retry-after`` (a number or an HTTP date), else None."""
-    ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return max(float(ms) / 1000.0, 0.0)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
-
-
-def snippet(text: str, limit: int = 200) -> str:
-    """The first LIMIT characters of TEXT on one line, for error messages."""
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def extract_error(body: Any) -> tuple[str | None, list[str], dict]:
-    """The vendor's message, its type/code/status tags and the error object, from an error body.
-
-    Shapes: OpenAI/Anthropic ``{"error": {"message", "type", "code"}}``, Gemini
-    ``{"error": {"code", "message", "status", "details"}}``, Ollama ``{"error": "text"}``,
-    vLLM/FastAPI ``{"message": ...}`` or ``{"detail": ...}``.
-    """
-    if isinstance(body, list) and body and isinstance(body[0], dict):
-        body = body[0]  # Gemini without alt=sse wraps errors in an array
-    if not isinstance(body, dict):
-        return None, [], {}
-    err = body.get("error")
-    if isinstance(err, dict):
-        tags = [str(err[k]) for k in ("type", "code", "status") if err.get(k) is not None]
-        for detail in err.get("details") or ():
-            if isinstance(detail, dict) and detail.get("reason"):
-                tags.append(str(detail["reason"]))
-        msg = err.get("message")
-        return (str(msg) if msg is not None else None), tags, err
-    if isinstance(err, str):
-        return err, [], {}
-    for key in ("message", "detail"):
-        if isinstance(body.get(key), str):
-            return body[key], [str(body[t]) for t in ("type", "code") if body.get(t) is not None], body
-    return None, [], {}
-
-
-def _gemini_retry_delay(err: dict) -> float | None:
-    for detail in err.get("details") or ():
-        if isinstance(detail, dict) and isinstance(detail.get("retryDelay"), str):
-            m = re.fullmatch(r"([\d.]+)s", detail["retryDelay"])
-            if m:
-                return float(m.group(1))
-    return None
-
-
-def error_from_response(provider: str, status: int, text: str, headers=None, *, secrets=()) -> LlmError:
-    """Map an HTTP error answer to the LLM error tree, keeping the provider's own message."""
-    headers = headers if headers is not None else {}
-    try:
-        body = json.loads(text) if text else None
-    except ValueError:
-        body = None
-    message, tags, err = extract_error(body)
-    if message is None and text:
-        message = snippet(text)
-    retry_after = parse_retry_after(headers)
-    if retry_after is None and err:
-        retry_after = _gemini_retry_delay(err)
-    joined = " ".join(tags)
-    kw = dict(provider=provider, status=status, provider_message=message, secrets=secrets)
-    if status in (401, 403) or (status == 400 and _AUTH_RE.search(f"{joined} {message or ''}")):
-        exc: LlmError = AuthError(**kw)
-    elif status == 429 or "RESOURCE_EXHAUSTED" in tags:
-        exc = RateLimitError(retry_after=retry_after, **kw)
-    elif status in (400, 404, 413, 422) or (400 <= status < 500 and status not in RETRY_STATUSES):
-        if "context_length_exceeded" in tags or _CONTEXT_RE.search(message or ""):
-            exc = ContextWindowError(**kw)
-        else:
-            exc = BadRequestError(**kw)
-    else:
-        retry = is_retry_status(status) and status not in (501, 505)  # "not implemented" stays so
-        exc = ServerError(retry_after=retry_after if retry else None, retriable=retry, **kw)
-    should = headers.get("x-should-retry")
-    if should in ("true", "false"):
-        exc._retriable = should == "true"
-    return exc
-
-
-def _describe_url(request: httpx.Request | None) -> str:
-    if request is None:
-        return ""
-    return f"{request.method} {redact(str(request.url))}"
-
-
-def error_from_exception(provider: str, exc: Exception, request=None, *, secrets=(),
-                         timeout: float | None = None) -> LlmError:
-    """Map an httpx exception raised before a response arrived to the LLM error tree."""
-    where = _describe_url(request) or "the request"
-    if isinstance(exc, httpx.TimeoutException):
-        phase, key = {httpx.ConnectTimeout: ("connecting", "connect"),
-                      httpx.ReadTimeout: ("waiting for the answer", "read"),
-                      httpx.WriteTimeout: ("sending the request", "write"),
-                      httpx.PoolTimeout: ("waiting for a free connection", "pool"),
-                      }.get(type(exc), ("waiting", "read"))
-        if timeout is None and request is not None:
-            timeout = (request.extensions.get("timeout") or {}).get(key)
-        after = f" after {timeout:g}s" if timeout else ""
-        return LlmTimeoutError(f"provider :{provider} timed out{after} {phase} ({where})",
-                               provider=provider, secrets=secrets)
-    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
-        return LlmConnectionError(f"provider :{provider}: invalid base URL for {where}: {exc}",
-                                  provider=provider, retriable=False, secrets=secrets)
-    detail = str(exc) or type(exc).__name__
-    return LlmConnectionError(f"provider :{provider}: cannot reach the server ({where}): {detail}",
-                              provider=provider, secrets=secrets)
-
-
-def not_json_error(provider: str, response: httpx.Response, text: str, *, secrets=()) -> LlmError:
-    """A 2xx answer whose body is not the JSON the API promises (an HTML page from a proxy, ...)."""
-    ctype = response.headers.get("content-type", "?")
-    return ServerError(
-        f"provider :{provider} returned a body that is not JSON "
-        f"(status {response.status_code}, content-type {ctype}): {snippet(text)!r}",
-        provider=provider, status=response.status_code, retriable=False, secrets=secrets)
-
-
 @dataclass
 class Timeouts:
-    """Default timeouts in seconds; ``idle`` is the longest silence between stream chunks."""
+    """Timeouts in seconds (see the module docstring); ``total`` is the deadline of a whole call."""
 
     connect: float = DEFAULT_CONNECT
     read: float = DEFAULT_READ
     write: float = DEFAULT_WRITE
     pool: float = DEFAULT_POOL
     idle: float = DEFAULT_IDLE
+    total: float = DEFAULT_TOTAL
 
-    def httpx(self, *, stream: bool = False, total: float | None = None) -> httpx.Timeout:
+    def httpx(self, *, stream: bool = False, left: float | None = None) -> httpx.Timeout:
+        """The httpx timeouts of one attempt, cut to LEFT seconds (the time to the deadline)."""
         read = self.idle if stream else self.read
         connect, write = self.connect, self.write
-        if total:
-            read, connect, write = min(read, total), min(connect, total), min(write, total)
+        if left is not None:
+            left = max(left, 0.001)
+            read, connect, write = min(read, left), min(connect, left), min(write, left)
         return httpx.Timeout(connect=connect, read=read, write=write, pool=self.pool)
+
+
+class Deadline:
+    """The end of a call's total time: ``left()`` seconds remain."""
+
+    __slots__ = ("seconds", "end")
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds if seconds else None
+
+    def left(self) -> float | None:
+        return None if self.end is None else self.end - time.monotonic()
+
+    def passed(self) -> bool:
+        return self.end is not None and time.monotonic() >= self.end
 
 
 @dataclass
 class HttpTransport:
-    """The HTTP side of one provider: base URL, auth headers, pooled clients, retries.
+    """The HTTP side of one provider: base URL, headers, auth, pooled clients, retries.
 
-    ``secrets`` (the API key) are redacted from every error.  ``client`` /
+    ``secrets`` (the API key) are redacted from every error, as are the
+    current secrets of ``auth`` (tokens it obtained).  ``client`` /
     ``transport`` / ``async_transport`` inject httpx objects (for tests, proxies).
     """
 
@@ -262,6 +162,7 @@ class HttpTransport:
     transport: httpx.BaseTransport | None = None
     async_transport: httpx.AsyncBaseTransport | None = None
     max_connections: int = 100
+    auth: httpx.Auth | None = None
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -270,6 +171,11 @@ class HttpTransport:
 
     def __repr__(self) -> str:  # never show headers: they hold the key
         return f"HttpTransport(provider={self.provider!r}, base_url={self.base_url!r})"
+
+    def all_secrets(self) -> tuple:
+        """The static secrets plus whatever tokens the auth holds now."""
+        dynamic = getattr(self.auth, "secrets", None)
+        return self.secrets + (tuple(dynamic()) if callable(dynamic) else ())
 
     # -- clients
 
@@ -309,39 +215,59 @@ class HttpTransport:
             self.client = None
 
     def url(self, path: str) -> str:
-        if path.startswith(("http://", "https://")):
-            return path
-        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+        return join_url(self.base_url, path)
 
-    def _build(self, client, method, path, json_body, params, timeout, stream):
-        return client.build_request(method, self.url(path), json=json_body, params=params,
-                                    headers=self.headers, timeout=self.timeouts.httpx(stream=stream, total=timeout))
+    def _build(self, client, method, path, body, params, deadline: Deadline, stream):
+        content = None if body is None else json.dumps(body).encode()  # the exact bytes a signer hashes
+        return client.build_request(method, self.url(path), content=content, params=params, headers=self.headers,
+                                    timeout=self.timeouts.httpx(stream=stream, left=deadline.left()))
 
     # -- one attempt's outcome -> response or error
 
     def _failure(self, response: httpx.Response, text: str) -> LlmError:
         return error_from_response(self.provider, response.status_code, text, response.headers,
-                                   secrets=self.secrets)
+                                   secrets=self.all_secrets())
 
-    def _decide(self, err: LlmError, attempt: int) -> float | None:
+    def _decide(self, err: LlmError, attempt: int, deadline: Deadline) -> float:
+        """Seconds to wait before the next attempt; raises ERR (or a total-timeout error) when there is none."""
         if not err.retriable or attempt >= self.retry.max_retries:
-            return None
-        return self.retry.delay(attempt, err.retry_after)
+            raise err
+        delay = self.retry.delay(attempt, err.retry_after)
+        if delay is None:
+            raise err
+        left = deadline.left()
+        if left is not None and delay >= left:  # no time left for another attempt
+            raise self._out_of_time(deadline, attempt + 1, err)
+        return delay
+
+    def _out_of_time(self, deadline: Deadline, attempts: int, last: LlmError | None) -> LlmTimeoutError:
+        tries = f" after {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
+        cause = f"; last error: {last.message}" if last is not None else ""
+        return LlmTimeoutError(f"provider :{self.provider} exceeded its total timeout of {deadline.seconds:g}s"
+                               f"{tries}{cause}", provider=self.provider, secrets=self.all_secrets())
+
+    def deadline(self, timeout: float | None) -> Deadline:
+        """The deadline of a call: its own TIMEOUT, else the transport's total."""
+        return Deadline(timeout if timeout else self.timeouts.total)
 
     # -- sync
 
     def send(self, method: str, path: str, *, json: Any = None, params=None,
-             timeout: float | None = None, stream: bool = False) -> httpx.Response:
+             timeout: float | None = None, stream: bool = False, deadline: Deadline | None = None) -> httpx.Response:
         """Send with retries; return a 2xx response (unread when STREAM: close it) or raise LlmError."""
         client = self.sync_client()
+        deadline = deadline or self.deadline(timeout)
         attempt = 0
+        last = None
         while True:
-            request = self._build(client, method, path, json, params, timeout, stream)
+            if deadline.passed():
+                raise self._out_of_time(deadline, attempt, last)
+            request = self._build(client, method, path, json, params, deadline, stream)
             try:
-                response = client.send(request, stream=stream)
+                response = client.send(request, stream=stream, auth=self.auth)
             except httpx.HTTPError as exc:
-                err = error_from_exception(self.provider, exc, request, secrets=self.secrets)
-                err.__cause__ = exc
+                err = error_from_exception(self.provider, exc, request, secrets=self.all_secrets())
+                err.__cause__ = None
             else:
                 if response.status_code < 400:
                     return response
@@ -352,10 +278,8 @@ class HttpTransport:
                 finally:
                     response.close()
                 err = self._failure(response, text)
-            delay = self._decide(err, attempt)
-            if delay is None:
-                raise err
-            self.retry.sleep(delay)
+            last = err
+            self.retry.sleep(self._decide(err, attempt, deadline))
             attempt += 1
 
     def request_json(self, method: str, path: str, *, json: Any = None, params=None,
@@ -367,15 +291,15 @@ class HttpTransport:
     def _decode(self, response: httpx.Response, text: str) -> Any:
         try:
             return json_loads(text)
-        except ValueError as exc:
-            raise not_json_error(self.provider, response, text, secrets=self.secrets) from exc
+        except ValueError:
+            raise not_json_error(self.provider, response, text, secrets=self.all_secrets()) from None
 
     @contextmanager
     def stream(self, method: str, path: str, *, json: Any = None, params=None,
                timeout: float | None = None):
         """Open a streamed request; yields a :class:`StreamReader`.  The response is closed on exit."""
-        deadline = time.monotonic() + timeout if timeout else None
-        response = self.send(method, path, json=json, params=params, timeout=timeout, stream=True)
+        deadline = self.deadline(timeout)
+        response = self.send(method, path, json=json, params=params, stream=True, deadline=deadline)
         try:
             yield StreamReader(self, response, deadline)
         finally:
@@ -387,22 +311,23 @@ class HttpTransport:
                     timeout: float | None = None) -> httpx.Response:
         """The async twin of :meth:`send` (no streaming); the body is read."""
         client = self.async_client()
+        deadline = self.deadline(timeout)
         attempt = 0
+        last = None
         while True:
-            request = self._build(client, method, path, json, params, timeout, False)
+            if deadline.passed():
+                raise self._out_of_time(deadline, attempt, last)
+            request = self._build(client, method, path, json, params, deadline, False)
             try:
-                response = await client.send(request)
+                response = await client.send(request, auth=self.auth)
             except httpx.HTTPError as exc:
-                err = error_from_exception(self.provider, exc, request, secrets=self.secrets)
-                err.__cause__ = exc
+                err = error_from_exception(self.provider, exc, request, secrets=self.all_secrets())
             else:
                 if response.status_code < 400:
                     return response
                 err = self._failure(response, response.text)
-            delay = self._decide(err, attempt)
-            if delay is None:
-                raise err
-            await self.retry.asleep(delay)
+            last = err
+            await self.retry.asleep(self._decide(err, attempt, deadline))
             attempt += 1
 
     async def arequest_json(self, method: str, path: str, *, json: Any = None, params=None,
@@ -418,7 +343,7 @@ def json_loads(text: str) -> Any:
 class StreamReader:
     """Lines of a streamed 2xx response, with mid-stream failures mapped to LLM errors."""
 
-    def __init__(self, transport: HttpTransport, response: httpx.Response, deadline: float | None):
+    def __init__(self, transport: HttpTransport, response: httpx.Response, deadline: Deadline):
         self.transport = transport
         self.response = response
         self.deadline = deadline
@@ -439,10 +364,22 @@ class StreamReader:
             line = self._guard(lambda: next(it, None))
             if line is None:
                 return
-            if self.deadline is not None and time.monotonic() > self.deadline:
-                raise LlmTimeoutError(f"provider :{self.transport.provider} stream exceeded its total timeout",
-                                      provider=self.transport.provider)
+            if self.deadline.passed():
+                raise LlmTimeoutError(f"provider :{self.transport.provider} stream exceeded its total timeout "
+                                      f"of {self.deadline.seconds:g}s", provider=self.transport.provider)
             yield line
+
+    def chunks(self):
+        """Yield the body's raw bytes as they arrive (binary streams: Bedrock's event stream)."""
+        it = self.response.iter_bytes()
+        while True:
+            data = self._guard(lambda: next(it, None))
+            if data is None:
+                return
+            if self.deadline.passed():
+                raise LlmTimeoutError(f"provider :{self.transport.provider} stream exceeded its total timeout "
+                                      f"of {self.deadline.seconds:g}s", provider=self.transport.provider)
+            yield data
 
     def _guard(self, fn):
         provider = self.transport.provider
@@ -453,9 +390,9 @@ class StreamReader:
             raise LlmTimeoutError(f"provider :{provider} stream stalled: no data for {idle:g}s",
                                   provider=provider) from exc
         except httpx.HTTPError as exc:
-            raise StreamError(f"provider :{provider} stream was cut before it finished: {exc}",
+            raise StreamError(f"provider :{provider} stream was cut before it finished: {connection_detail(exc)}",
                               provider=provider, status=self.response.status_code,
-                              secrets=self.transport.secrets) from exc
+                              secrets=self.transport.all_secrets()) from None
 
     def cut(self, what: str) -> StreamError:
         """The error for a body that ended cleanly but before the stream's end marker."""
@@ -470,13 +407,14 @@ class StreamReader:
         kind = f" ({tags[0]})" if tags else ""
         return StreamError(f"provider :{provider} sent an error mid-stream{kind}: {text}",
                            provider=provider, status=self.response.status_code,
-                           provider_message=message, secrets=self.transport.secrets)
+                           provider_message=message, secrets=self.transport.all_secrets())
 
     def bad_json(self, data: str) -> StreamError:
         return StreamError(f"provider :{self.transport.provider} sent a stream event that is not JSON: "
-                           f"{snippet(data)!r}", provider=self.transport.provider,
-                           status=self.response.status_code, secrets=self.transport.secrets)
+                           f"{json.dumps(snippet(data))}", provider=self.transport.provider,
+                           status=self.response.status_code, secrets=self.transport.all_secrets())
 
 
-__all__ = ["HttpTransport", "RetryPolicy", "Timeouts", "StreamReader", "parse_retry_after",
-           "error_from_response", "error_from_exception", "extract_error", "snippet", "is_retry_status"]
+__all__ = ["HttpTransport", "RetryPolicy", "Timeouts", "Deadline", "StreamReader", "parse_retry_after",
+           "error_from_response", "error_from_exception", "extract_error", "snippet", "is_retry_status",
+           "join_url", "DEFAULT_TIMEOUTS"]

@@ -54,7 +54,7 @@ def build(adapter, server, sleeps=None, **options):
     # plain-http loopback servers: skip loading the CA bundle (80 ms per client)
     opts = dict(transport=httpx.HTTPTransport(verify=False), async_transport=httpx.AsyncHTTPTransport(verify=False),
                 api_key=KEYS[adapter], base_url=server.url + PREFIX[adapter], default_model=MODEL[adapter],
-                timeout=2.0, idle_timeout=2.0, connect_timeout=1.0, max_retries=2)
+                read_timeout=2.0, idle_timeout=2.0, connect_timeout=1.0, max_retries=2)
     if sleeps is not None:
         opts["sleep"] = sleeps
     opts.update(options)

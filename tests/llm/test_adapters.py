@@ -230,11 +230,22 @@ class TestFaults:
     def test_server_never_answers(self, adapter, fake_server, sleeps):
         """A server that never answers raises LlmTimeoutError after the read timeout."""
         server = fake_server(adapter)
-        provider = build(adapter, server, sleeps, timeout=0.2, max_retries=1)
+        provider = build(adapter, server, sleeps, read_timeout=0.2, max_retries=1)
         server.push(Reply("hang"), Reply("hang"))
         with pytest.raises(LlmTimeoutError, match="timed out after 0.2s") as info:
             provider.complete(ask())
         assert info.value.retriable and len(sleeps) == 1
+
+    def test_total_deadline_includes_retries(self, adapter, fake_server):
+        """Issue #8: the provider's :timeout is the deadline of the whole call, not of each of the 3 attempts."""
+        server = fake_server(adapter)
+        from sema.llm.transport import RetryPolicy
+        provider = build(adapter, server, read_timeout=0.3, timeout=0.5, max_retries=2,
+                         retry=RetryPolicy(sleep=lambda s: None, random=lambda: 0.0))
+        server.push(Reply("hang"), Reply("hang"), Reply("hang"))
+        with pytest.raises(LlmTimeoutError, match="exceeded its total timeout of 0.5s after 2 attempts"):
+            provider.complete(ask())
+        assert len(server.requests) == 2  # the third attempt would start after the deadline
 
     def test_stream_stalls(self, adapter, fake_server):
         """A stream that goes silent after a chunk raises LlmTimeoutError after the idle timeout."""
@@ -247,7 +258,7 @@ class TestFaults:
     def test_total_timeout_of_request(self, adapter, fake_server):
         """The request's own timeout caps the wait even when the provider's read timeout is long."""
         server = fake_server(adapter)
-        provider = build(adapter, server, timeout=30, max_retries=0)
+        provider = build(adapter, server, read_timeout=30, max_retries=0)
         server.push(Reply("hang"))
         with pytest.raises(LlmTimeoutError):
             provider.complete(ask(timeout=0.2))

@@ -91,12 +91,16 @@ class TestFallback:
         assert b.seen == []
 
     def test_all_fail(self):
-        """When all fail, the last error is raised and the earlier ones are listed as hints."""
-        a = Scripted("a", ServerError("a down", provider="a"))
-        b = Scripted("b", ServerError("b down", provider="b"))
-        with pytest.raises(ServerError, match="b down") as info:
+        """Issue #8: when all fail, the error (of the last one's class) carries every attempt."""
+        a = Scripted("a", RateLimitError("a busy", provider="a", status=429), default_model="ma")
+        b = Scripted("b", ServerError("b down", provider="b", status=503), default_model="mb")
+        with pytest.raises(ServerError) as info:
             complete_with_fallback([a, b], REQ)
-        assert info.value.hints == ["also failed: a: a down"]
+        assert info.value.message == ("all 2 providers failed: :a (model ma): rate-limit 429: a busy; "
+                                      ":b (model mb): server 503: b down")
+        assert info.value.attempts == [
+            {"provider": "a", "model": "ma", "error": "rate-limit", "status": 429, "message": "a busy"},
+            {"provider": "b", "model": "mb", "error": "server", "status": 503, "message": "b down"}]
 
     def test_explicit_models(self):
         """(provider, model) entries send that model; the first entry keeps the request's model."""

@@ -55,9 +55,43 @@ class TestResponseFromPython:
         assert response_from_python(ChatResponse("x"), REQ).model == "m-1"
 
     def test_bad_type(self):
-        """Anything else is a TypeError naming what was returned."""
-        with pytest.raises(TypeError, match="got int"):
+        """Anything else is a TypeError naming what was returned, in Lisp terms."""
+        with pytest.raises(TypeError, match="got integer 42"):
             response_from_python(42, REQ)
+
+    @pytest.mark.parametrize("value, message", [
+        ({"usage": {"prompt-tokens": "5"}}, ':prompt-tokens must be a non-negative integer, got string "5"'),
+        ({"usage": 7}, ":usage must be a map with :prompt-tokens and :completion-tokens, got integer 7"),
+        ({"tool-calls": {"id": "x"}}, ":tool-calls must be a list of maps with :id, :name and :arguments"),
+        ({"tool-calls": [5]}, ":tool-calls must be a list of maps with :id, :name and :arguments, "
+                              "got an item that is integer 5"),
+        ({"content": 3}, ":content must be a string, got integer 3"),
+        ({"tool-calls": [{"id": "c", "name": "f", "arguments": [1]}]}, ":arguments must be a map, got list (1)"),
+    ])
+    def test_malformed_values_rejected_in_one_place(self, value, message):
+        """Issue #8: the attrs validators reject a bad value with a Lisp-level message (FieldError)."""
+        from sema.llm import FieldError
+        with pytest.raises(FieldError) as info:
+            response_from_python(value, REQ)
+        assert message in info.value.message
+
+    def test_python_provider_bad_response_names_the_provider(self):
+        """Through the router, the provider is named: its answer, not the caller's request, was wrong."""
+        from sema.llm import LlmError, call_provider
+        with pytest.raises(LlmError, match=r'provider :py returned a bad response: :prompt-tokens must be a '
+                                           r'non-negative integer, got string "5"'):
+            call_provider(type("P", (), {"name": "py", "default_model": "m",
+                                         "complete": lambda self, r: {"usage": {"prompt-tokens": "5"}}})(), REQ)
+
+    def test_request_values_checked(self):
+        """A request with a bad field is refused where it is built."""
+        from sema.llm import FieldError
+        for kw, message in ((dict(max_tokens=0), ":max-tokens must be a positive integer, got integer 0"),
+                            (dict(temperature="hot"), ':temperature must be a number, got string "hot"'),
+                            (dict(stop_sequences=[1]), ":stop-sequences must be a string or a list of strings"),
+                            (dict(timeout=-1), ":timeout must be a positive number of seconds, got float -1.0")):
+            with pytest.raises(FieldError, match=message):
+                ChatRequest("m", (), **kw)
 
 
 class TestRequest:

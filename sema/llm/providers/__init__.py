@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, runtime_checkable
 
-from ..errors import BadRequestError, UnsupportedError
+from ..auth.keys import key_headers
+from ..describe import got
+from ..errors import BadRequestError, LlmError, ServerError, UnsupportedError
 from ..transport import HttpTransport, RetryPolicy, Timeouts
-from ..types import ChatRequest, ChatResponse, ToolCall, Usage, parse_arguments
+from ..types import ChatRequest, ChatResponse, FieldError, ToolCall, Usage, parse_arguments
 
 OnChunk = Callable[[str], object]
 
@@ -40,31 +42,46 @@ class HttpProvider:
     Keyword options: ``api_key``, ``base_url``, ``default_model``,
     ``embedding_model``, ``headers`` (extra HTTP headers), ``client`` (an
     ``httpx.Client``), ``transport`` / ``async_transport`` (httpx transports),
-    ``timeout`` (read timeout for a whole answer, s), ``connect_timeout``,
-    ``idle_timeout`` (silence allowed between stream chunks, s),
-    ``max_retries``, ``sleep`` (injectable for tests), ``retry`` (a RetryPolicy).
+    ``timeout`` (the total deadline of a call, retries included, s),
+    ``read_timeout`` (the wait for a non-streamed answer), ``connect_timeout``,
+    ``idle_timeout`` (silence allowed in a stream, s), ``max_retries``,
+    ``sleep`` (injectable for tests), ``retry`` (a RetryPolicy),
+    ``auth_scheme`` (which header carries the key: see
+    :func:`~sema.llm.auth.keys.key_headers`), ``auth`` (an ``httpx.Auth``:
+    a token source or a request signer), ``chat_path``.
     """
 
     adapter = "?"
     default_base_url = ""
+    default_auth = "bearer"
+    default_chat_path = ""
+    #: what a well-formed answer looks like, for the "malformed answer" error
+    answer_shape = "a JSON object"
     supports = frozenset({"chat", "stream", "tools"})
 
     def __init__(self, name: str, *, api_key: str | None = None, base_url: str | None = None,
                  default_model: str | None = None, embedding_model: str | None = None,
                  headers: dict | None = None, client=None, transport=None, async_transport=None,
-                 timeout: float | None = None, connect_timeout: float | None = None,
-                 idle_timeout: float | None = None, max_retries: int | None = None,
-                 sleep: Callable[[float], object] | None = None, retry: RetryPolicy | None = None,
-                 supports=None):
+                 timeout: float | None = None, read_timeout: float | None = None,
+                 connect_timeout: float | None = None, idle_timeout: float | None = None,
+                 max_retries: int | None = None, sleep: Callable[[float], object] | None = None,
+                 retry: RetryPolicy | None = None, supports=None, auth_scheme: str | None = None,
+                 auth=None, chat_path: str | None = None):
         self.name = name
         self.default_model = default_model or ""
         self.embedding_model = embedding_model
         self._api_key = api_key
+        self.auth_scheme = auth_scheme or self.default_auth
+        self.chat_path = chat_path if chat_path else self.default_chat_path
         if supports is not None:
             self.supports = frozenset(supports)
         timeouts = Timeouts()
         if timeout is not None:
-            timeouts.read = timeout
+            timeouts.total = timeout
+        if read_timeout is not None:
+            timeouts.read = read_timeout
+        elif timeout is not None:
+            timeouts.read = min(timeouts.read, timeout)
         if connect_timeout is not None:
             timeouts.connect = connect_timeout
         if idle_timeout is not None:
@@ -79,12 +96,13 @@ class HttpProvider:
         all_headers.update(headers or {})
         self.http = HttpTransport(name, (base_url or self.default_base_url).rstrip("/"), all_headers,
                                   secrets=(api_key,) if api_key else (), timeouts=timeouts, retry=retry,
-                                  client=client, transport=transport, async_transport=async_transport)
+                                  client=client, transport=transport, async_transport=async_transport,
+                                  auth=auth)
 
     # -- hooks
 
     def auth_headers(self, api_key: str | None) -> dict:
-        return {"authorization": f"Bearer {api_key}"} if api_key else {}
+        return key_headers(self.auth_scheme, api_key)
 
     def chat_body(self, request: ChatRequest, model: str, stream: bool) -> tuple[str, dict]:
         raise NotImplementedError
@@ -115,7 +133,7 @@ class HttpProvider:
         model = self.model_for(request)
         path, body = self.chat_body(request, model, False)
         data = self.http.request_json("POST", path, json=body, timeout=request.timeout)
-        return self.parse_chat(data, request, model)
+        return with_usage(self.checked(self.parse_chat, data, request, model), request)
 
     async def acomplete(self, request: ChatRequest) -> ChatResponse:
         """The async twin of :meth:`complete` (for concurrent batches)."""
@@ -123,7 +141,7 @@ class HttpProvider:
         model = self.model_for(request)
         path, body = self.chat_body(request, model, False)
         data = await self.http.arequest_json("POST", path, json=body, timeout=request.timeout)
-        return self.parse_chat(data, request, model)
+        return with_usage(self.checked(self.parse_chat, data, request, model), request)
 
     def stream(self, request: ChatRequest, on_chunk: OnChunk | None = None) -> ChatResponse:
         """Stream a completion: each text delta goes to ON_CHUNK; returns the assembled response."""
@@ -133,14 +151,42 @@ class HttpProvider:
         with self.http.stream("POST", path, json=body, timeout=request.timeout) as reader:
             if reader.content_type == "application/json":
                 # the server ignored the stream flag: one whole answer, one chunk
-                response = self.parse_chat(reader.read_json(), request, model)
+                response = self.checked(self.parse_chat, reader.read_json(), request, model)
                 if on_chunk is not None and response.content:
                     on_chunk(response.content)
-                return response
-            return self.read_stream(reader, request, model, on_chunk)
+                return with_usage(response, request)
+            return with_usage(self.checked(self.read_stream, reader, request, model, on_chunk, shown=None), request)
+
+    def checked(self, parse, data, *args, shown=..., **kw):
+        """PARSE(DATA, *ARGS): a vendor answer of the wrong shape is an error saying what was sent.
+
+        Vendors and proxies do send ``null``, ``[]``, a bare string or an object
+        without the expected keys; that must never surface as a Python
+        AttributeError, but as "provider :x sent a malformed answer: ...".
+        """
+        shown = data if shown is ... else shown
+        try:
+            return parse(data, *args, **kw)
+        except LlmError:
+            raise
+        except FieldError as exc:
+            raise self.malformed(exc.message, shown) from None
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError):
+            raise self.malformed(None, shown) from None
+
+    def malformed(self, detail: str | None, data) -> ServerError:
+        """The error for an answer that is JSON but not the shape the API promises."""
+        what = f"expected {self.answer_shape}"
+        text = f"{what}: {detail}; got {got(data)}" if detail else f"{what}, got {got(data)}"
+        return ServerError(f"provider :{self.name} sent a malformed answer ({text})", provider=self.name,
+                           status=200, retriable=False, secrets=self.http.all_secrets())
 
     def embed(self, texts, model: str | None = None) -> list[list[float]]:
         raise UnsupportedError(f"provider :{self.name} does not support embeddings", provider=self.name)
+
+    def count_tokens(self, request: ChatRequest) -> int | None:
+        """The vendor's own token count of REQUEST, or None when it has no endpoint for it."""
+        return None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -159,6 +205,20 @@ class HttpProvider:
     def __repr__(self) -> str:
         return (f"<{type(self).__name__} :{self.name} {self.base_url} model={self.default_model!r}"
                 f"{' key=***' if self._api_key else ''}>")
+
+
+def with_usage(response: ChatResponse, request: ChatRequest) -> ChatResponse:
+    """RESPONSE, with estimated (and so marked) token counts when the vendor reported none, and its
+    structured output (``:response-format``) decoded and checked.
+
+    llama.cpp ends a stream without a usage chunk, some servers omit ``usage``
+    altogether: an answer is never recorded as a silent zero.
+    """
+    from ..structured import check_response
+    if response.usage.is_zero:
+        from ..usage import estimate_usage
+        response = response.evolve(usage=estimate_usage(request, response))
+    return check_response(response, request)
 
 
 class _CallBuilder:
@@ -236,7 +296,10 @@ def mean_pool(vector) -> list[float]:
 
 
 def make_provider(adapter: str, name: str, **options) -> HttpProvider:
-    """Build an HTTP provider for an adapter id of the registry (``"openai"``, ``"embeddings:cohere"`` ...)."""
+    """Build an HTTP provider for an adapter id of the catalog (``"openai"``, ``"embeddings:cohere"`` ...).
+
+    Only the wire format is chosen here; :func:`.factory.build_provider` adds a row's auth scheme.
+    """
     if adapter == "openai":
         from .openai import OpenAIProvider as cls
     elif adapter == "anthropic":
@@ -245,14 +308,27 @@ def make_provider(adapter: str, name: str, **options) -> HttpProvider:
         from .gemini import GeminiProvider as cls
     elif adapter == "ollama":
         from .ollama import OllamaProvider as cls
+    elif adapter == "cohere":
+        from .cohere import CohereProvider as cls
+    elif adapter == "bedrock":
+        from .bedrock import BedrockProvider as cls
+    elif adapter == "vertex":
+        from .vertex import VertexProvider as cls
     elif adapter.startswith("embeddings"):
         from .embeddings import EmbeddingProvider
 
         dialect = adapter.partition(":")[2] or "openai"
         return EmbeddingProvider(name, dialect=dialect, **options)
     else:
-        raise ValueError(f"unknown adapter {adapter!r}")
+        raise LlmError(f"unknown adapter {adapter!r}")
     return cls(name, **options)
 
 
-__all__ = ["Provider", "HttpProvider", "StreamAccumulator", "OnChunk", "make_provider", "mean_pool"]
+def build_provider(spec, options, **kw) -> HttpProvider:
+    """The provider for a catalog row SPEC with its auth scheme (see :mod:`.factory`)."""
+    from .factory import build
+    return build(spec, options, **kw)
+
+
+__all__ = ["Provider", "HttpProvider", "StreamAccumulator", "OnChunk", "make_provider", "build_provider",
+           "mean_pool"]

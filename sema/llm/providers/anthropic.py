@@ -1,7 +1,12 @@
 """Anthropic Messages API.
 
 ``POST {base}/v1/messages`` with ``x-api-key`` and ``anthropic-version:
-2023-06-01``.  ``max_tokens`` is required (default 4096 here); the system
+2023-06-01``; an OAuth token (``sk-ant-oat…``, Claude Max) goes as
+``Authorization: Bearer`` with ``anthropic-beta: oauth-2025-04-20`` instead
+(:func:`~sema.llm.auth.keys.key_headers`).  Images are ``image`` blocks
+(``base64`` or ``url`` sources).  ``:response-format`` forces a tool whose
+input schema is the schema; its input becomes the answer's text (JSON).
+``POST /v1/messages/count_tokens`` counts tokens.  ``max_tokens`` is required (default 4096 here); the system
 prompt is a top-level field (the request's ``system`` and any system-role
 messages, joined).  Assistant tool calls become ``tool_use`` blocks; tool
 results become ``tool_result`` blocks in a user message (consecutive results
@@ -69,8 +74,24 @@ def anthropic_messages(messages) -> tuple[list[dict], list[str]]:
                           for tc in m.tool_calls)
             out.append({"role": "assistant", "content": blocks})
             continue
-        out.append({"role": "assistant" if m.role == "assistant" else "user", "content": m.content})
+        out.append({"role": "assistant" if m.role == "assistant" else "user", "content": content_blocks(m)})
     return out, system
+
+
+def image_block(image) -> dict:
+    if image.url:
+        return {"type": "image", "source": {"type": "url", "url": image.url}}
+    return {"type": "image", "source": {"type": "base64", "media_type": image.media_type, "data": image.data}}
+
+
+def content_blocks(m):
+    """The message's content: a string, or image blocks then the text when it has images."""
+    if not m.images:
+        return m.content
+    blocks = [image_block(i) for i in m.images]
+    if m.content:
+        blocks.append({"type": "text", "text": m.content})
+    return blocks
 
 
 def tool_choice(choice):
@@ -86,12 +107,12 @@ class AnthropicProvider(HttpProvider):
 
     adapter = "anthropic"
     default_base_url = "https://api.anthropic.com"
+    default_auth = "x-api-key"
+    default_chat_path = "/v1/messages"
+    answer_shape = 'a message (a JSON object with "content")'
 
     def auth_headers(self, api_key):
-        headers = {"anthropic-version": API_VERSION}
-        if api_key:
-            headers["x-api-key"] = api_key
-        return headers
+        return {"anthropic-version": API_VERSION, **super().auth_headers(api_key)}
 
     def chat_body(self, request: ChatRequest, model: str, stream: bool):
         messages, system = anthropic_messages(request.messages)
@@ -110,12 +131,45 @@ class AnthropicProvider(HttpProvider):
                              for t in request.tools]
         if request.tool_choice is not None:
             body["tool_choice"] = tool_choice(request.tool_choice)
+        fmt = request.response_format
+        if fmt is not None:  # structured output: a forced tool whose input is the answer
+            schema = fmt.schema or {"type": "object"}
+            body.setdefault("tools", []).append({"name": fmt.name, "description": "Reply with the JSON value.",
+                                                 "input_schema": schema})
+            body["tool_choice"] = {"type": "tool", "name": fmt.name}
         if stream:
             body["stream"] = True
         body.update(request.extra)
-        return "/v1/messages", body
+        return self.chat_path, body
+
+    def count_tokens(self, request: ChatRequest) -> int | None:
+        """``POST /v1/messages/count_tokens`` (the vendor's own count of the prompt)."""
+        model = self.model_for(request)
+        _, body = self.chat_body(request, model, False)
+        body.pop("max_tokens", None)
+        body.pop("temperature", None)
+        body.pop("stop_sequences", None)
+        data = self.http.request_json("POST", self.chat_path.rstrip("/") + "/count_tokens", json=body)
+        count = data.get("input_tokens") if isinstance(data, dict) else None
+        if not isinstance(count, int):
+            raise self.malformed('expected "input_tokens"', data)
+        return count
+
+    def _as_answer(self, response: ChatResponse, request: ChatRequest) -> ChatResponse:
+        """The forced structured-output tool call turned into the answer's text."""
+        fmt = request.response_format
+        if fmt is None:
+            return response
+        for call in response.tool_calls:
+            if call.name == fmt.name:
+                rest = tuple(c for c in response.tool_calls if c is not call)
+                return response.evolve(content=json.dumps(call.arguments), tool_calls=rest,
+                                       stop_reason="end_turn" if not rest else response.stop_reason)
+        return response
 
     def parse_chat(self, data, request: ChatRequest, model: str) -> ChatResponse:
+        if not isinstance(data, dict) or not isinstance(data.get("content", []), list):
+            raise self.malformed(None, data)
         text, calls = [], []
         for block in data.get("content") or ():
             kind = block.get("type")
@@ -125,9 +179,10 @@ class AnthropicProvider(HttpProvider):
                 args = block.get("input")
                 calls.append(ToolCall(block.get("id") or f"call_{len(calls)}", block.get("name") or "",
                                       args if isinstance(args, dict) else {}))
-        return ChatResponse("".join(text), data.get("role") or "assistant", data.get("model") or model,
-                            stop_reason(data.get("stop_reason")), anthropic_usage(data.get("usage")) or Usage(),
-                            tuple(calls), data, self.name)
+        return self._as_answer(ChatResponse(
+            "".join(text), "assistant", data.get("model") if isinstance(data.get("model"), str) else model,
+            stop_reason(data.get("stop_reason")), anthropic_usage(data.get("usage")) or Usage(),
+            tuple(calls), data, self.name), request)
 
     def read_stream(self, reader, request, model, on_chunk) -> ChatResponse:
         from ..sse import iter_sse
@@ -187,4 +242,7 @@ class AnthropicProvider(HttpProvider):
         if not stopped:
             raise reader.cut("message_stop")
         acc.usage = Usage(int(prompt), int(completion), None, int(cache_read), int(cache_create))
-        return acc.response(self.name)
+        response = self._as_answer(acc.response(self.name), request)
+        if on_chunk is not None and response.content and not acc.parts:  # the forced tool's JSON, in one chunk
+            on_chunk(response.content)
+        return response

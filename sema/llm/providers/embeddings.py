@@ -44,17 +44,27 @@ class EmbeddingProvider(HttpProvider):
     def stream(self, request: ChatRequest, on_chunk=None) -> ChatResponse:
         return self.complete(request)
 
+    answer_shape = 'an embeddings answer (a JSON object with "data" or "embeddings")'
+
     def embed(self, texts, model: str | None = None) -> list[list[float]]:
         """Vectors for TEXTS (a string or a list of strings), one per text, in order."""
         texts = [texts] if isinstance(texts, str) else list(texts)
         model = model or self.embedding_model
         if self.dialect == "cohere":
-            data = self.http.request_json("POST", "/v2/embed", json={
-                "model": model, "texts": texts, "input_type": self.input_type,
-                "embedding_types": ["float"]})
-            vectors = data.get("embeddings")
-            if isinstance(vectors, dict):
-                vectors = vectors.get("float") or []
-            return [mean_pool(v) for v in vectors or ()]
-        return parse_embeddings(self.http.request_json("POST", "/embeddings",
-                                                       json={"model": model, "input": texts}))
+            return cohere_embed(self, texts, model, self.input_type)
+        return self.checked(parse_embeddings, self.http.request_json("POST", "/embeddings",
+                                                                     json={"model": model, "input": texts}))
+
+
+def cohere_vectors(data) -> list[list[float]]:
+    vectors = data.get("embeddings")
+    if isinstance(vectors, dict):
+        vectors = vectors.get("float") or []
+    return [mean_pool(v) for v in vectors or ()]
+
+
+def cohere_embed(provider: HttpProvider, texts: list, model: str, input_type: str = "search_document"):
+    """Cohere's ``POST /v2/embed`` through PROVIDER's transport."""
+    data = provider.http.request_json("POST", "/v2/embed", json={
+        "model": model, "texts": texts, "input_type": input_type, "embedding_types": ["float"]})
+    return provider.checked(cohere_vectors, data)

@@ -17,6 +17,11 @@ function calls), ``MAX_TOKENS`` -> ``max_tokens``, ``SAFETY``,
 ``RECITATION``, ``BLOCKLIST``, ``PROHIBITED_CONTENT``, ``SPII``, and a
 blocked prompt (``promptFeedback.blockReason``) -> ``content_filter``.
 Responses are read in camelCase or snake_case.
+
+Images are ``inlineData`` parts (base64) or ``fileData`` parts (a URL);
+``:response-format`` sets ``responseMimeType: application/json`` and
+``responseSchema``; ``POST .../models/{model}:countTokens`` counts tokens.
+:class:`~.vertex.VertexProvider` reuses all of this on Vertex AI's URLs.
 """
 
 from __future__ import annotations
@@ -92,7 +97,9 @@ def gemini_contents(messages) -> tuple[list[dict], list[str]]:
                 contents.append({"role": "user", "parts": [part]})
             continue
         role = "model" if m.role == "assistant" else "user"
-        parts: list[dict] = [{"text": m.content}] if m.content else []
+        parts: list[dict] = [image_part(i) for i in m.images]
+        if m.content:
+            parts.append({"text": m.content})
         for tc in m.tool_calls:
             names[tc.id] = tc.name
             part = {"functionCall": {"name": tc.name, "args": tc.arguments}}
@@ -103,15 +110,31 @@ def gemini_contents(messages) -> tuple[list[dict], list[str]]:
     return contents, system
 
 
+def image_part(image) -> dict:
+    if image.url:
+        media = image.media_type or _guess_media(image.url)
+        return {"fileData": {"mimeType": media, "fileUri": image.url}}
+    return {"inlineData": {"mimeType": image.media_type, "data": image.data}}
+
+
+def _guess_media(url: str) -> str:
+    from ..types import _MEDIA
+    lower = url.lower().split("?")[0]
+    return next((m for ext, m in _MEDIA.items() if lower.endswith(ext)), "image/jpeg")
+
+
 class GeminiProvider(HttpProvider):
     """Google's Gemini API (AI Studio, ``v1beta``)."""
 
     adapter = "gemini"
     default_base_url = "https://generativelanguage.googleapis.com/v1beta"
+    default_auth = "x-goog-api-key"
+    answer_shape = 'a GenerateContentResponse (a JSON object with "candidates")'
     supports = frozenset({"chat", "stream", "tools", "embed"})
 
-    def auth_headers(self, api_key):
-        return {"x-goog-api-key": api_key} if api_key else {}
+    def model_path(self, model: str) -> str:
+        """The URL path of MODEL (``/models/gemini-x``), before ``:generateContent``."""
+        return "/" + (model if model.startswith(("models/", "tunedModels/")) else f"models/{model}")
 
     def chat_body(self, request: ChatRequest, model: str, stream: bool):
         contents, system = gemini_contents(request.messages)
@@ -140,13 +163,29 @@ class GeminiProvider(HttpProvider):
             gen["maxOutputTokens"] = request.max_tokens
         if request.stop_sequences:
             gen["stopSequences"] = list(request.stop_sequences)
+        if request.response_format is not None:
+            gen["responseMimeType"] = "application/json"
+            if request.response_format.schema is not None:
+                gen["responseSchema"] = clean_schema(request.response_format.schema)
         if gen:
             body["generationConfig"] = gen
         body.update(request.extra)
-        model_path = model if model.startswith(("models/", "tunedModels/")) else f"models/{model}"
         if stream:
-            return f"/{model_path}:streamGenerateContent?alt=sse", body
-        return f"/{model_path}:generateContent", body
+            return f"{self.model_path(model)}:streamGenerateContent?alt=sse", body
+        return f"{self.model_path(model)}:generateContent", body
+
+    def count_tokens(self, request: ChatRequest) -> int | None:
+        """``POST .../models/{model}:countTokens`` (the vendor's own count of the prompt)."""
+        model = self.model_for(request)
+        contents, system = gemini_contents(request.messages)
+        text = "\n\n".join(([request.system] if request.system else []) + system)
+        if text:  # countTokens takes contents only: count the system prompt as a first user turn
+            contents.insert(0, {"role": "user", "parts": [{"text": text}]})
+        data = self.http.request_json("POST", f"{self.model_path(model)}:countTokens", json={"contents": contents})
+        count = _get(data, "totalTokens", "total_tokens") if isinstance(data, dict) else None
+        if not isinstance(count, int):
+            raise self.malformed('expected "totalTokens"', data)
+        return count
 
     def _absorb(self, data: dict, acc: StreamAccumulator) -> str | None:
         """Fold one GenerateContentResponse into ACC; returns its finish reason (or None)."""
@@ -176,10 +215,12 @@ class GeminiProvider(HttpProvider):
         return _get(cand, "finishReason", "finish_reason")
 
     def parse_chat(self, data, request: ChatRequest, model: str) -> ChatResponse:
-        if isinstance(data, list):  # a JSON-array stream body: fold every element
+        if isinstance(data, list) and all(isinstance(d, dict) for d in data):  # a JSON-array stream body
             items = data
-        else:
+        elif isinstance(data, dict):
             items = [data]
+        else:
+            raise self.malformed(None, data)
         acc = StreamAccumulator(None, model)
         reason = None
         for item in items:
@@ -199,6 +240,8 @@ class GeminiProvider(HttpProvider):
                 raise reader.bad_json(event.data) from None
             if isinstance(data, dict) and data.get("error"):
                 raise reader.error_event(data)
+            if not isinstance(data, dict):
+                raise self.malformed("each stream event must be an object", data)
             reason = self._absorb(data, acc) or reason
         if reason is None:
             raise reader.cut("a chunk with a finishReason")

@@ -7,6 +7,10 @@ base URL comes from ``OLLAMA_HOST``, which may lack a scheme
 Ollama's names (``num_predict``, ``stop``, ``temperature``).  Tool calls
 carry arguments as objects and usually no id (``call_N`` is made up).
 
+Images go in a message's ``images`` (base64 only: Ollama cannot fetch a
+URL); ``:response-format`` becomes ``format`` (``"json"`` or the schema).
+``POST /api/tokenize`` counts tokens where the server has it.
+
 Stop reasons: ``stop`` -> ``end_turn`` (``tool_use`` when tool calls came
 back), ``length`` -> ``max_tokens``.  A stream ends with a ``done: true``
 line carrying ``prompt_eval_count``/``eval_count``; an ``{"error": ...}``
@@ -15,6 +19,7 @@ line is a :class:`StreamError`.
 
 from __future__ import annotations
 
+from ..errors import LlmError, UnsupportedError
 from ..types import ChatRequest, ChatResponse, Usage
 from . import HttpProvider, StreamAccumulator, mean_pool
 
@@ -54,6 +59,11 @@ def ollama_messages(request: ChatRequest) -> list[dict]:
             name = m.name or names.get(m.tool_call_id or "")
             if name:
                 d["tool_name"] = name
+        if m.images:
+            if any(i.url for i in m.images):
+                raise UnsupportedError("provider :ollama takes images as data, not URLs: give the image's "
+                                       ":data (base64) or :path", provider="ollama")
+            d["images"] = [i.data for i in m.images]
         out.append(d)
     return out
 
@@ -67,6 +77,8 @@ class OllamaProvider(HttpProvider):
 
     adapter = "ollama"
     default_base_url = "http://localhost:11434"
+    default_chat_path = "/api/chat"
+    answer_shape = 'an Ollama chat answer (a JSON object with "message")'
     supports = frozenset({"chat", "stream", "tools", "embed"})
 
     def __init__(self, name: str = "ollama", *, base_url: str | None = None, host: str | None = None, **options):
@@ -87,8 +99,20 @@ class OllamaProvider(HttpProvider):
             body["tools"] = [{"type": "function", "function": {
                 "name": t.name, "description": t.description, "parameters": t.parameters}}
                 for t in request.tools]
+        if request.response_format is not None:
+            body["format"] = request.response_format.schema or "json"
         body.update(request.extra)
-        return "/api/chat", body
+        return self.chat_path, body
+
+    def count_tokens(self, request: ChatRequest) -> int | None:
+        """``POST /api/tokenize`` where the server offers it (else None: the caller estimates)."""
+        try:
+            data = self.http.request_json("POST", "/api/tokenize", json={
+                "model": self.model_for(request), "content": request.text()})
+        except LlmError:
+            return None
+        tokens = data.get("tokens") if isinstance(data, dict) else None
+        return len(tokens) if isinstance(tokens, list) else None
 
     def _absorb(self, data: dict, acc: StreamAccumulator) -> None:
         msg = data.get("message") or {}
@@ -109,6 +133,8 @@ class OllamaProvider(HttpProvider):
             acc.stop_reason = stop_reason(data.get("done_reason"), bool(acc.calls))
 
     def parse_chat(self, data, request: ChatRequest, model: str) -> ChatResponse:
+        if not isinstance(data, dict):
+            raise self.malformed(None, data)
         acc = StreamAccumulator(None, model)
         self._absorb(data, acc)
         if acc.stop_reason is None:
