@@ -661,6 +661,13 @@ def write_str(x) -> str:
     return to_str(x, True)
 
 
+def type_and_value(x) -> str:
+    """A value as error messages show it: its type and printed form (``integer 42``), or ``nil``."""
+    if x is None:
+        return "nil"
+    return f"{type_name(x)} {short_write(x)}"
+
+
 def short_write(x, limit: int = 60) -> str:
     """The write form of ``x``, cut to ``limit`` characters (for error messages)."""
     text = write_str(x)

@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import os
+import sys
 
-from ..errors import LispIOError, LispTypeError, LispValueError, UserError
+from ..errors import LispIOError, LispTypeError, UserError
 from ..runtime.registry import Any, Callable_, builtin, interp_builtin
 from ..values import EMPTY, ArrayList, Map, Pair, Symbol, display_str, iter_list, make_list, to_pylist, write_str
 
@@ -153,7 +154,6 @@ def make_sys_args(interp):
 def make_doc(interp):
     """Print the documentation of NAME: a builtin, special form, macro or documented function."""
     def doc(name: Any) -> Any:
-        import sys
         text = interp.doc_text(name)
         sys.stdout.write(text + "\n")
         return None

@@ -15,10 +15,9 @@ from typing import Any
 from ..errors import LispTypeError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
-    Atom, Keyword, Map, MultipleValues, Parameter, Promise, Record, Symbol,
+    type_and_value, Atom, Keyword, Map, MultipleValues, Parameter, Promise, Record, Symbol,
     equal, type_name,
 )
-from .argcheck import short
 
 
 # ---------------------------------------------------------------- equality
@@ -260,7 +259,7 @@ def deref(x: Any) -> Any:
         return x.force()
     if cls is Parameter:
         return x.value
-    raise LispTypeError(f"deref: expected an atom, promise or parameter, got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"deref: expected an atom, promise or parameter, got {type_and_value(x)}")
 
 
 @builtin("reset!")
@@ -270,7 +269,7 @@ def reset_bang(a: Atom, value: Any) -> Any:
     (reset! (atom 1) 2) ; => 2
     """
     if a.__class__ is not Atom:
-        raise LispTypeError(f"reset!: argument 1 must be an atom, got {type_name(a)} {short(a)}")
+        raise LispTypeError(f"reset!: argument 1 must be an atom, got {type_and_value(a)}")
     with a.lock:
         a.value = value
     return value
@@ -283,7 +282,7 @@ def swap_bang(a: Atom, f: Callable_, *args: Any) -> Any:
     (swap! (atom 1) + 10) ; => 11
     """
     if a.__class__ is not Atom:
-        raise LispTypeError(f"swap!: argument 1 must be an atom, got {type_name(a)} {short(a)}")
+        raise LispTypeError(f"swap!: argument 1 must be an atom, got {type_and_value(a)}")
     # the lock is reentrant: F may itself swap! the same atom on this thread
     with a.lock:
         new = f(a.value, *args)
@@ -299,7 +298,7 @@ def compare_and_set_bang(a: Atom, old: Any, new: Any) -> bool:
     (compare-and-set! (atom 1) 5 2) ; => #f
     """
     if a.__class__ is not Atom:
-        raise LispTypeError(f"compare-and-set!: argument 1 must be an atom, got {type_name(a)} {short(a)}")
+        raise LispTypeError(f"compare-and-set!: argument 1 must be an atom, got {type_and_value(a)}")
     with a.lock:
         if eqv(a.value, old):
             a.value = new
@@ -342,7 +341,7 @@ def promise_forced_p(p: Promise) -> bool:
     (promise-forced? (make-promise 1)) ; => #t
     """
     if p.__class__ is not Promise:
-        raise LispTypeError(f"promise-forced?: argument 1 must be a promise, got {type_name(p)} {short(p)}")
+        raise LispTypeError(f"promise-forced?: argument 1 must be a promise, got {type_and_value(p)}")
     return p.forced
 
 
@@ -361,7 +360,7 @@ def gensym(prefix: str | Symbol = "g") -> Symbol:
     if prefix.__class__ is Symbol:
         prefix = prefix.name
     elif prefix.__class__ is not str:
-        raise LispTypeError(f"gensym: argument 1 must be a string or symbol, got {type_name(prefix)} {short(prefix)}")
+        raise LispTypeError(f"gensym: argument 1 must be a string or symbol, got {type_and_value(prefix)}")
     return Symbol(f"{prefix}__{next(_gensym_counter)}")
 
 
@@ -371,7 +370,7 @@ def _name_of(who: str, x) -> str:
         return x
     if cls is Symbol or cls is Keyword:
         return x.name
-    raise LispTypeError(f"{who}: argument 1 must be a string, symbol or keyword, got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"{who}: argument 1 must be a string, symbol or keyword, got {type_and_value(x)}")
 
 
 @builtin("symbol")

@@ -28,9 +28,8 @@ from http import HTTPStatus
 
 from ..errors import LispIOError, LispTypeError, LispValueError
 from ..runtime.registry import Any, builtin
-from ..values import (ArrayList, EmptyList, Keyword, Map, Pair, Symbol, display_str, iter_list, make_map, map_items,
-                      type_name, write_str)
-from .argcheck import short
+from ..values import (type_and_value, ArrayList, EmptyList, Keyword, Map, Pair, Symbol, display_str, iter_list, make_map, map_items,
+                      write_str)
 
 DEFAULT_TIMEOUT = 30.0
 _OPTION_KEYS = frozenset({"headers", "body", "json", "query", "timeout", "method", "url"})
@@ -85,7 +84,7 @@ def _options(who: str, opts) -> dict:
     if opts is None:
         return {}
     if not isinstance(opts, Map):
-        raise LispTypeError(f"{who}: options must be a map, got {type_name(opts)} {short(opts)}")
+        raise LispTypeError(f"{who}: options must be a map, got {type_and_value(opts)}")
     return {_name(k): v for k, v in map_items(opts)}
 
 
@@ -99,7 +98,7 @@ def _headers(who: str, value) -> dict:
     if value is None:
         return {}
     if not isinstance(value, Map):
-        raise LispTypeError(f"{who}: :headers must be a map, got {type_name(value)} {short(value)}")
+        raise LispTypeError(f"{who}: :headers must be a map, got {type_and_value(value)}")
     return {_name(k): v if isinstance(v, str) else display_str(v) for k, v in map_items(value)}
 
 
@@ -107,7 +106,7 @@ def _query(who: str, value) -> list:
     if value is None:
         return []
     if not isinstance(value, Map):
-        raise LispTypeError(f"{who}: :query must be a map, got {type_name(value)} {short(value)}")
+        raise LispTypeError(f"{who}: :query must be a map, got {type_and_value(value)}")
     out = []
     for k, v in map_items(value):
         values = list(iter_list(v)) if isinstance(v, (Pair, ArrayList, EmptyList)) else \
@@ -123,7 +122,7 @@ def _timeout(who: str, value) -> float:
     if value is None:
         return DEFAULT_TIMEOUT
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise LispTypeError(f"{who}: :timeout must be a number of seconds, got {type_name(value)} {short(value)}")
+        raise LispTypeError(f"{who}: :timeout must be a number of seconds, got {type_and_value(value)}")
     if value <= 0:
         raise LispValueError(f"{who}: :timeout must be positive, got {write_str(value)}")
     return float(value)
@@ -177,7 +176,7 @@ def send(who: str, method: str, url, opts: dict, body=None, *, raise_status: boo
     import httpx
 
     if not isinstance(url, str):
-        raise LispTypeError(f"{who}: the URL must be a string, got {type_name(url)} {short(url)}")
+        raise LispTypeError(f"{who}: the URL must be a string, got {type_and_value(url)}")
     headers = _headers(who, opts.get("headers"))
     content = None
     if body is not None:

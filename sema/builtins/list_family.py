@@ -15,8 +15,7 @@ from typing import Any
 
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Callable_, builtin
-from ..values import Keyword, ListBase, Map, Record, equal, list_from, make_list, map_key, type_name, unwrap_key
-from .argcheck import short
+from ..values import Keyword, ListBase, Map, Record, equal, list_from, make_list, map_key, type_and_value, unwrap_key
 from .lists import _MISSING, _check_count, _count_and_seq, _index, _truthy_list, seq_items
 from .numbers import _NUM, _norm
 from .sequences import _natural_sort
@@ -26,7 +25,7 @@ def _numbers(who: str, xs) -> list | tuple:
     items = seq_items(xs, who)
     if not set(map(type, items)) <= _NUM:
         bad = next(x for x in items if x.__class__ not in _NUM)
-        raise LispTypeError(f"{who}: expected a list of numbers, found {type_name(bad)} {short(bad)}")
+        raise LispTypeError(f"{who}: expected a list of numbers, found {type_and_value(bad)}")
     return items
 
 
@@ -260,7 +259,7 @@ def _pluck(key, m):
         return None
     if isinstance(m, Record) and key.__class__ is Keyword:
         return m.fields.get(key.name)
-    raise LispTypeError(f"list/pluck: expected a list of maps, found {type_name(m)} {short(m)}")
+    raise LispTypeError(f"list/pluck: expected a list of maps, found {type_and_value(m)}")
 
 
 @builtin("list/pluck")

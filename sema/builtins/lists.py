@@ -16,8 +16,8 @@ from typing import Any
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import builtin
 from ..values import (
-    EMPTY, ArrayList, ListBase, Map, Pair, Symbol, equal, is_list, list_length, make_list, sorted_items,
-    type_name, write_str,
+    type_and_value, EMPTY, ArrayList, ListBase, Map, Pair, Symbol, equal, is_list, list_length, make_list, sorted_items,
+    write_str,
 )
 from .argcheck import short
 from .core import eqv
@@ -28,7 +28,7 @@ _MISSING = object()
 
 
 def _bad(who: str, pos: int, what: str, x):
-    return LispTypeError(f"{who}: argument {pos} must be {what}, got {type_name(x)} {short(x)}")
+    return LispTypeError(f"{who}: argument {pos} must be {what}, got {type_and_value(x)}")
 
 
 def seq_items(x, who: str, pos: int = 1):
@@ -65,8 +65,8 @@ def _count_and_seq(who: str, a, b):
         return a, b, 2
     if b.__class__ is int:
         return b, a, 1
-    raise LispTypeError(f"{who}: expected a count and a list, got {type_name(a)} {short(a)} "
-                        f"and {type_name(b)} {short(b)}")
+    raise LispTypeError(f"{who}: expected a count and a list, got {type_and_value(a)} "
+                        f"and {type_and_value(b)}")
 
 
 def _check_count(who: str, n: int) -> int:
@@ -127,7 +127,7 @@ def car(x: Any) -> Any:
         return x.items[x.start]
     if x is EMPTY or x is None:
         return None
-    raise LispTypeError(f"car: expected a pair, got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"car: expected a pair, got {type_and_value(x)}")
 
 
 @builtin("cdr")
@@ -145,7 +145,7 @@ def cdr(x: Any) -> Any:
         return ArrayList(x.items, nxt) if nxt < len(x.items) else EMPTY
     if x is EMPTY or x is None:
         return EMPTY
-    raise LispTypeError(f"cdr: expected a pair, got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"cdr: expected a pair, got {type_and_value(x)}")
 
 
 #: used by the compiler's inline fast paths once a value is known not to be a Pair
@@ -170,7 +170,7 @@ def _make_cxr(path: str):
         for op in ops:
             if x.__class__ is not Pair and x.__class__ is not ArrayList and x is not EMPTY and x is not None:
                 where = "" if x is orig else f" inside {short(orig)}"
-                raise LispTypeError(f"{name}: expected a pair, got {type_name(x)} {short(x)}{where}")
+                raise LispTypeError(f"{name}: expected a pair, got {type_and_value(x)}{where}")
             x = op(x)
         return x
 
@@ -496,7 +496,7 @@ def _assoc_list(who, key, alist, same):
                 return entry
         elif entry is not EMPTY:
             raise LispTypeError(f"{who}: association list entries must be pairs, got "
-                                f"{type_name(entry)} {short(entry)}")
+                                f"{type_and_value(entry)}")
     return False
 
 

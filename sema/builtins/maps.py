@@ -17,8 +17,8 @@ from typing import Any
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
-    EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record,
-    list_length, make_list, map_key, sorted_items, type_name, unwrap_key,
+    type_and_value, EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record,
+    list_length, make_list, map_key, sorted_items, unwrap_key,
 )
 from .argcheck import short
 from .lists import seq_items
@@ -57,7 +57,7 @@ def _lookup(coll, k, missing):
 def _collection(who: str, x, pos: int = 1):
     if x is None or x is EMPTY or x.__class__ in (Map, tuple, ArrayList, Pair, str) or isinstance(x, (Map, Record)):
         return x
-    raise LispTypeError(f"{who}: argument {pos} must be a map, vector or list, got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"{who}: argument {pos} must be a map, vector or list, got {type_and_value(x)}")
 
 
 def _map_arg(who: str, m, pos: int = 1) -> Map:
@@ -68,7 +68,7 @@ def _map_arg(who: str, m, pos: int = 1) -> Map:
         return EMPTY_MAP
     if isinstance(m, Map):
         return m
-    raise LispTypeError(f"{who}: argument {pos} must be a map, got {type_name(m)} {short(m)}")
+    raise LispTypeError(f"{who}: argument {pos} must be a map, got {type_and_value(m)}")
 
 
 # ---------------------------------------------------------------- reading
@@ -119,7 +119,7 @@ def contains_p(coll: Any, k: Any) -> bool:
     if coll.__class__ is tuple or isinstance(coll, (Map, Record)):
         return _lookup(coll, k, _MISSING) is not _MISSING
     hint = "; use list/contains? to search a list" if isinstance(coll, ListBase) else ""
-    raise LispTypeError(f"contains?: argument 1 must be a map or vector, got {type_name(coll)} {short(coll)}{hint}")
+    raise LispTypeError(f"contains?: argument 1 must be a map or vector, got {type_and_value(coll)}{hint}")
 
 
 @builtin("count")
@@ -142,7 +142,7 @@ def count(x: Any) -> int:
         return 0
     if isinstance(x, Map) or cls is bytes or cls is bytearray:
         return len(x)
-    raise LispTypeError(f"count: argument 1 must be a collection, got {type_name(x)} {short(x)}")
+    raise LispTypeError(f"count: argument 1 must be a collection, got {type_and_value(x)}")
 
 
 @builtin("keys")
@@ -254,7 +254,7 @@ def _assoc_vector(v: tuple, kvs) -> tuple:
     out = list(v)
     for i, x in kvs:
         if i.__class__ is not int:
-            raise LispTypeError(f"assoc: vector index must be an integer, got {type_name(i)} {short(i)}")
+            raise LispTypeError(f"assoc: vector index must be an integer, got {type_and_value(i)}")
         if 0 <= i < len(out):
             out[i] = x
         elif i == len(out):
@@ -412,8 +412,8 @@ def _fn_and_map(who: str, a, b):
         return a, _map_arg(who, b, 2)
     if callable(b):
         return b, _map_arg(who, a, 1)
-    raise LispTypeError(f"{who}: expected a function and a map, got {type_name(a)} {short(a)} "
-                        f"and {type_name(b)} {short(b)}")
+    raise LispTypeError(f"{who}: expected a function and a map, got {type_and_value(a)} "
+                        f"and {type_and_value(b)}")
 
 
 @builtin("map/map-vals")

@@ -30,11 +30,11 @@ from ..errors import LispSyntaxError, Span
 from ..runtime.names import mangle
 from ..values import EMPTY, ArrayList, Keyword, Map, Pair, Symbol, map_items, write_str
 from .forms import (
-    L, S, assigned_symbols, head_name, internal_defines, is_form, items_of, span_of, syntax_error, walk_symbols,
+    L, S, assigned_symbols, head_name, internal_defines, items_of, span_of, syntax_error, walk_symbols,
     with_span,
 )
 from .patterns import destructuring_let_form
-from .nodes import Name, Store, cannot_fail, copy_tags, if_stmt, is_bool, is_simple, set_loc, tag
+from .nodes import Name, Store, cannot_fail, copy_tags, is_bool, is_simple, set_loc, tag
 from .scope import DISCARD, RETURN, Binding, CannotLoop, Dest, Fn, Loop, Scope
 from .tables import DERIVED, INLINE, SPECIAL_FORMS, fresh_id, load_handlers
 

@@ -7,7 +7,7 @@ the original span onto the result, so errors still point at the user's code.
 
 from __future__ import annotations
 
-from ..values import EMPTY, Keyword, Symbol, write_str
+from ..values import EMPTY, Symbol, write_str
 from .tables import derived_form, gensym
 from .forms import L, S, from_iter, head_name, is_form, items_of, span_of, syntax_error
 

@@ -9,7 +9,7 @@ values in a fixed order, or nil when the pattern does not match.
 
 from __future__ import annotations
 
-from ..values import EMPTY, Keyword, Map, Pair, Symbol, map_items, sorted_items, write_str
+from ..values import Keyword, Map, Symbol, map_items, sorted_items, write_str
 from .tables import derived_form, gensym
 from .forms import L, S, from_iter, is_form, items_of, span_of, syntax_error
 

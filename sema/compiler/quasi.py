@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..values import EMPTY, ArrayList, Map, Pair, Symbol, map_items
 from .tables import fresh_id
-from .forms import L, S, from_iter, is_form, span_of, syntax_error
+from .forms import L, S, from_iter, is_form, syntax_error
 
 QUOTE, QUASI, UNQUOTE, SPLICE = S("quote"), S("quasiquote"), S("unquote"), S("unquote-splicing")
 

@@ -19,7 +19,10 @@ import marshal
 import os
 import sys
 
+from fractions import Fraction
+
 from .._version import __version__
+from ..values import EMPTY, ArrayList, Char, Keyword, Map, Pair, Symbol, make_map, map_items
 from .units import Entry, digest
 
 _FORMAT = 3
@@ -96,8 +99,6 @@ def store(key: str, entries, deps) -> None:
 # pickle: importing it costs a millisecond of every start.)
 
 def _encode(x):
-    from ..values import EMPTY, ArrayList, Char, Keyword, Map, Pair, Symbol, map_items
-    from fractions import Fraction
     cls = x.__class__
     if cls in (int, float, str, bool, complex, bytes) or x is None:
         return x
@@ -130,7 +131,6 @@ def _encode(x):
 def _decode(x):
     if x.__class__ is not tuple:
         return x
-    from ..values import EMPTY, Char, Keyword, Pair, Symbol, make_map
     tag = x[0]
     if tag == "K":
         return Keyword(x[1])
@@ -139,7 +139,6 @@ def _decode(x):
     if tag == "C":
         return Char(x[1])
     if tag == "F":
-        from fractions import Fraction
         return Fraction(x[1], x[2])
     if tag == "E":
         return EMPTY

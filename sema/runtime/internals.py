@@ -7,6 +7,7 @@ internal).  :data:`INTERNALS` maps their Lisp names to the functions.
 
 from __future__ import annotations
 
+import sys
 import time
 
 from ..errors import ArityError, EvalError, LispTypeError, UserError
@@ -260,7 +261,6 @@ def check(value, form, message):
 
 
 def time_thunk(thunk):
-    import sys
     start = time.perf_counter()
     result = thunk()
     sys.stderr.write(f"elapsed: {(time.perf_counter() - start) * 1000:.3f} ms\n")

@@ -27,7 +27,7 @@ import typing
 import weakref
 from fractions import Fraction
 
-from ..values import Atom, Char, Keyword, ListBase, Map, Symbol, short_write, type_name
+from ..values import Atom, Char, Keyword, ListBase, Map, Symbol, type_and_value
 
 #: Lisp name -> Python function, for every builtin of every module
 BUILTINS: dict[str, typing.Callable] = {}
@@ -210,10 +210,10 @@ def explain_failure(fn, arguments: dict) -> str | None:
             for offset, item in enumerate(value):
                 if not _matches(item, ann):
                     return (f"argument {index + offset} must be {_describe(ann)}, "
-                            f"got {type_name(item)} {short_write(item)}")
+                            f"got {type_and_value(item)}")
             continue
         if not _matches(value, ann):
-            return f"argument {index} must be {_describe(ann)}, got {type_name(value)} {short_write(value)}"
+            return f"argument {index} must be {_describe(ann)}, got {type_and_value(value)}"
     return None
 
 

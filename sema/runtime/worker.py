@@ -26,9 +26,11 @@ by the host's recursion limit).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
+import time
 
 #: stack sizes tried for the worker, largest first, with the recursion limit each allows
 STACKS = ((1 << 30, 250_000), (256 << 20, 60_000), (64 << 20, 15_000), (16 << 20, 3_500))
@@ -71,7 +73,6 @@ def _tuning_enabled() -> bool:
 def _enter_settings(limit: int) -> None:
     """Raise the recursion limit and GC thresholds for the first running evaluation."""
     global _running, _saved_settings
-    import gc
     with _lock:
         _running += 1
         if _running == 1 and _tuning_enabled():
@@ -84,7 +85,6 @@ def _enter_settings(limit: int) -> None:
 
 def _leave_settings() -> None:
     global _running, _saved_settings
-    import gc
     with _lock:
         _running -= 1
         if _running == 0 and _saved_settings is not None:
@@ -198,7 +198,6 @@ def _stuck_message(reason: str, timeout) -> str:
 
 
 def _wait(worker: threading.Thread, done: threading.Event, timeout: float | None) -> None:
-    import time
     deadline = None if timeout is None else time.monotonic() + timeout
     while not done.is_set():
         if deadline is None:
@@ -225,7 +224,6 @@ def stop(thread: threading.Thread, exc_type=Cancelled) -> None:
 
 def interruptible_sleep(seconds: float) -> None:
     """Sleep in short slices, so a stop delivered to this thread takes effect promptly."""
-    import time
     end = time.monotonic() + seconds
     while True:
         left = end - time.monotonic()
