@@ -186,23 +186,40 @@ def unbound_error(name: str, candidates=()) -> UnboundSymbolError:
     return UnboundSymbolError(name, hints=unbound_hints(name, candidates, form_names=forms))
 
 
+#: callable Lisp values implemented as Python classes, by the name their __call__ reports
+_CALLABLE_VALUES = {"Keyword": "keyword", "Parameter": "parameter", "Symbol": "symbol", "Record": "record"}
+
+
+def _callee(name: str) -> tuple[str, int]:
+    """(Lisp name, arguments Python counted that Lisp did not) of a function named in a Python message."""
+    if name.endswith(".__call__"):  # a value called as a function: Python counts its self
+        cls = name[: -len(".__call__")].rsplit(".", 1)[-1]
+        return _CALLABLE_VALUES.get(cls, "function"), 1
+    return name, 0
+
+
 def _arity(message: str) -> ArityError | None:
     m = _TAKES.match(message)
     if m:
-        name = m.group("name")
-        want = m.group("n") or f"{m.group('lo')} to {m.group('hi')}"
-        got = int(m.group("got"))
+        name, extra = _callee(m.group("name"))
+        if m.group("n"):
+            want = str(int(m.group("n")) - extra)
+        else:
+            want = f"{int(m.group('lo')) - extra} to {int(m.group('hi')) - extra}"
+        got = int(m.group("got")) - extra
         plural = "" if want == "1" else "s"
         return ArityError(f"{name}: expected {want} argument{plural}, got {got}")
     m = _MISSING.match(message)
     if m:
+        name, _ = _callee(m.group("name"))
         names = [lisp_name_of_local(n.strip(" '")) for n in re.split(r",| and ", m.group("names")) if n.strip(" '")]
         k = int(m.group("k"))
-        return ArityError(f"{m.group('name')}: missing {k} argument{'s' if k != 1 else ''} ({' '.join(names)})")
+        return ArityError(f"{name}: missing {k} argument{'s' if k != 1 else ''} ({' '.join(names)})")
     m = _C_TAKES.match(message)
     if m:
+        name, extra = _callee(m.group("name"))
         n = {"one": "1", "no": "0"}.get(m.group("n"), m.group("n"))
-        return ArityError(f"{m.group('name')}: expected {n} argument{'s' if n != '1' else ''}, got {m.group('got')}")
+        return ArityError(f"{name}: expected {n} argument{'s' if n != '1' else ''}, got {m.group('got')}")
     return None
 
 
