@@ -582,198 +582,33 @@ def type_name(x) -> str:
     if cls is MultipleValues:
         return "values"
     if cls is Parameter:
-        return "parameter"
+        return "lambda"  # a parameter is a procedure, as in Sema
     if cls is bytes or cls is bytearray:
         return "bytevector"
     if isinstance(x, BaseException):
         return "error"
+    kind = getattr(cls, "sema_type", None)  # the values of the builtin modules (hashmap, channel ...)
+    if kind is not None:
+        return kind
     if callable(x):
-        return "function"
+        return "lambda" if is_lisp_function(x) else "native-fn"
     return cls.__name__
+
+
+def is_lisp_function(fn) -> bool:
+    """True for a function written in Lisp (a compiled lambda), false for a builtin."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    from .runtime.traceback import LISP_FILES
+    return code.co_filename in LISP_FILES
 
 
 # ---------------------------------------------------------------- printer
 
-_CHAR_NAMES = {" ": "space", "\n": "newline", "\t": "tab", "\r": "return", "\0": "nul"}
-_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
-
-
-def write_string_literal(s: str) -> str:
-    if not any(c in s for c in '\\"\n\t\r\0'):
-        return '"' + s + '"'
-    return '"' + "".join(_STRING_ESCAPES.get(c, c) for c in s) + '"'
-
-
-def format_float(f: float) -> str:
-    if f != f:
-        return "nan"
-    if f == float("inf"):
-        return "inf"
-    if f == float("-inf"):
-        return "-inf"
-    return repr(f)
-
-
-def format_number(x) -> str:
-    cls = x.__class__
-    if cls is int:
-        return str(x)
-    if cls is float:
-        return format_float(x)
-    if cls is Fraction:
-        return f"{x.numerator}/{x.denominator}"
-    if cls is complex:
-        re_s, im_s = format_real_part(x.real), format_real_part(x.imag)
-        if x.real == 0:
-            return im_s + "i"
-        return re_s + ("" if im_s.startswith("-") else "+") + im_s + "i"
-    return str(x)
-
-
-def format_real_part(f: float) -> str:
-    if f == int(f) and abs(f) < 1e16:
-        return str(int(f))
-    return format_float(f)
-
-
-def to_str(x, write: bool = False) -> str:
-    """The printed form of ``x``: ``display`` form, or ``write`` form when ``write`` is true."""
-    out: list[str] = []
-    _print(x, write, out)
-    return "".join(out)
-
-
-def write_str(x) -> str:
-    """The ``write`` form of ``x`` (strings quoted, chars as ``#\\a``)."""
-    return to_str(x, True)
-
-
-def short_write(x, limit: int = 60) -> str:
-    """The write form of ``x``, cut to ``limit`` characters (for error messages)."""
-    text = write_str(x)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def display_str(x) -> str:
-    """The ``display`` form of ``x`` (strings and chars raw)."""
-    if x.__class__ is str:
-        return x
-    return to_str(x, False)
-
-
-def _print(x, write: bool, out: list) -> None:
-    cls = x.__class__
-    if cls is str:
-        out.append(write_string_literal(x) if write else x)
-    elif x is None:
-        out.append("nil")
-    elif x is True:
-        out.append("#t")
-    elif x is False:
-        out.append("#f")
-    elif cls is int or cls is float or cls is Fraction or cls is complex:
-        out.append(format_number(x))
-    elif cls is Symbol:
-        out.append(x.name)
-    elif cls is Keyword:
-        out.append(":" + x.name)
-    elif cls is Pair or cls is ArrayList or cls is EmptyList:
-        _print_list(x, write, out)
-    elif cls is tuple:
-        out.append("[")
-        for i, item in enumerate(x):
-            if i:
-                out.append(" ")
-            _print(item, write, out)
-        out.append("]")
-    elif isinstance(x, Map):
-        out.append("{")
-        for i, (k, v) in enumerate(sorted_items(x)):
-            if i:
-                out.append(" ")
-            _print(k, write, out)
-            out.append(" ")
-            _print(v, write, out)
-        out.append("}")
-    elif cls is Char:
-        if write:
-            out.append("#\\" + _CHAR_NAMES.get(x.ch, x.ch))
-        else:
-            out.append(x.ch)
-    elif cls is Atom:
-        out.append("#<atom ")
-        _print(x.value, True, out)
-        out.append(">")
-    elif cls is Record:
-        out.append("#<record " + x.rtype.name)
-        for name in x.rtype.field_names:
-            out.append(" " + name + "=")
-            _print(x.fields[name], True, out)
-        out.append(">")
-    elif cls is MultipleValues:
-        for i, v in enumerate(x.values):
-            if i:
-                out.append(" ")
-            _print(v, write, out)
-    elif cls is Promise:
-        out.append("#<promise>" if not x.forced else "#<promise (forced)>")
-    elif cls is Parameter:
-        out.append("#<parameter>")
-    elif cls is RecordType:
-        out.append(f"#<record-type {x.name}>")
-    elif cls is Environment:
-        out.append("#<environment>")
-    elif cls is bytes or cls is bytearray:
-        out.append("#u8(" + " ".join(str(b) for b in x) + ")")
-    elif isinstance(x, BaseException):
-        out.append("#<error " + str(x) + ">")
-    elif callable(x):
-        name = getattr(x, "__qualname__", None) or getattr(x, "__name__", None)
-        if name and name not in ("lambda", "<lambda>"):
-            out.append(f"#<procedure {name}>")
-        else:
-            out.append("#<procedure>")
-    elif isinstance(x, float):
-        out.append(format_float(x))
-    else:
-        out.append(f"#<{cls.__name__} {x!r}>")
-
-
-_QUOTE_PREFIX = {"quote": "'", "quasiquote": "`", "unquote": ",", "unquote-splicing": ",@"}
-
-
-def _print_list(x, write: bool, out: list) -> None:
-    if x is EMPTY:
-        out.append("()")
-        return
-    head = x.car
-    if head.__class__ is Symbol and head.name in _QUOTE_PREFIX:
-        rest = x.cdr
-        if rest.__class__ in (Pair, ArrayList) and rest.cdr is EMPTY:
-            out.append(_QUOTE_PREFIX[head.name])
-            _print(rest.car, write, out)
-            return
-    out.append("(")
-    first = True
-    while True:
-        cls = x.__class__
-        if cls is Pair:
-            if not first:
-                out.append(" ")
-            _print(x.car, write, out)
-            first = False
-            x = x.cdr
-        elif cls is ArrayList:
-            for item in x.items[x.start:]:
-                if not first:
-                    out.append(" ")
-                _print(item, write, out)
-                first = False
-            break
-        elif x is EMPTY:
-            break
-        else:
-            out.append(" . ")
-            _print(x, write, out)
-            break
-    out.append(")")
+# The printer lives in sema/printer.py; its names are re-exported here because every
+# module reaches them through sema.values.  Imported last: it needs the classes above.
+from .printer import (  # noqa: E402,F401
+    display_str, format_float, format_number, format_real_part, short_write, to_str, write_str,
+    write_string_literal,
+)

@@ -54,7 +54,7 @@ class TestTypes:
     @pytest.mark.parametrize("value, name", [
         (1, "int"), (1.5, "float"), (Fraction(1, 2), "rational"), ("s", "string"), (None, "nil"),
         (True, "bool"), (Symbol("a"), "symbol"), (Keyword("a"), "keyword"), (Char("a"), "char"),
-        (EMPTY, "list"), ((1,), "vector"), (make_map(), "map"), (Atom(1), "atom"), (abs, "function"),
+        (EMPTY, "list"), ((1,), "vector"), (make_map(), "map"), (Atom(1), "atom"), (abs, "native-fn"),
     ])
     def test_type_keyword(self, value, name):
         """type returns a keyword naming the value's type."""
@@ -233,7 +233,8 @@ LISP_CASES = [
     ("(type {})", ":map"),
     ("(type :k)", ":keyword"),
     ("(type 'a)", ":symbol"),
-    ("(type car)", ":function"),
+    ("(type car)", ":native-fn"),
+    ("(type (fn (x) x))", ":lambda"),  # issue 11: Sema's names for builtins and closures
     ("(type-of \"s\")", ":string"),
     ("(nil? nil)", "#t"),
     ("(some? 0)", "#t"),

@@ -99,14 +99,14 @@ class TestConsoleOutput:
         assert capsys.readouterr().out == "n = 42x:k"
 
     def test_print_separates_with_spaces(self, capsys):
-        """print separates arguments with one space and writes no newline."""
+        """print writes re-readable forms (strings quoted) separated by one space, and no newline."""
         sio.print_("a", 1, None, True)
-        assert capsys.readouterr().out == "a 1 nil #t"
+        assert capsys.readouterr().out == '"a" 1 nil #t'
 
     def test_println(self, capsys):
-        """println writes display forms separated by one space, then a newline."""
+        """println writes display forms separated by one space, then a newline (strings in a list quoted)."""
         sio.println("total:", 42, "x y", list_from(1, "s"))
-        assert capsys.readouterr().out == "total: 42 x y (1 s)\n"
+        assert capsys.readouterr().out == 'total: 42 x y (1 "s")\n'
 
     def test_println_no_args(self, capsys):
         """(println) prints an empty line."""
@@ -408,7 +408,7 @@ class TestJsonEncode:
             jsonfmt.encode(1j)
         with pytest.raises(LispTypeError, match="cannot encode list"):
             jsonfmt.encode(Pair(1, 2))
-        with pytest.raises(LispTypeError, match="cannot encode function"):
+        with pytest.raises(LispTypeError, match="cannot encode native-fn"):
             jsonfmt.encode(len)
 
     def test_pretty(self):
@@ -675,7 +675,7 @@ class TestLispLevel:
     def test_println_output(self, run, capsys):
         """println through the interpreter writes space-separated display forms."""
         run('(println "a" 1 :k "b c") (print "x" 2) (newline) (display "d" "e") (println)')
-        assert capsys.readouterr().out == "a 1 :k b c\nx 2\nde\n"
+        assert capsys.readouterr().out == 'a 1 :k b c\n"x" 2\nde\n'
 
     def test_file_round_trip(self, run, tmp_path):
         """Files written from Lisp read back, line by line too."""

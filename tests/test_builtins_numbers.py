@@ -507,7 +507,7 @@ LISP_CASES = [
     ("(pow 2 3)", "8"),
     ("(sqrt 16)", "4"),
     ("(sqrt 1/4)", "1/2"),
-    ("(sqrt -4)", "2i"),
+    ("(sqrt -4)", "0+2i"),  # issue 11: Sema shows the real part
     ("(floor 2.5)", "2.0"),
     ("(floor 5/2)", "2"),
     ("(ceiling 2.1)", "3.0"),

@@ -25,11 +25,11 @@ class TestBuildingDirect:
     """str, string-append, format, make-string and string-copy."""
 
     def test_str(self):
-        """str concatenates display forms; nil shows as nil."""
+        """str concatenates display forms (a string inside a list is quoted); nil shows as nil."""
         assert S.str_() == ""
         assert S.str_("a", 1, Keyword("k"), Char("c"), 1.5) == "a1:kc1.5"
         assert S.str_("x=", None) == "x=nil"
-        assert S.str_(lst(1, "a")) == "(1 a)"
+        assert S.str_(lst(1, "a")) == '(1 "a")'
 
     def test_string_append(self):
         """string-append joins strings and rejects anything else with a Lisp error."""

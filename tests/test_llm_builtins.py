@@ -907,7 +907,7 @@ class TestExamples:
     def test_mock_provider(self, capsys):
         """The mock example prints its answers and counts its calls."""
         out = self.run_file("llm_mock_provider.scm", capsys)
-        assert "complete: First response" in out and "batch:    (First response Second response" in out
+        assert "complete: First response" in out and 'batch:    ("First response" "Second response"' in out
 
     def test_routing_provider(self, capsys):
         """The routing example dispatches by model name."""

@@ -322,9 +322,12 @@ class TestPrefixes:
         assert form.car is Symbol(head) and form.cdr.car is Symbol("x") and form.cdr.cdr is EMPTY
 
     @pytest.mark.parametrize("src, expected", [
-        ("''a", "''a"), ("'(a b)", "'(a b)"), ("`(a ,b ,@c)", "`(a ,b ,@c)"), ("'[1 2]", "'[1 2]"),
-        ("'{:a 1}", "'{:a 1}"), ("'\"s\"", "'\"s\""), ("'()", "'()"), ("'#\\a", "'#\\a"),
-        ("'#;a b", "'b"), ("' #; a #; b c", "'c"), ("'#;a (b)", "'(b)"), ("@(f)", "(deref (f))"),
+        # quote forms print in full, as Sema prints them (issue 11)
+        ("''a", "(quote (quote a))"), ("'(a b)", "(quote (a b))"),
+        ("`(a ,b ,@c)", "(quasiquote (a (unquote b) (unquote-splicing c)))"), ("'[1 2]", "(quote [1 2])"),
+        ("'{:a 1}", "(quote {:a 1})"), ("'\"s\"", "(quote \"s\")"), ("'()", "(quote ())"),
+        ("'#\\a", "(quote #\\a)"), ("'#;a b", "(quote b)"), ("' #; a #; b c", "(quote c)"),
+        ("'#;a (b)", "(quote (b))"), ("@(f)", "(deref (f))"),
     ])
     def test_nesting(self, src, expected):
         """Prefixes apply to any form, also after datum comments."""
@@ -353,7 +356,7 @@ class TestShortLambda:
         ("#(map #(* % 2) %)", "(fn (%1) (map (fn (%1) (* %1 2)) %1))"),
         ("#(g (fn (x) %5) %)", "(fn (%1) (g (fn (x) %5) %1))"),
         ("#(g (lambda (%) %) %2)", "(fn (%1 %2) (g (lambda (%) %) %2))"),
-        ("#(f '%)", "(fn (%1) (f '%1))"),
+        ("#(f '%)", "(fn (%1) (f (quote %1)))"),
     ])
     def test_expansion(self, src, expected):
         """% means %1; the parameters run to the highest %N; nested fn/lambda/#() keep their own %."""
@@ -384,7 +387,7 @@ class TestComments:
         ("#;a", ""),
         ("(a #;#;b c d)", "(a d)"),
         ("(#;a)", "()"),
-        ("'(#;a)", "'()"),
+        ("'(#;a)", "(quote ())"),
         ("[#;a]", "[]"),
         ("{#;a}", "{}"),
         ("#(#;a)", "(fn () ())"),

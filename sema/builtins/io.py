@@ -7,7 +7,8 @@ never flushed per call (the CLI flushes at exit, ``io/flush`` on demand).
 Printing conventions (chosen to match Rust Sema's output):
 
 * ``display`` writes the display form of each argument, with no separator;
-* ``print`` writes the display forms separated by one space, no newline;
+* ``print`` writes the write forms (strings quoted) separated by one space,
+  no newline, as Sema's ``print`` does;
 * ``println`` is ``print`` followed by a newline (``(println)`` prints an
   empty line);
 * ``write`` writes the write form of one value (strings quoted);
@@ -77,11 +78,11 @@ def display(*values: typing.Any) -> None:
 @skip_doc_examples
 @builtin("print")
 def print_(*values: typing.Any) -> None:
-    """Write the display forms of the values separated by spaces, without a newline.
+    """Write the values in write form (strings quoted, re-readable), separated by spaces, without a newline.
 
     (print "a" 1 :k) ; => nil
     """
-    sys.stdout.write(" ".join(map(display_str, values)))
+    sys.stdout.write(" ".join(map(write_str, values)))
 
 
 @skip_doc_examples

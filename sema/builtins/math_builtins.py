@@ -62,7 +62,7 @@ def sqrt(x: Number) -> Number:
     (sqrt 16) ; => 4
     (sqrt 1/4) ; => 1/2
     (sqrt 2.25) ; => 1.5
-    (sqrt -4) ; => 2i
+    (sqrt -4) ; => 0+2i
     """
     c = x.__class__
     if c in _EXACT:

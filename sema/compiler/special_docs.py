@@ -38,7 +38,7 @@ SPECIAL_DOCS["quote"] = _entry("""
     'sym ; => sym
     '(1 (+ 1 1) . tail) ; => (1 (+ 1 1) . tail)
     '[a {:k b}] ; => [a {:k b}]
-    ''x ; => 'x
+    ''x ; => (quote x)
     """)
 
 SPECIAL_DOCS["quasiquote"] = _entry("""
@@ -55,7 +55,7 @@ SPECIAL_DOCS["quasiquote"] = _entry("""
     `(a . ,(+ 1 2)) ; => (a . 3)
     `[x ,(* 2 3)] ; => [x 6]
     `{:sum ,(+ 1 2)} ; => {:sum 3}
-    `(1 `(2 ,(3 ,(+ 1 3)))) ; => (1 `(2 ,(3 4)))
+    `(1 `(2 ,(3 ,(+ 1 3)))) ; => (1 (quasiquote (2 (unquote (3 4)))))
     (let ((g `(t# t#))) (eq? (car g) (cadr g))) ; => #t
     """)
 
@@ -169,7 +169,7 @@ SPECIAL_DOCS["define-record-type"] = _entry("""
     record type.
 
     (define-record-type point (make-point x y) point? (x point-x) (y point-y)) (point-y (make-point 1 2)) ; => 2
-    (define-record-type <point> (make-point x y) point? (x px) (y py)) (make-point 1 2) ; => #<record point x=1 y=2>
+    (define-record-type <point> (make-point x y) point? (x px) (y py)) (make-point 1 2) ; => #<record point 1 2>
     (define-record-type cell (cell* v) cell? (v cell-v set-v!)) (define c (cell* 1)) (set-v! c 10) (cell-v c) ; => 10
     (define-record-type point (make-point x y) point? (x px) (y py)) (type (make-point 1 2)) ; => :point
     (define-record-type point (make-point x y) point? (x px) (y py)) (:x (make-point 3 4)) ; => 3
