@@ -345,29 +345,43 @@ def map_items(m):
 
 
 _EXACTNESS_RANK = {int: 0, Fraction: 1, float: 2}
+_NAN_RANK = float("inf")
 
 
 def sort_key(x):
-    """A total order over Lisp values, used to print maps and sort keys."""
+    """A total order over Lisp values: Sema's order, used to print maps and to sort.
+
+    Kinds come in this order: nil, booleans, numbers (by value; 1 before 1.0),
+    characters, strings, symbols, keywords, lists, vectors, maps, the rest.
+    Lists, vectors and maps compare element by element.
+    """
     cls = x.__class__
     if cls is _WrappedKey:
         x = x.value
         cls = x.__class__
     if cls is Keyword:
-        return (0, x.name)
+        return (7, x.name)
     if cls is str:
-        return (1, x)
-    if cls is Symbol:
-        return (2, x.name)
+        return (5, x)
     if cls is int or cls is Fraction or cls is float:
-        return (3, x if x == x else float("inf"), _EXACTNESS_RANK[cls])  # 1 before 1.0
-    if cls is bool:
-        return (4, int(x))
-    if cls is Char:
-        return (5, x.ch)
+        return (2, x if x == x else _NAN_RANK, _EXACTNESS_RANK[cls])
     if x is None:
-        return (6, 0)
-    return (7, write_str(x))
+        return (0,)
+    if cls is bool:
+        return (1, int(x))
+    if cls is complex:
+        return (3, x.real, x.imag)
+    if cls is Char:
+        return (4, x.ch)
+    if cls is Symbol:
+        return (6, x.name)
+    if cls is Pair or cls is ArrayList or cls is EmptyList:
+        return (8, tuple(map(sort_key, iter_list(x))))
+    if cls is tuple:
+        return (9, tuple(map(sort_key, x)))
+    if isinstance(x, Map):
+        return (10, tuple((sort_key(k), sort_key(v)) for k, v in sorted_items(x)))
+    return (11, write_str(x))
 
 
 def sorted_items(m):
@@ -523,6 +537,53 @@ def equal(a, b) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a == b
     return False
+
+
+def strict_equal(a, b) -> bool:
+    """``equal?`` (also ``eqv?`` and ``eq?``, as in Sema): structural equality that keeps exactness apart.
+
+    Lists, vectors, maps and records compare by contents; numbers are equal
+    only when both are exact or both inexact (``(equal? 1 1.0)`` is #f, while
+    ``(= 1 1.0)`` is #t).
+    """
+    if a is b:
+        return True
+    ca, cb = a.__class__, b.__class__
+    if ca is str or ca is Keyword or ca is Symbol:
+        return ca is cb and a == b
+    if ca is int or ca is Fraction:
+        return (cb is int or cb is Fraction) and a == b
+    if ca is float or ca is complex or ca is bool or cb is float or cb is complex or cb is bool:
+        return ca is cb and (a == b or (a != a and b != b))
+    if isinstance(a, ListBase):
+        if not isinstance(b, ListBase):
+            return False
+        while True:
+            if a is b:
+                return True
+            ca, cb = a.__class__, b.__class__
+            if ca is EmptyList or cb is EmptyList:
+                return ca is cb
+            if not (ca is Pair or ca is ArrayList) or not (cb is Pair or cb is ArrayList):
+                return strict_equal(a, b)
+            if not strict_equal(a.car, b.car):
+                return False
+            a, b = a.cdr, b.cdr
+    if ca is tuple:
+        return cb is tuple and len(a) == len(b) and all(map(strict_equal, a, b))
+    if isinstance(a, Map):
+        if not isinstance(b, Map) or len(a) != len(b):
+            return False
+        missing = object()
+        for k, v in a.items():
+            w = b.get(k, missing)
+            if w is missing or not strict_equal(v, w):
+                return False
+        return True
+    if ca is Record:
+        return cb is Record and a.rtype is b.rtype and all(
+            strict_equal(a.fields[f], b.fields[f]) for f in a.rtype.field_names)
+    return equal(a, b)
 
 
 def maps_equal(a, b) -> bool:

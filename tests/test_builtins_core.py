@@ -36,11 +36,12 @@ class TestEquality:
         assert C.eqv_p("ab", "a" + "b")
         assert C.eqv_p(Char("a"), Char("a")) and C.eqv_p(Symbol("x"), Symbol("x"))
 
-    def test_eq_is_identity_for_structures(self):
-        """eq? does not look inside lists or vectors."""
+    def test_eq_is_structural_as_in_sema(self):
+        """eq? is structural like equal? (Sema, issue 11), and keeps exactness apart."""
         a = lst(1)
-        assert C.eq_p(a, a) and not C.eq_p(lst(1), lst(1))
+        assert C.eq_p(a, a) and C.eq_p(lst(1, (2,)), lst(1, (2,)))
         assert C.eq_p(EMPTY, EMPTY) and C.eq_p(None, None)
+        assert not C.eq_p(1, 1.0) and not C.equal_p(lst(1), lst(1.0)) and not C.equal_p(lst(1), (1,))
 
     def test_not_and_identity(self):
         """not is true only for #f and nil; identity returns its argument."""

@@ -285,7 +285,7 @@ class TestCollections:
         """{...} reads as an immutables.Map; the last duplicate key wins; keys keep their kind."""
         m = read_one('{:a 1 "k" 2 :a 3}')
         assert isinstance(m, Map) and m[Keyword("a")] == 3 and m["k"] == 2 and len(m) == 2
-        assert w("{1 :a #t :b 1.0 :c}") == "{1 :a 1.0 :c #t :b}"
+        assert w("{1 :a #t :b 1.0 :c}") == "{#t :b 1 :a 1.0 :c}"
         assert read_one("{}") == Map()
 
     def test_odd_map(self):

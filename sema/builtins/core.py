@@ -16,7 +16,7 @@ from ..errors import LispTypeError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
     Atom, Keyword, Map, MultipleValues, Parameter, Promise, Record, Symbol,
-    equal, type_name,
+    equal, strict_equal, type_name,
 )
 from .argcheck import short
 
@@ -43,33 +43,38 @@ def eqv(a, b) -> bool:
 
 @builtin("equal?")
 def equal_p(a: Any, b: Any) -> bool:
-    """Structural equality: lists, vectors and maps compare by contents; (= 1 #t) is never true.
+    """Structural equality: lists, vectors and maps compare by contents; exact and inexact numbers differ.
+
+    As in Sema, ``eqv?`` and ``eq?`` are the same function.  Use ``=`` to
+    compare numbers across exactness.
 
     (equal? '(1 [2 {:a 3}]) '(1 [2 {:a 3}])) ; => #t
+    (equal? 1 1.0) ; => #f
     (equal? 1 #t) ; => #f
     """
-    return equal(a, b)
+    return strict_equal(a, b)
 
 
 @builtin("eqv?")
 def eqv_p(a: Any, b: Any) -> bool:
-    """Identity, but numbers (of the same exactness), characters and strings compare by value.
+    """The same as ``equal?`` (as in Sema): structural equality, exactness kept apart.
 
     (eqv? 2 2) ; => #t
     (eqv? 2 2.0) ; => #f
-    (eqv? '(1) '(1)) ; => #f
+    (eqv? '(1) '(1)) ; => #t
     """
-    return eqv(a, b)
+    return strict_equal(a, b)
 
 
 @builtin("eq?")
 def eq_p(a: Any, b: Any) -> bool:
-    """Identity; the same as ``eqv?`` in sema (small numbers and strings compare by value).
+    """The same as ``equal?`` (as in Sema, ``eq?`` is structural, not identity).
 
     (eq? 'a 'a) ; => #t
-    (eq? [1] [1]) ; => #f
+    (eq? '(1 2) '(1 2)) ; => #t
+    (eq? 1 1.0) ; => #f
     """
-    return a is b or eqv(a, b)
+    return a is b or strict_equal(a, b)
 
 
 @builtin("not")
