@@ -470,7 +470,7 @@ class MultipleValues:
 
 
 class Parameter:
-    """A dynamic parameter (``make-parameter``); call it to read its value."""
+    """A dynamic parameter (``make-parameter``): call it to read its value, or with one value to set it."""
 
     __slots__ = ("value", "converter", "__weakref__")
 
@@ -478,8 +478,15 @@ class Parameter:
         self.converter = converter
         self.value = converter(value) if converter is not None else value
 
-    def __call__(self):
-        return self.value
+    def __call__(self, *new):
+        if not new:
+            return self.value
+        if len(new) > 1:
+            from .errors import ArityError
+            raise ArityError(f"parameter: expected 0 or 1 arguments, got {len(new)}")
+        value = new[0]
+        self.value = self.converter(value) if self.converter is not None else value
+        return None
 
 
 class Environment:

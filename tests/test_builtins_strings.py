@@ -224,7 +224,7 @@ class TestStringFamilyDirect:
         assert SP.before("user@example.com", "@") == "user" and SP.after("user@example.com", "@") == "example.com"
         assert SP.before("abc", "x") == "abc" and SP.after("abc", "x") == "abc"
         assert SP.before_last("a.b.c", ".") == "a.b" and SP.after_last("a.b.c", ".") == "c"
-        assert SP.between("[hello]", "[", "]") == "hello" and SP.between("a(b(c)d)e", "(", ")") == "b(c)d"
+        assert SP.between("[hello]", "[", "]") == "hello" and SP.between("a(b(c)d)e", "(", ")") == "b(c"  # Sema: up to the first END
 
     def test_chop_ensure_wrap(self):
         """chop-start/end, ensure-start/end, wrap and unwrap."""
@@ -265,8 +265,10 @@ class TestStringFamilyDirect:
 
     def test_word_wrap(self):
         """word-wrap breaks at spaces and keeps existing newlines."""
-        assert SS.word_wrap("the quick brown fox", 10) == "the quick\nbrown fox"
-        assert SS.word_wrap("a\nb", 10) == "a\nb"
+        # issue 11: Sema returns the list of lines
+        assert write_str(SS.word_wrap("the quick brown fox", 10)) == '("the quick" "brown fox")'
+        assert write_str(SS.word_wrap("a\n\nb", 10)) == '("a" "" "b")'
+        assert write_str(SS.word_wrap("日本語 の テスト", 8)) == '("日本語" "の" "テスト")'
 
     def test_misc(self):
         """to-char, intern and map."""

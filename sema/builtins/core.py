@@ -435,8 +435,12 @@ def call_with_values(producer: Callable_, consumer: Callable_) -> Any:
 def make_parameter(value: Any, converter: Callable_ | None = None) -> Parameter:
     """A parameter (dynamically rebindable with ``parameterize``); call it to read its value.
 
+    Called with one value it sets the parameter (through the converter), as
+    SRFI 39 and Sema allow.
+
     ((make-parameter 10)) ; => 10
     ((make-parameter 10 (lambda (x) (* x 2)))) ; => 20
+    (let ((mode (make-parameter :normal))) (mode :debug) (mode)) ; => :debug
     """
     return Parameter(value, converter)
 

@@ -18,6 +18,7 @@ from ..runtime.registry import builtin
 from ..values import (
     EMPTY, ArrayList, ListBase, Map, Pair, Symbol, equal, is_list, list_length, make_list, sorted_items,
     type_name, write_str,
+    strict_equal,
 )
 from .argcheck import short
 from .core import eqv
@@ -55,7 +56,7 @@ def seq_items(x, who: str, pos: int = 1):
     if x is EMPTY or x is None:
         return ()
     if isinstance(x, Map):
-        return sorted_items(x)  # entries as [key value] vectors
+        return [ArrayList([k, v]) for k, v in sorted_items(x)]  # entries as (key value) lists, as in Sema
     raise _bad(who, pos, "a list or vector", x)
 
 
@@ -502,17 +503,17 @@ def _assoc_list(who, key, alist, same):
 
 @builtin("assq")
 def assq(key: Any, alist: Any) -> Any:
-    """The first entry of an association list whose car is ``eq?`` to KEY, or #f.
+    """The first entry of an association list whose car is ``eq?`` (structurally equal, as in Sema) to KEY, or #f.
 
     (assq 'b '((a 1) (b 2))) ; => (b 2)
     """
-    return _assoc_list("assq", key, alist, eqv)
+    return _assoc_list("assq", key, alist, strict_equal)
 
 
 @builtin("assv")
 def assv(key: Any, alist: Any) -> Any:
-    """The first entry of an association list whose car is ``eqv?`` to KEY, or #f.
+    """The first entry of an association list whose car is ``eqv?`` (structurally equal, as in Sema) to KEY, or #f.
 
     (assv 2 '((1 . one) (2 . two))) ; => (2 . two)
     """
-    return _assoc_list("assv", key, alist, eqv)
+    return _assoc_list("assv", key, alist, strict_equal)

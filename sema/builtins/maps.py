@@ -18,10 +18,10 @@ from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
     EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record, _WrappedKey,
-    list_length, make_list, map_key, sorted_items, type_name, unwrap_key,
+    is_true, list_length, make_list, map_key, sorted_items, strict_equal, type_name, unwrap_key,
 )
 from .argcheck import short
-from .lists import seq_items
+from .lists import _assoc_list, seq_items
 
 _MISSING = object()
 
@@ -175,11 +175,12 @@ def vals(m: Map | None) -> ListBase:
 
 @builtin("map/entries")
 def map_entries(m: Map | None) -> ListBase:
-    """The ``[key value]`` entries of a map, as a list of vectors in key order.
+    """The entries of a map as ``(key value)`` lists, in key order (as iterating a map gives them).
 
-    (map/entries {:b 2 :a 1}) ; => ([:a 1] [:b 2])
+    (map/entries {:b 2 :a 1}) ; => ((:a 1) (:b 2))
+    (map (fn (e) (car e)) {:b 2 :a 1}) ; => (:a :b)
     """
-    return make_list(list(sorted_items(_map_arg("map/entries", m))))
+    return make_list([ArrayList([k, v]) for k, v in sorted_items(_map_arg("map/entries", m))])
 
 
 @builtin("select-keys", "map/select-keys")
@@ -271,15 +272,24 @@ def _assoc_vector(v: tuple, kvs) -> tuple:
 
 
 @builtin("assoc")
-def assoc(m: Map | tuple | None, *kvs: Any) -> Any:
+def assoc(m: Any, *kvs: Any) -> Any:
     """A map with each key K set to V: ``(assoc m k v k2 v2 ...)``; on a vector, K is an index.
+
+    Given a key and an association list instead, it is Scheme's ``assoc``: the
+    first entry whose car is ``equal?`` to the key (or to which the optional
+    third argument, a two-argument predicate, says yes), else #f.
 
     (assoc {:a 1} :b 2) ; => {:a 1 :b 2}
     (assoc {:a 1} :a 5 :c 3) ; => {:a 5 :c 3}
     (assoc [1 2 3] 0 :x) ; => [:x 2 3]
     (assoc nil :a 1) ; => {:a 1}
+    (assoc "Bob" '(("Al" 1) ("Bob" 2))) ; => ("Bob" 2)
+    (assoc 2.0 '((1 a) (2 b)) =) ; => (2 b)
     """
     if m.__class__ is not Map:
+        if kvs and (len(kvs) == 1 or (len(kvs) == 2 and callable(kvs[1]))) and isinstance(kvs[0], ListBase):
+            same = strict_equal if len(kvs) == 1 else (lambda key, k: is_true(kvs[1](key, k)))
+            return _assoc_list("assoc", m, kvs[0], same)
         if m is None:
             m = EMPTY_MAP
         elif m.__class__ is tuple:

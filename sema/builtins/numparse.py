@@ -228,7 +228,11 @@ def parse_number(text: str, radix: int = 10):
 def string_to_number(s: str, radix: int = 10):
     """The number S denotes (optionally in RADIX), or #f if S is not a number.
 
+    Surrounding whitespace is ignored and a leading ``+`` is allowed, as in Sema.
+
     (string->number "42") ; => 42
+    (string->number "  42  ") ; => 42
+    (string->number "+7") ; => 7
     (string->number "-1.5e2") ; => -150.0
     (string->number "1/3") ; => 1/3
     (string->number "ff" 16) ; => 255
@@ -236,6 +240,7 @@ def string_to_number(s: str, radix: int = 10):
     """
     if s.__class__ is not str:
         raise type_error("string->number", "a string", s)
+    s = s.strip()
     if radix == 10 and s.isdigit() and s.isascii():
         return int(s)
     if radix.__class__ is not int or not 2 <= radix <= 36:

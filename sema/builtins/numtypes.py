@@ -46,13 +46,12 @@ def real_p(x: typing.Any) -> bool:
 
 @builtin("rational?")
 def rational_p(x: typing.Any) -> bool:
-    """True for integers, rationals and finite floats.
+    """True for exact integers and rationals; false for floats, as in Sema (which ties it to exactness).
 
     (rational? 1/2) ; => #t
-    (rational? inf) ; => #f
+    (rational? 3.14) ; => #f
     """
-    c = x.__class__
-    return c in _EXACT or (c is float and math.isfinite(x))
+    return x.__class__ in _EXACT
 
 
 @builtin("integer?")
