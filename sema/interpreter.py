@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from .errors import SOURCES, LispIOError, LispSyntaxError, SemaError, UserError
+from .errors import SOURCES, LispIOError, LispSyntaxError, SemaError
 from .runtime.names import mangle, unmangle
 from .runtime.traceback import LISP_FILES, attach_stack, convert
 from .values import (
@@ -513,13 +513,10 @@ def error_map(err: SemaError):
         if f.span is not None:
             entry += [(_K("file"), f.span.file), (_K("line"), f.span.line), (_K("col"), f.span.col)]
         frames.append(make_map(entry))
+    # Sema's keys: where the error happened is in the innermost :stack-trace frame
     pairs = [(_K("type"), _K(err.kind)), (_K("message"), err.message), (_K("stack-trace"), make_list(frames))]
-    if err.span is not None:
-        pairs += [(_K("file"), err.span.file), (_K("line"), err.span.line), (_K("col"), err.span.col)]
     for key, value in err.extra_fields().items():
         pairs.append((_K(key), value))
-    if isinstance(err, UserError) and not isinstance(err.value, str):
-        pairs.append((_K("value"), err.value))
     return make_map(pairs)
 
 

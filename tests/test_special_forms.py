@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sema.errors import LispSyntaxError, SemaError, UserError
+from sema.errors import EvalError, LispSyntaxError, SemaError, UserError
 
 
 @pytest.fixture(autouse=True)
@@ -222,12 +222,13 @@ TRY = [
     ("(try (throw {:code 42}) (catch e (:value e)))", "{:code 42}"),
     ("(try (throw 'sym) (catch e (list (:type e) (:value e))))", "(:user sym)"),
     ("(try (throw 42) (catch e (:value e)))", "42"),
-    ("(try (error \"bad thing\" 1 2) (catch e (list (:type e) (:message e))))", '(:user "bad thing 1 2")'),
+    ("(try (error \"bad thing\" 1 2) (catch e (list (:type e) (:message e))))", '(:eval "bad thing 1 2")'),
     ("(try (raise \"r\") (catch e (:message e)))", '"r"'),
     ("(try 1 2 3)", "3"),
     ("(try (+ 1 2) (catch e 'never))", "3"),
     ("(try (car 1 2) (catch e (:type e)))", ":arity"),
-    ("(try (/ 1 0) (catch e (:type e)))", ":division-by-zero"),
+    ("(try (/ 1 0) (catch e (:type e)))", ":eval"),
+    ("(try (throw \"x\") (catch e e))", '{:message "x" :stack-trace () :type :user :value "x"}'),
     ("(try (undefined-thing) (catch e (list (:type e) (:name e))))", '(:unbound "undefined-thing")'),
     ("(try (+ 1 \"a\") (catch e (:type e)))", ":type-error"),
     ("(define log '()) (try (+ 1 2) (finally (set! log (cons 'f log)))) log", "(f)"),
@@ -503,7 +504,7 @@ class TestTryCatch:
 
     def test_error_message_joins_irritants(self, run):
         """(error msg irritants...) reports the message followed by the irritants."""
-        with pytest.raises(UserError, match="bad input 42"):
+        with pytest.raises(EvalError, match="bad input 42"):
             run('(error "bad input" 42)')
 
 

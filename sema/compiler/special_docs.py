@@ -521,13 +521,13 @@ SPECIAL_DOCS["try"] = _entry("""
 
     Run BODY and return its last value. If it raises any sema error (throw, error, raise, a type,
     arity or unbound-symbol error, a failed assert ...) and there is a catch clause, bind NAME to the
-    error map {:type :message :stack-trace :file :line :col ...} (:value for throw/error, :name for
+    error map {:type :message :stack-trace ...} (:value for throw/raise, :name for
     unbound symbols; a thrown map that has a :type is passed on as it is) and return the handler's
     value. The finally forms always run last, on success, on error and after the handler; their
     value is ignored. At most one catch, which must come before the one finally. Errors raised while
     compiling a form (a malformed special form) cannot be caught by a try in the same form.
 
-    (try (/ 1 0) (catch e (:type e))) ; => :division-by-zero
+    (try (/ 1 0) (catch e (:type e))) ; => :eval
     (try (throw {:code 42}) (catch e (:value e))) ; => {:code 42}
     (try (error "bad" 1 2) (catch e (:message e))) ; => "bad 1 2"
     (try (undefined-thing) (catch e (list (:type e) (:name e)))) ; => (:unbound "undefined-thing")
