@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 from .values import (
@@ -53,6 +52,7 @@ def format_float(f: float) -> str:
         mantissa, _, exponent = r.partition("e")
         return f"{mantissa}e{int(exponent)}"
     if "e" in r:  # Python switches to exponent form earlier than Sema does
+        from decimal import Decimal  # rare: kept out of start-up
         r = format(Decimal(r), "f")
     return r if "." in r else r + ".0"
 

@@ -489,6 +489,111 @@ class Parameter:
         return None
 
 
+class HashMap:
+    """A ``hashmap/new`` map: Sema's unordered map type.  ``m`` is the immutables.Map it wraps.
+
+    The generic map builtins (``get``, ``assoc``, ``dissoc``, ``merge``,
+    ``keys``, ``map/*`` ...) accept it and answer with a hashmap again; it
+    prints like a map, keys sorted, so output is deterministic.
+    """
+
+    __slots__ = ("m",)
+    sema_type = "hashmap"
+
+    def __init__(self, m):
+        self.m = m
+
+    def __eq__(self, other):
+        return other.__class__ is HashMap and maps_equal(self.m, other.m)
+
+    def __hash__(self):
+        return hash(("hashmap", frozenset(self.m.items())))
+
+    def sema_print(self, out, print_value):
+        out.append("{")
+        for i, (k, v) in enumerate(sorted_items(self.m)):
+            if i:
+                out.append(" ")
+            print_value(k, True, out)
+            out.append(" ")
+            print_value(v, True, out)
+        out.append("}")
+
+
+def _no_mutable_key(kind):
+    from .errors import LispTypeError
+    raise LispTypeError(f"expected immutable map key, got {kind} "
+                        "(freeze the key first: mutable-array/->vector or mutable-cell/get)")
+
+
+class MutableArray:
+    """A ``mutable-array``: a growable array changed in place and shared by reference."""
+
+    __slots__ = ("items", "__weakref__")
+    sema_type = "mutable-array"
+
+    def __init__(self, items=None):
+        self.items = items if items is not None else []
+
+    def __eq__(self, other):
+        if self is other:
+            return True
+        return other.__class__ is MutableArray and len(self.items) == len(other.items) and all(
+            a is b or equal(a, b) for a, b in zip(self.items, other.items))
+
+    def __hash__(self):
+        _no_mutable_key("mutable-array")
+
+    def sema_print(self, out, print_value):
+        out.append(f"<mutable-array {len(self.items)}>")  # it may contain itself: only the length
+
+
+class MutableCell:
+    """A ``mutable-cell``: one slot changed in place and shared by reference."""
+
+    __slots__ = ("value", "__weakref__")
+    sema_type = "mutable-cell"
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return self is other or (other.__class__ is MutableCell and equal(self.value, other.value))
+
+    def __hash__(self):
+        _no_mutable_key("mutable-cell")
+
+    def sema_print(self, out, print_value):
+        out.append("<mutable-cell>")
+
+
+class TypedArray:
+    """An ``f64-array`` or ``i64-array``: a fixed-length array of floats or of integers (a value)."""
+
+    __slots__ = ("kind", "items")
+
+    def __init__(self, kind: str, items: tuple):
+        self.kind = kind
+        self.items = items
+
+    @property
+    def sema_type(self):
+        return self.kind + "-array"
+
+    def __eq__(self, other):
+        return other.__class__ is TypedArray and other.kind == self.kind and other.items == self.items
+
+    def __hash__(self):
+        return hash((self.kind, self.items))
+
+    def sema_print(self, out, print_value):
+        if self.kind == "f64":
+            parts = [str(int(x)) if x.is_integer() and abs(x) < 1e16 else format_float(x) for x in self.items]
+        else:
+            parts = [str(x) for x in self.items]
+        out.append(f"#{self.kind}(" + " ".join(parts) + ")")
+
+
 class Environment:
     """A first-class view of an interpreter's global bindings (``(env)`` without arguments)."""
 
@@ -655,7 +760,7 @@ def type_name(x) -> str:
         return "bytevector"
     if isinstance(x, BaseException):
         return "error"
-    kind = getattr(cls, "sema_type", None)  # the values of the builtin modules (hashmap, channel ...)
+    kind = getattr(x, "sema_type", None)  # the values of the builtin modules (hashmap, channel ...)
     if kind is not None:
         return kind
     if callable(x):

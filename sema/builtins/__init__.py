@@ -13,6 +13,7 @@ import importlib
 MODULES = (
     "core", "numbers", "numtypes", "math_builtins", "numparse", "strings", "string_shape", "string_parts",
     "chars", "lists", "sequences", "vectors", "list_family", "maps", "io", "jsonfmt", "system", "control",
+    "bits", "bytevectors", "containers",
 )
 
 #: module -> the builtins it registers (tests/test_packaging.py checks the lists stay true)

@@ -42,7 +42,7 @@ def char_to_integer(c: Char) -> int:
     return ord(c.ch)
 
 
-@builtin("integer->char")
+@builtin("integer->char", "integer/to-char")
 def integer_to_char(n: int) -> Char:
     """The character with Unicode code point N.
 

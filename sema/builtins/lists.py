@@ -16,9 +16,8 @@ from typing import Any
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import builtin
 from ..values import (
-    EMPTY, ArrayList, ListBase, Map, Pair, Symbol, equal, is_list, list_length, make_list, sorted_items,
-    type_name, write_str,
-    strict_equal,
+    EMPTY, ArrayList, HashMap, ListBase, Map, MutableArray, Pair, Symbol, equal, is_list, list_length, make_list,
+    sorted_items, strict_equal, type_name, write_str,
 )
 from .argcheck import short
 from .core import eqv
@@ -57,6 +56,10 @@ def seq_items(x, who: str, pos: int = 1):
         return ()
     if isinstance(x, Map):
         return [ArrayList([k, v]) for k, v in sorted_items(x)]  # entries as (key value) lists, as in Sema
+    if x.__class__ is HashMap:
+        return [ArrayList([k, v]) for k, v in sorted_items(x.m)]
+    if x.__class__ is MutableArray:
+        return list(x.items)
     raise _bad(who, pos, "a list or vector", x)
 
 
@@ -319,6 +322,10 @@ def _index(who: str, xs, i, default=_MISSING):
             if rest.__class__ is ArrayList:
                 return rest.items[rest.start]
         kind, n = "list", (list_length(xs) if xs is not None else 0)
+    elif cls is MutableArray:
+        if 0 <= i < len(xs.items):
+            return xs.items[i]
+        kind, n = "mutable array", len(xs.items)
     else:
         raise _bad(who, 1, "a list or vector", xs)
     if default is not _MISSING:
@@ -430,6 +437,8 @@ def empty_p(x: Any) -> bool:
         return False
     if cls is tuple or cls is str or isinstance(x, Map) or cls is bytes or cls is bytearray:
         return len(x) == 0
+    if cls is HashMap:
+        return len(x.m) == 0
     raise _bad("empty?", 1, "a collection", x)
 
 

@@ -7,7 +7,9 @@ and unwrapped on the way out.  ``keys``, ``vals`` and ``map/entries``
 answer in printing order (keys sorted).
 
 ``get``/``assoc``/``contains?`` also work on vectors by index; ``get``
-reads record fields by keyword; nil behaves as an empty map.
+reads record fields by keyword; nil behaves as an empty map.  Every
+builtin here also takes a hashmap (``hashmap/new``) and, where it builds a
+map, answers with a hashmap again, as in Sema.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from ..errors import LispTypeError, LispValueError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
-    EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record, _WrappedKey,
+    EMPTY, EMPTY_MAP, ArrayList, Char, HashMap, Keyword, ListBase, Map, Pair, Record, _WrappedKey,
     is_true, list_length, make_list, map_key, sorted_items, strict_equal, type_name, unwrap_key,
 )
 from .argcheck import short
@@ -54,11 +56,13 @@ def _lookup(coll, k, missing):
         return missing
     if isinstance(coll, Map):
         return coll.get(map_key(k), missing)
+    if cls is HashMap:
+        return coll.m.get(map_key(k), missing)
     return missing
 
 
 def _collection(who: str, x, pos: int = 1):
-    if x is None or x is EMPTY or x.__class__ in (Map, tuple, ArrayList, Pair, str) or isinstance(x, (Map, Record)):
+    if x is None or x is EMPTY or x.__class__ in (Map, tuple, ArrayList, Pair, str, HashMap) or isinstance(x, (Map, Record)):
         return x
     raise LispTypeError(f"{who}: argument {pos} must be a map, vector or list, got {type_name(x)} {short(x)}")
 
@@ -71,7 +75,14 @@ def _map_arg(who: str, m, pos: int = 1) -> Map:
         return EMPTY_MAP
     if isinstance(m, Map):
         return m
+    if m.__class__ is HashMap:
+        return m.m
     raise LispTypeError(f"{who}: argument {pos} must be a map, got {type_name(m)} {short(m)}")
+
+
+def _like(original, result: Map):
+    """RESULT as a hashmap when ORIGINAL was one (the generic builtins keep the map's type)."""
+    return HashMap(result) if original.__class__ is HashMap else result
 
 
 # ---------------------------------------------------------------- reading
@@ -122,7 +133,7 @@ def contains_p(coll: Any, k: Any) -> bool:
         return map_key(k) in coll
     if coll is None:
         return False
-    if coll.__class__ is tuple or isinstance(coll, (Map, Record)):
+    if coll.__class__ is tuple or coll.__class__ is HashMap or isinstance(coll, (Map, Record)):
         return _lookup(coll, k, _MISSING) is not _MISSING
     hint = "; use list/contains? to search a list" if isinstance(coll, ListBase) else ""
     raise LispTypeError(f"contains?: argument 1 must be a map or vector, got {type_name(coll)} {short(coll)}{hint}")
@@ -148,6 +159,8 @@ def count(x: Any) -> int:
         return 0
     if isinstance(x, Map) or cls is bytes or cls is bytearray:
         return len(x)
+    if cls is HashMap:
+        return len(x.m)
     raise LispTypeError(f"count: argument 1 must be a collection, got {type_name(x)} {short(x)}")
 
 
@@ -286,6 +299,8 @@ def assoc(m: Any, *kvs: Any) -> Any:
     (assoc "Bob" '(("Al" 1) ("Bob" 2))) ; => ("Bob" 2)
     (assoc 2.0 '((1 a) (2 b)) =) ; => (2 b)
     """
+    if m.__class__ is HashMap:
+        return HashMap(assoc(m.m, *kvs))
     if m.__class__ is not Map:
         if kvs and (len(kvs) == 1 or (len(kvs) == 2 and callable(kvs[1]))) and isinstance(kvs[0], ListBase):
             same = strict_equal if len(kvs) == 1 else (lambda key, k: is_true(kvs[1](key, k)))
@@ -322,6 +337,8 @@ def dissoc(m: Map | None, *ks: Any) -> Any:
     """
     if m is None:
         return None
+    if m.__class__ is HashMap:
+        return HashMap(dissoc(m.m, *ks))
     m = _map_arg("dissoc", m)
     if len(ks) == 1 and (ks[0].__class__ is tuple or isinstance(ks[0], ListBase)):
         ks = tuple(seq_items(ks[0], "dissoc", 2))
@@ -391,12 +408,13 @@ def merge(*maps: Map | None) -> Map:
     (merge) ; => {}
     """
     out = EMPTY_MAP
+    first = next((m for m in maps if m is not None), None)
     for pos, m in enumerate(maps, 1):
         if m is None:
             continue
         m = _map_arg("merge", m, pos)
         out = m if not out else out.update(m)
-    return out
+    return _like(first, out)
 
 
 def _deep_merge(a: Map, b: Map) -> Map:
@@ -442,8 +460,9 @@ def map_map_vals(f: Any, m: Any) -> Map:
 
     (map/map-vals (lambda (v) (* v 10)) {:a 1 :b 2}) ; => {:a 10 :b 20}
     """
+    original = f if f.__class__ is HashMap else m
     f, m = _fn_and_map("map/map-vals", f, m)
-    return Map({k: f(v) for k, v in m.items()})
+    return _like(original, Map({k: f(v) for k, v in m.items()}))
 
 
 @builtin("map/map-keys")
@@ -452,8 +471,9 @@ def map_map_keys(f: Any, m: Any) -> Map:
 
     (map/map-keys name {:a 1}) ; => {"a" 1}
     """
+    original = f if f.__class__ is HashMap else m
     f, m = _fn_and_map("map/map-keys", f, m)
-    return Map({map_key(f(unwrap_key(k))): v for k, v in m.items()})
+    return _like(original, Map({map_key(f(unwrap_key(k))): v for k, v in m.items()}))
 
 
 @builtin("map/filter")
@@ -462,19 +482,21 @@ def map_filter(pred: Any, m: Any) -> Map:
 
     (map/filter (lambda (k v) (> v 1)) {:a 1 :b 2}) ; => {:b 2}
     """
+    original = pred if pred.__class__ is HashMap else m
     pred, m = _fn_and_map("map/filter", pred, m)
     mm = m.mutate()
     for k, v in m.items():
         r = pred(unwrap_key(k), v)
         if r is False or r is None:
             mm.pop(k)
-    return mm.finish()
+    return _like(original, mm.finish())
 
 
 @builtin("map/sort-keys")
 def map_sort_keys(m: Map | None) -> Map:
-    """The map itself: maps already print and iterate in key order.
+    """The map itself (maps already print and iterate in key order); a hashmap becomes a map.
 
     (map/sort-keys {:b 1 :a 2}) ; => {:a 2 :b 1}
+    (map? (map/sort-keys (hashmap/new :c 3 :a 1))) ; => #t
     """
     return _map_arg("map/sort-keys", m)

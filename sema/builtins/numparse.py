@@ -96,7 +96,7 @@ def _int_to_radix(n: int, radix: int) -> str:
     return ("-" if n < 0 else "") + ("".join(reversed(digits)) or "0")
 
 
-@builtin("number->string")
+@builtin("number->string", "number/to-string")
 def number_to_string(n: Number, radix: int = 10) -> str:
     """The printed form of N, optionally in RADIX (2 to 36, exact numbers only).
 
@@ -249,7 +249,7 @@ def string_to_number(s: str, radix: int = 10):
     return False if n is None else n
 
 
-@builtin("string->float")
+@builtin("string->float", "string/to-float")
 def string_to_float(s: str):
     """The number S denotes, as a float, or #f if S is not a real number.
 

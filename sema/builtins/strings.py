@@ -337,7 +337,7 @@ def string_to_keyword(s: str) -> Keyword:
 _KEYWORDS = Keyword._table  # interned keywords: skip Keyword.__new__ for ones that exist
 
 
-@builtin("symbol->string")
+@builtin("symbol->string", "symbol/to-string")
 def symbol_to_string(sym: Symbol) -> str:
     """The name of a symbol.
 
@@ -348,7 +348,7 @@ def symbol_to_string(sym: Symbol) -> str:
     return sym.name
 
 
-@builtin("keyword->string")
+@builtin("keyword->string", "keyword/to-string")
 def keyword_to_string(k: Keyword) -> str:
     """The name of a keyword, without the colon.
 
