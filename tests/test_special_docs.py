@@ -49,7 +49,8 @@ SIDE_EFFECT_NAMES = {
 }
 # llm/* examples use Lisp-defined providers (no network); the ones that would call out are marked
 # doc_example_skip by their module
-SIDE_EFFECT_PREFIXES = ("file/", "io/", "http/", "shell/run", "kv/", "db/")
+SIDE_EFFECT_PREFIXES = ("file/", "io/", "http/", "shell/run", "kv/", "db/", "proc/", "git/", "term/spinner",
+                        "async/sleep")
 
 
 # ---------------------------------------------------------------- collecting examples
@@ -121,6 +122,11 @@ def has_side_effects(src: str) -> bool:
 
 def _builtin_functions() -> list[tuple[str, object]]:
     """(Lisp name, function) of every builtin, each function once (aliases share it)."""
+    import importlib
+
+    from sema.builtins import LAZY
+    for module in LAZY:  # the lazily loaded modules' examples run too
+        importlib.import_module(module)
     interp = Interpreter(llm=False)
     out, seen = [], set()
     names = sorted(set(BUILTINS) | set(INTERP_BUILTINS))

@@ -25,6 +25,15 @@ LAZY = {
         "llm/set-default", "llm/set-fallback", "llm/stream", "llm/with-fallback",
     ),
     "sema.builtins.http": ("http/delete", "http/get", "http/post", "http/put", "http/request"),
+    "sema.builtins.regex": (
+        "regex/find-all", "regex/match", "regex/match?", "regex/replace", "regex/replace-all", "regex/split",
+    ),
+    "sema.builtins.encoding": (
+        "base64/decode", "base64/decode-bytes", "base64/encode", "base64/encode-bytes", "gzip/compress",
+        "gzip/decompress",
+    ),
+    "sema.builtins.hashing": ("hash/digest", "hash/hmac-sha256", "hash/md5", "hash/sha256", "uuid/v4"),
+    "sema.builtins.csvfmt": ("csv/encode", "csv/parse", "csv/parse-maps"),
 }
 _loaded = False
 
