@@ -331,21 +331,21 @@ class TestPaths:
         (sio.path_dir, "/home/user/notes.txt", "/home/user"),
         (sio.path_dir, "/home/user/", "/home"),
         (sio.path_dir, "notes.txt", ""),
-        (sio.path_dir, "/", None),
+        (sio.path_dir, "/", ""),
         (sio.path_filename, "/home/user/notes.txt", "notes.txt"),
         (sio.path_filename, "/home/user/", "user"),
-        (sio.path_filename, "/", None),
+        (sio.path_filename, "/", ""),
         (sio.path_extension, "archive.tar.gz", "gz"),
-        (sio.path_extension, "/a.b/README", None),
-        (sio.path_extension, ".bashrc", None),
+        (sio.path_extension, "/a.b/README", ""),
+        (sio.path_extension, ".bashrc", ""),
         (sio.path_stem, "/tmp/archive.tar.gz", "archive.tar"),
         (sio.path_stem, "README", "README"),
-        (sio.path_stem, "/", None),
+        (sio.path_stem, "/", ""),
         (sio.path_absolute_p, "/etc/hosts", True),
         (sio.path_absolute_p, "etc/hosts", False),
     ])
     def test_path_parts(self, fn, arg, expected):
-        """Path helpers follow Rust's Path (trailing separators ignored, extension without dot)."""
+        """Path helpers follow Sema (trailing separators ignored, extension without dot, "" for a missing part)."""
         assert fn(arg) == expected
 
     def test_join(self):
@@ -652,7 +652,7 @@ LISP_TABLE = [
     ('(path/stem "/tmp/archive.tar.gz")', '"archive.tar"'),
     ('(path/filename "/home/user/notes.txt")', '"notes.txt"'),
     ('(path/dir "/home/user/notes.txt")', '"/home/user"'),
-    ('(path/extension "README")', "nil"),
+    ('(path/extension "README")', '""'),  # issue 11: Sema answers "" rather than nil
     ("(assert= 3 (+ 1 2))", "#t"),
     ('(assert (= 1 1) "math")', "#t"),
     ('(try (assert #f "boom") (catch e (:message e)))', '"assertion failed: boom"'),

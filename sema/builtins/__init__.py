@@ -13,7 +13,7 @@ import importlib
 MODULES = (
     "core", "numbers", "numtypes", "math_builtins", "numparse", "strings", "string_shape", "string_parts",
     "chars", "lists", "sequences", "vectors", "list_family", "maps", "io", "jsonfmt", "system", "control",
-    "bits", "bytevectors", "containers",
+    "bits", "bytevectors", "containers", "list_extras", "files",
 )
 
 #: module -> the builtins it registers (tests/test_packaging.py checks the lists stay true)
@@ -34,6 +34,13 @@ LAZY = {
     ),
     "sema.builtins.hashing": ("hash/digest", "hash/hmac-sha256", "hash/md5", "hash/sha256", "uuid/v4"),
     "sema.builtins.csvfmt": ("csv/encode", "csv/parse", "csv/parse-maps"),
+    "sema.builtins.text": (
+        "text/chunk", "text/chunk-by-separator", "text/clean-whitespace", "text/excerpt", "text/normalize-newlines",
+        "text/split-sentences", "text/strip-html", "text/trim-indent", "text/truncate", "text/word-count",
+    ),
+    "sema.builtins.timefmt": (
+        "time/add", "time/date-parts", "time/diff", "time/format", "time/ms", "time/parse", "time/tick",
+    ),
 }
 _loaded = False
 

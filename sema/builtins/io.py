@@ -486,46 +486,47 @@ def path_join(first: str, *parts: str) -> str:
     return os.path.join(first, *parts)
 
 
-@builtin("path/dir")
-def path_dir(path: str) -> str | None:
-    """The parent directory of PATH ("" for a bare file name, nil for the root).
+@builtin("path/dir", "path/dirname")
+def path_dir(path: str) -> str:
+    """The parent directory of PATH ("" when it has none, as in Sema).
 
     (path/dir "/home/user/notes.txt") ; => "/home/user"
+    (path/dir "foo") ; => ""
     """
     p = _strip_trailing(path)
     if p in ("/", os.sep, ""):
-        return None
+        return ""
     return os.path.dirname(p)
 
 
-@builtin("path/filename")
-def path_filename(path: str) -> str | None:
-    """The last component of PATH (nil for the root).
+@builtin("path/filename", "path/basename")
+def path_filename(path: str) -> str:
+    """The last component of PATH ("" when it has none).
 
     (path/filename "/home/user/notes.txt") ; => "notes.txt"
     """
-    name = os.path.basename(_strip_trailing(path))
-    return name or None
+    return os.path.basename(_strip_trailing(path))
 
 
-@builtin("path/extension")
-def path_extension(path: str) -> str | None:
-    """The extension of PATH's file name without the dot, or nil if it has none.
+@builtin("path/extension", "path/ext")
+def path_extension(path: str) -> str:
+    """The extension of PATH's file name without the dot, or "" if it has none.
 
     (path/extension "archive.tar.gz") ; => "gz"
+    (path/extension ".hidden") ; => ""
     """
     ext = os.path.splitext(os.path.basename(_strip_trailing(path)))[1]
-    return ext[1:] if ext else None
+    return ext[1:]
 
 
 @builtin("path/stem")
 def path_stem(path: str) -> str | None:
-    """PATH's file name without its extension (nil for the root).
+    """PATH's file name without its extension ("" when it has no file name).
 
     (path/stem "/tmp/archive.tar.gz") ; => "archive.tar"
     """
     name = os.path.basename(_strip_trailing(path))
-    return os.path.splitext(name)[0] if name else None
+    return os.path.splitext(name)[0]
 
 
 @skip_doc_examples
