@@ -72,6 +72,10 @@ LAZY = {
         "term/strikethrough", "term/strip", "term/style", "term/underline", "term/white", "term/write-at",
         "term/yellow",
     ),
+    "sema.builtins.serve": (
+        "http/created", "http/error", "http/file", "http/html", "http/no-content", "http/not-found", "http/ok",
+        "http/redirect", "http/router", "http/serve", "http/text",
+    ),
     "sema.builtins.timefmt": (
         "time/add", "time/date-parts", "time/diff", "time/format", "time/ms", "time/parse", "time/tick",
     ),
