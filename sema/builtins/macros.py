@@ -187,9 +187,15 @@ MACROS = {
 
 
 def install(interp) -> None:
-    """Register the macros into INTERP (unless the program already defined one of the names)."""
+    """Register the macros into INTERP (unless the program already defined one of the names).
+
+    As ``Interpreter.register_macro`` does, but with a fixed fingerprint for
+    the code cache instead of a hash, which keeps hashlib out of start-up.
+    """
     for name, fn in MACROS.items():
         sym = Symbol(name)
         if sym not in interp.macros:
-            interp.register_macro(sym, fn, f"<sema builtin macro {name} 1>")
+            fn.__name__ = fn.__qualname__ = name
+            interp.macros[sym] = fn
+            interp.macro_fingerprints[sym] = f"builtin:{name}:1"
 

@@ -131,8 +131,10 @@ def shell(command: str, *args: str | Map) -> Map:
     # Like Rust's Command::output: the child does not read sema's stdin.
     kwargs["stdin"] = subprocess.PIPE if feed is not None else subprocess.DEVNULL
     try:
+        # its own process group, so that stopping the command stops what the shell started too
         child = subprocess.Popen(argv, shell=not args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 encoding="utf-8", errors="replace", **kwargs)
+                                 encoding="utf-8", errors="replace", start_new_session=os.name == "posix",
+                                 **kwargs)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise LispIOError(f"shell: cannot run {write_str(command)}: {reason}") from None
@@ -158,9 +160,21 @@ def wait_for_process(child, feed=None) -> tuple:
                 except subprocess.TimeoutExpired:
                     continue
         except BaseException:
-            child.kill()
-            child.wait()
+            kill_process_tree(child)
             raise
+
+
+def kill_process_tree(child) -> None:
+    """Kill CHILD and its process group (what a shell command started), then reap it."""
+    import signal
+    try:
+        if os.name == "posix" and os.getpgid(child.pid) == child.pid:
+            os.killpg(child.pid, signal.SIGKILL)
+        else:
+            child.kill()
+    except OSError:
+        pass
+    child.wait()
 
 
 @builtin("shell/quote")
