@@ -13,7 +13,7 @@ import importlib
 MODULES = (
     "core", "numbers", "numtypes", "math_builtins", "numparse", "strings", "string_shape", "string_parts",
     "chars", "lists", "sequences", "vectors", "list_family", "maps", "io", "jsonfmt", "system", "control",
-    "bits", "bytevectors", "containers", "list_extras", "files", "macros",
+    "bits", "bytevectors", "containers", "list_extras", "files", "macros", "system_extras",
 )
 
 #: module -> the builtins it registers (tests/test_packaging.py checks the lists stay true)
@@ -62,7 +62,7 @@ LAZY = {
         "db/query-one", "db/tables",
     ),
     "sema.builtins.term": (
-        "term/bell", "term/black", "term/blue", "term/bold", "term/clear", "term/clear-below", "term/clear-line",
+        "term/bell", "term/black", "term/disable-kitty-keys!", "term/enable-kitty-keys!", "term/blue", "term/bold", "term/clear", "term/clear-below", "term/clear-line",
         "term/cursor-home", "term/cursor-position", "term/cyan", "term/dim", "term/disable-bracketed-paste",
         "term/disable-focus-events", "term/disable-mouse", "term/enable-bracketed-paste",
         "term/enable-focus-events", "term/enable-mouse", "term/enter-alt-screen", "term/flush", "term/gray",

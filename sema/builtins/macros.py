@@ -177,12 +177,31 @@ def defmethod_macro(name=None, value=_MISSING, handler=None, *extra):
     return _L(_S("%add-method"), name, value, handler)
 
 
+def _guarded_mode(enable: str, disable: str, name: str):
+    def macro(*body):
+        return _L(_S("begin"), _L(_S(enable)),
+                  make_list([_S("try"), make_list([_S("begin"), *body]) if body else None,
+                             _L(_S("finally"), _L(_S(disable)))]))
+    macro.__doc__ = f"""({name} body ...): run BODY with {enable} in effect, and {disable} afterwards,
+    also when BODY raises; gives BODY's value.
+    """
+    return macro
+
+
 MACROS = {
     "async": async_macro,
     "async/with-timeout": with_timeout_macro,
     "guard": guard_macro,
     "defmulti": defmulti_macro,
     "defmethod": defmethod_macro,
+    "term/with-mouse": _guarded_mode("term/enable-mouse", "term/disable-mouse", "term/with-mouse"),
+    "term/with-alt-screen": _guarded_mode("term/enter-alt-screen", "term/leave-alt-screen", "term/with-alt-screen"),
+    "term/with-bracketed-paste": _guarded_mode("term/enable-bracketed-paste", "term/disable-bracketed-paste",
+                                               "term/with-bracketed-paste"),
+    "term/with-focus-events": _guarded_mode("term/enable-focus-events", "term/disable-focus-events",
+                                            "term/with-focus-events"),
+    "term/with-kitty-keys": _guarded_mode("term/enable-kitty-keys!", "term/disable-kitty-keys!",
+                                          "term/with-kitty-keys"),
 }
 
 

@@ -402,6 +402,26 @@ def term_disable_focus_events() -> None:
 
 
 @skip_doc_examples
+@builtin("term/enable-kitty-keys!")
+def term_enable_kitty_keys() -> None:
+    """Ask the terminal for the kitty keyboard protocol (richer key reports).
+
+    (term/enable-kitty-keys!) ; => nil
+    """
+    _emit("\x1b[>1u")
+
+
+@skip_doc_examples
+@builtin("term/disable-kitty-keys!")
+def term_disable_kitty_keys() -> None:
+    """Turn the kitty keyboard protocol off again.
+
+    (term/disable-kitty-keys!) ; => nil
+    """
+    _emit("\x1b[<u")
+
+
+@skip_doc_examples
 @builtin("term/flush")
 def flush() -> None:
     """Flush standard output.
