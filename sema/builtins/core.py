@@ -16,7 +16,7 @@ from ..errors import LispTypeError
 from ..runtime.registry import Callable_, builtin
 from ..values import (
     Atom, Keyword, Map, MultipleValues, Parameter, Promise, Record, Symbol,
-    equal, strict_equal, type_name,
+    strict_equal, type_name,
 )
 from .argcheck import short
 

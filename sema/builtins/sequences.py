@@ -24,9 +24,9 @@ from fractions import Fraction
 from itertools import islice
 from typing import Any
 
-from ..errors import LispTypeError, LispValueError
+from ..errors import LispValueError
 from ..runtime.registry import BUILTINS, Callable_, Real, builtin
-from ..values import EMPTY, ArrayList, ListBase, Map, Pair, list_from, make_list, map_key, sort_key, type_name
+from ..values import EMPTY, ArrayList, ListBase, Map, Pair, list_from, make_list, map_key, sort_key
 from .lists import _MISSING, _bad, _check_count, _count_and_seq, _nthcdr, _truthy_list, seq_items
 from .numbers import _norm
 

@@ -246,11 +246,9 @@ def router(routes: Any) -> Callable_:
 
 
 def _require_stack():
-    try:
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ImportError:
-        raise LispIOError("http/serve needs the web server extra: pip install 'sema[serve]'") from None
+    import importlib.util
+    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
+        raise LispIOError("http/serve needs the web server extra: pip install 'sema[serve]'")
 
 
 def _request_map(method: str, path: str, headers, query, body: bytes, content_type: str) -> Map:
