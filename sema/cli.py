@@ -145,7 +145,7 @@ def _flush() -> None:
 def run(opts: Options) -> int:
     from .errors import ExitRequest
     from .interpreter import Interpreter
-    from .values import write_str
+    from .printer import write_str
 
     try:
         interp = Interpreter(llm=opts.llm, args=opts.args, model=opts.model, provider=opts.provider)

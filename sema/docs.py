@@ -37,7 +37,7 @@ def doc_for(interp, name) -> str:
         if target:
             text += f"\n(alias of {target})"
         return text
-    from .values import write_str
+    from .printer import write_str
     return f"{key}: a variable, currently {write_str(value)[:200]}"
     del signature_text
 
@@ -49,8 +49,8 @@ def _format(name: str, fn) -> str:
 
 def signature(name: str, fn) -> str:
     """The call shape ``(name a b . rest)``, with Lisp parameter names for Lisp functions."""
-    from .runtime.registry import signature_text
     from .runtime.codeinfo import is_lisp_code
+    from .runtime.registry import signature_text
     from .runtime.traceback import lisp_name_of_local
     code = getattr(fn, "__code__", None)
     if code is None or not is_lisp_code(code):
@@ -69,8 +69,8 @@ def stdlib_reference() -> str:
     """
     from .builtins import LAZY
     from .interpreter import Interpreter
-    from .runtime.registry import ALIASES, BUILTINS, INTERP_BUILTINS
     from .runtime.namespace import resolve_lazy
+    from .runtime.registry import ALIASES, BUILTINS, INTERP_BUILTINS
 
     interp = Interpreter(llm=False)
     for module, names in LAZY.items():

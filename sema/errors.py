@@ -134,7 +134,7 @@ class IncompleteInput(ReaderError):
 class LispSyntaxError(SemaError, SyntaxError):
     """A special form used with the wrong shape, e.g. ``(let (x) x)``."""
 
-    kind = "syntax"
+    kind = "eval"  # Sema reports a malformed special form as :eval
 
 
 class UnboundSymbolError(SemaError, NameError):
@@ -165,15 +165,15 @@ class ArityError(SemaError, TypeError):
 class LispValueError(SemaError, ValueError):
     """A value of the right type but unusable (an index out of range, a bad number string)."""
 
-    kind = "value-error"
+    kind = "eval"  # the error map's :type, as Sema reports it
 
 
 class DivisionByZero(SemaError, ZeroDivisionError):
-    kind = "division-by-zero"
+    kind = "eval"  # Sema: (/ 1 0) is an :eval error
 
 
 class RecursionDepthError(SemaError, RecursionError):
-    kind = "recursion"
+    kind = "eval"
 
 
 class UserError(SemaError):

@@ -24,7 +24,15 @@ import sys
 
 from .errors import ReaderError, SemaError, Span
 from .reader.lexemes import (
-    ATOM_RE, CHAR_RE, CLOSERS, OPENERS, PREFIX_RE, REGEX_RE, STRING_RE, WHITESPACE_RE, block_comment_end,
+    ATOM_RE,
+    CHAR_RE,
+    CLOSERS,
+    OPENERS,
+    PREFIX_RE,
+    REGEX_RE,
+    STRING_RE,
+    WHITESPACE_RE,
+    block_comment_end,
     fstring_end,
 )
 
@@ -276,7 +284,7 @@ class FormatError(SemaError):
 
 
 def _same_forms(a: list, b: list) -> bool:
-    from .values import write_str
+    from .printer import write_str
 
     return len(a) == len(b) and all(
         type(x) is type(y) and write_str(x) == write_str(y) for x, y in zip(a, b))

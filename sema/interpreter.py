@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any, Callable
 
-from .errors import SemaError, UserError
+from .errors import SemaError
+from .printer import write_str
 from .runtime.codeinfo import install_code
 from .runtime.inline_slots import redirect
 from .runtime.modules import ModuleLoader, read_source
@@ -14,7 +15,7 @@ from .runtime.tailcalls import TAIL_BUDGET
 from .runtime.traceback import attach_stack, convert, unbound_error
 from .runtime.units import Entry, Recording, UnitTracker, deps_unchanged, digest
 from .runtime.worker import pending_stop, run_with_deep_stack
-from .values import ArrayList, Keyword, Pair, Symbol, make_list, make_map, write_str
+from .values import ArrayList, Keyword, Pair, Symbol, make_list, make_map
 
 
 class Interpreter:
@@ -498,12 +499,9 @@ def error_map(err: SemaError):
         if f.span is not None:
             entry += [(_K("file"), str(f.span.file)), (_K("line"), f.span.line), (_K("col"), f.span.col)]
         frames.append(make_map(entry))
+    # Sema's keys: where the error happened is in the innermost :stack-trace frame
     pairs = [(_K("type"), _K(err.kind)), (_K("message"), err.message), (_K("stack-trace"), make_list(frames))]
-    if err.span is not None:
-        pairs += [(_K("file"), str(err.span.file)), (_K("line"), err.span.line), (_K("col"), err.span.col)]
     for key, value in err.extra_fields().items():
         pairs.append((_K(key), value))
-    if isinstance(err, UserError) and not isinstance(err.value, str):
-        pairs.append((_K("value"), err.value))
     return make_map(pairs)
 

@@ -24,6 +24,8 @@ def stdlib_source(name: str) -> str:
 
 
 def load_stdlib(interp) -> None:
-    """Run every stdlib file in ``interp``."""
+    """Run every stdlib file in ``interp``, then add the library macros written in Python."""
     for name in STDLIB_FILES:
         interp.eval_source(stdlib_source(name), f"<stdlib>/{name}")
+    from .builtins.macros import install
+    install(interp)

@@ -40,7 +40,6 @@ from fractions import Fraction
 
 import immutables
 
-from .bignum import int_to_str
 
 Map = immutables.Map
 EMPTY_MAP = immutables.Map()
@@ -109,7 +108,8 @@ def keyword_lookup(kw, m, default=None):
         return m.get(kw, default)
     from .errors import LispTypeError
 
-    raise LispTypeError(f"keyword {kw} called on {type_name(m)} {write_str(m)}, expected a map")
+    from .printer import type_and_value
+    raise LispTypeError(f"keyword {kw} called on {type_and_value(m)}, expected a map")
 
 
 class Char:
@@ -355,29 +355,43 @@ def map_items(m):
 
 
 _EXACTNESS_RANK = {int: 0, Fraction: 1, float: 2}
+_NAN_RANK = float("inf")
 
 
 def sort_key(x):
-    """A total order over Lisp values, used to print maps and sort keys."""
+    """A total order over Lisp values: Sema's order, used to print maps and to sort.
+
+    Kinds come in this order: nil, booleans, numbers (by value; 1 before 1.0),
+    characters, strings, symbols, keywords, lists, vectors, maps, the rest.
+    Lists, vectors and maps compare element by element.
+    """
     cls = x.__class__
     if cls is _WrappedKey:
         x = x.value
         cls = x.__class__
     if cls is Keyword:
-        return (0, x.name)
+        return (7, x.name)
     if cls is str:
-        return (1, x)
-    if cls is Symbol:
-        return (2, x.name)
+        return (5, x)
     if cls is int or cls is Fraction or cls is float:
-        return (3, x if x == x else float("inf"), _EXACTNESS_RANK[cls])  # 1 before 1.0
-    if cls is bool:
-        return (4, int(x))
-    if cls is Char:
-        return (5, x.ch)
+        return (2, x if x == x else _NAN_RANK, _EXACTNESS_RANK[cls])
     if x is None:
-        return (6, 0)
-    return (7, write_str(x))
+        return (0,)
+    if cls is bool:
+        return (1, int(x))
+    if cls is complex:
+        return (3, x.real, x.imag)
+    if cls is Char:
+        return (4, x.ch)
+    if cls is Symbol:
+        return (6, x.name)
+    if cls is Pair or cls is ArrayList or cls is EmptyList:
+        return (8, tuple(map(sort_key, iter_list(x))))
+    if cls is tuple:
+        return (9, tuple(map(sort_key, x)))
+    if isinstance(x, Map):
+        return (10, tuple((sort_key(k), sort_key(v)) for k, v in sorted_items(x)))
+    return (11, write_str(x))
 
 
 def sorted_items(m):
@@ -466,7 +480,7 @@ class MultipleValues:
 
 
 class Parameter:
-    """A dynamic parameter (``make-parameter``); call it to read its value."""
+    """A dynamic parameter (``make-parameter``): call it to read its value, or with one value to set it."""
 
     __slots__ = ("value", "converter", "__weakref__")
 
@@ -474,8 +488,121 @@ class Parameter:
         self.converter = converter
         self.value = converter(value) if converter is not None else value
 
-    def __call__(self):
-        return self.value
+    def __call__(self, *new):
+        if not new:
+            return self.value
+        if len(new) > 1:
+            from .errors import ArityError
+            raise ArityError(f"parameter: expected 0 or 1 arguments, got {len(new)}")
+        value = new[0]
+        self.value = self.converter(value) if self.converter is not None else value
+        return None
+
+
+class HashMap:
+    """A ``hashmap/new`` map: Sema's unordered map type.  ``m`` is the immutables.Map it wraps.
+
+    The generic map builtins (``get``, ``assoc``, ``dissoc``, ``merge``,
+    ``keys``, ``map/*`` ...) accept it and answer with a hashmap again; it
+    prints like a map, keys sorted, so output is deterministic.
+    """
+
+    __slots__ = ("m",)
+    sema_type = "hashmap"
+
+    def __init__(self, m):
+        self.m = m
+
+    def __eq__(self, other):
+        return other.__class__ is HashMap and maps_equal(self.m, other.m)
+
+    def __hash__(self):
+        return hash(("hashmap", frozenset(self.m.items())))
+
+    def sema_print(self, out, print_value):
+        out.append("{")
+        for i, (k, v) in enumerate(sorted_items(self.m)):
+            if i:
+                out.append(" ")
+            print_value(k, True, out)
+            out.append(" ")
+            print_value(v, True, out)
+        out.append("}")
+
+
+def _no_mutable_key(kind):
+    from .errors import LispTypeError
+    raise LispTypeError(f"expected immutable map key, got {kind} "
+                        "(freeze the key first: mutable-array/->vector or mutable-cell/get)")
+
+
+class MutableArray:
+    """A ``mutable-array``: a growable array changed in place and shared by reference."""
+
+    __slots__ = ("items", "__weakref__")
+    sema_type = "mutable-array"
+
+    def __init__(self, items=None):
+        self.items = items if items is not None else []
+
+    def __eq__(self, other):
+        if self is other:
+            return True
+        return other.__class__ is MutableArray and len(self.items) == len(other.items) and all(
+            a is b or equal(a, b) for a, b in zip(self.items, other.items))
+
+    def __hash__(self):
+        _no_mutable_key("mutable-array")
+
+    def sema_print(self, out, print_value):
+        out.append(f"<mutable-array {len(self.items)}>")  # it may contain itself: only the length
+
+
+class MutableCell:
+    """A ``mutable-cell``: one slot changed in place and shared by reference."""
+
+    __slots__ = ("value", "__weakref__")
+    sema_type = "mutable-cell"
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return self is other or (other.__class__ is MutableCell and equal(self.value, other.value))
+
+    def __hash__(self):
+        _no_mutable_key("mutable-cell")
+
+    def sema_print(self, out, print_value):
+        out.append("<mutable-cell>")
+
+
+class TypedArray:
+    """An ``f64-array`` or ``i64-array``: a fixed-length array of floats or of integers (a value)."""
+
+    __slots__ = ("kind", "items")
+
+    def __init__(self, kind: str, items: tuple):
+        self.kind = kind
+        self.items = items
+
+    @property
+    def sema_type(self):
+        return self.kind + "-array"
+
+    def __eq__(self, other):
+        return other.__class__ is TypedArray and other.kind == self.kind and other.items == self.items
+
+    def __hash__(self):
+        return hash((self.kind, self.items))
+
+    def sema_print(self, out, print_value):
+        from .printer import format_float
+        if self.kind == "f64":
+            parts = [str(int(x)) if x.is_integer() and abs(x) < 1e16 else format_float(x) for x in self.items]
+        else:
+            parts = [str(x) for x in self.items]
+        out.append(f"#{self.kind}(" + " ".join(parts) + ")")
 
 
 class Environment:
@@ -533,6 +660,53 @@ def equal(a, b) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a == b
     return False
+
+
+def strict_equal(a, b) -> bool:
+    """``equal?`` (also ``eqv?`` and ``eq?``, as in Sema): structural equality that keeps exactness apart.
+
+    Lists, vectors, maps and records compare by contents; numbers are equal
+    only when both are exact or both inexact (``(equal? 1 1.0)`` is #f, while
+    ``(= 1 1.0)`` is #t).
+    """
+    if a is b:
+        return True
+    ca, cb = a.__class__, b.__class__
+    if ca is str or ca is Keyword or ca is Symbol:
+        return ca is cb and a == b
+    if ca is int or ca is Fraction:
+        return (cb is int or cb is Fraction) and a == b
+    if ca is float or ca is complex or ca is bool or cb is float or cb is complex or cb is bool:
+        return ca is cb and (a == b or (a != a and b != b))
+    if isinstance(a, ListBase):
+        if not isinstance(b, ListBase):
+            return False
+        while True:
+            if a is b:
+                return True
+            ca, cb = a.__class__, b.__class__
+            if ca is EmptyList or cb is EmptyList:
+                return ca is cb
+            if not (ca is Pair or ca is ArrayList) or not (cb is Pair or cb is ArrayList):
+                return strict_equal(a, b)
+            if not strict_equal(a.car, b.car):
+                return False
+            a, b = a.cdr, b.cdr
+    if ca is tuple:
+        return cb is tuple and len(a) == len(b) and all(map(strict_equal, a, b))
+    if isinstance(a, Map):
+        if not isinstance(b, Map) or len(a) != len(b):
+            return False
+        missing = object()
+        for k, v in a.items():
+            w = b.get(k, missing)
+            if w is missing or not strict_equal(v, w):
+                return False
+        return True
+    if ca is Record:
+        return cb is Record and a.rtype is b.rtype and all(
+            strict_equal(a.fields[f], b.fields[f]) for f in a.rtype.field_names)
+    return equal(a, b)
 
 
 def maps_equal(a, b) -> bool:
@@ -600,219 +774,24 @@ def type_name(x) -> str:
         return "bytevector"
     if isinstance(x, BaseException):
         return "error"
+    kind = getattr(x, "sema_type", None)  # the values of the builtin modules (hashmap, channel ...)
+    if kind is not None:
+        return kind
     if callable(x):
         return "function"
     return cls.__name__
 
 
-# ---------------------------------------------------------------- printer
-
-_CHAR_NAMES = {" ": "space", "\n": "newline", "\t": "tab", "\r": "return", "\0": "nul"}
-_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
-
-
-def write_string_literal(s: str) -> str:
-    if not any(c in s for c in '\\"\n\t\r\0'):
-        return '"' + s + '"'
-    return '"' + "".join(_STRING_ESCAPES.get(c, c) for c in s) + '"'
-
-
-def format_float(f: float) -> str:
-    if f != f:
-        return "nan"
-    if f == float("inf"):
-        return "inf"
-    if f == float("-inf"):
-        return "-inf"
-    return repr(f)
-
-
-def format_number(x) -> str:
-    cls = x.__class__
-    if cls is int:
-        return int_to_str(x)
-    if cls is float:
-        return format_float(x)
-    if cls is Fraction:
-        return f"{int_to_str(x.numerator)}/{int_to_str(x.denominator)}"
-    if cls is complex:
-        re_s, im_s = format_real_part(x.real), format_real_part(x.imag)
-        if x.real == 0:
-            return im_s + "i"
-        return re_s + ("" if im_s.startswith("-") else "+") + im_s + "i"
-    return str(x)
-
-
-def format_real_part(f: float) -> str:
-    if f == int(f) and abs(f) < 1e16:
-        return str(int(f))
-    return format_float(f)
-
-
-def to_str(x, write: bool = False) -> str:
-    """The printed form of ``x``: ``display`` form, or ``write`` form when ``write`` is true."""
-    out: list[str] = []
-    _print(x, write, out)
-    return "".join(out)
+def is_lisp_function(fn) -> bool:
+    """True for a function written in Lisp (a compiled lambda), false for a builtin."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    from .runtime.codeinfo import is_lisp_code
+    return is_lisp_code(code)
 
 
 def write_str(x) -> str:
-    """The ``write`` form of ``x`` (strings quoted, chars as ``#\\a``)."""
-    return to_str(x, True)
-
-
-def type_and_value(x) -> str:
-    """A value as error messages show it: its type and printed form (``integer 42``), or ``nil``."""
-    if x is None:
-        return "nil"
-    return f"{type_name(x)} {short_write(x)}"
-
-
-def short_write(x, limit: int = 60) -> str:
-    """The write form of ``x``, cut to ``limit`` characters (for error messages)."""
-    text = write_str(x)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def display_str(x) -> str:
-    """The ``display`` form of ``x`` (strings and chars raw)."""
-    if x.__class__ is str:
-        return x
-    return to_str(x, False)
-
-
-def _print(x, write: bool, out: list) -> None:
-    cls = x.__class__
-    if cls is str:
-        out.append(write_string_literal(x) if write else x)
-    elif x is None:
-        out.append("nil")
-    elif x is True:
-        out.append("#t")
-    elif x is False:
-        out.append("#f")
-    elif cls is int or cls is float or cls is Fraction or cls is complex:
-        out.append(format_number(x))
-    elif cls is Symbol:
-        out.append(x.name)
-    elif cls is Keyword:
-        out.append(":" + x.name)
-    elif cls is Pair or cls is ArrayList or cls is EmptyList:
-        _print_list(x, write, out)
-    elif cls is tuple:
-        out.append("[")
-        for i, item in enumerate(x):
-            if i:
-                out.append(" ")
-            _print(item, write, out)
-        out.append("]")
-    elif isinstance(x, Map):
-        out.append("{")
-        for i, (k, v) in enumerate(sorted_items(x)):
-            if i:
-                out.append(" ")
-            _print(k, write, out)
-            out.append(" ")
-            _print(v, write, out)
-        out.append("}")
-    elif cls is Char:
-        if write:
-            out.append("#\\" + _CHAR_NAMES.get(x.ch, x.ch))
-        else:
-            out.append(x.ch)
-    elif cls is Atom or cls is Record:
-        _print_mutable(x, out)
-    elif cls is MultipleValues:
-        for i, v in enumerate(x.values):
-            if i:
-                out.append(" ")
-            _print(v, write, out)
-    elif cls is Promise:
-        out.append("#<promise>" if not x.forced else "#<promise (forced)>")
-    elif cls is Parameter:
-        out.append("#<parameter>")
-    elif cls is RecordType:
-        out.append(f"#<record-type {x.name}>")
-    elif cls is Environment:
-        out.append("#<environment>")
-    elif cls is bytes or cls is bytearray:
-        out.append("#u8(" + " ".join(str(b) for b in x) + ")")
-    elif isinstance(x, BaseException):
-        out.append("#<error " + str(x) + ">")
-    elif callable(x):
-        name = getattr(x, "__qualname__", None) or getattr(x, "__name__", None)
-        if name and name not in ("lambda", "<lambda>"):
-            out.append(f"#<procedure {name}>")
-        else:
-            out.append("#<procedure>")
-    elif isinstance(x, float):
-        out.append(format_float(x))
-    else:
-        out.append(f"#<{cls.__name__} {x!r}>")
-
-
-_QUOTE_PREFIX = {"quote": "'", "quasiquote": "`", "unquote": ",", "unquote-splicing": ",@"}
-
-
-_printing = threading.local()
-
-
-def _print_mutable(x, out: list) -> None:
-    """An atom or record; one that contains itself prints the inner occurrence as ``...``."""
-    active = getattr(_printing, "ids", None)
-    if active is None:
-        active = _printing.ids = set()
-    if id(x) in active:
-        out.append("#<atom ...>" if x.__class__ is Atom else f"#<record {x.rtype.name} ...>")
-        return
-    active.add(id(x))
-    try:
-        if x.__class__ is Atom:
-            out.append("#<atom ")
-            _print(x.value, True, out)
-            out.append(">")
-        else:
-            out.append("#<record " + x.rtype.name)
-            for name in x.rtype.field_names:
-                out.append(" " + name + "=")
-                _print(x.fields[name], True, out)
-            out.append(">")
-    finally:
-        active.discard(id(x))
-
-
-def _print_list(x, write: bool, out: list) -> None:
-    if x is EMPTY:
-        out.append("()")
-        return
-    head = x.car
-    if head.__class__ is Symbol and head.name in _QUOTE_PREFIX:
-        rest = x.cdr
-        if rest.__class__ in (Pair, ArrayList) and rest.cdr is EMPTY:
-            out.append(_QUOTE_PREFIX[head.name])
-            _print(rest.car, write, out)
-            return
-    out.append("(")
-    first = True
-    while True:
-        cls = x.__class__
-        if cls is Pair:
-            if not first:
-                out.append(" ")
-            _print(x.car, write, out)
-            first = False
-            x = x.cdr
-        elif cls is ArrayList:
-            for item in x.items[x.start:]:
-                if not first:
-                    out.append(" ")
-                _print(item, write, out)
-                first = False
-            break
-        elif x is EMPTY:
-            break
-        else:
-            out.append(" . ")
-            _print(x, write, out)
-            break
-    out.append(")")
+    """The printed (write) form of ``x``; the printer (``sema.printer``) imports this module, not the reverse."""
+    from .printer import write_str as write
+    return write(x)

@@ -38,3 +38,4 @@
   "F with its first arguments fixed to BOUND.
   ((partial + 10) 5) ; => 15"
   (fn args (apply f (append bound args))))
+

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from sema.interpreter import Interpreter
-from sema.values import write_str
+from sema.printer import write_str
 
 PROVIDER_KEYS = (
     "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY", "GROQ_API_KEY", "XAI_API_KEY",

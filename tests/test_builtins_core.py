@@ -13,8 +13,18 @@ from sema.builtins import lists  # noqa: F401  (registers car, used by procedure
 from sema.errors import LispTypeError, SemaError
 from sema.runtime.registry import BUILTINS
 from sema.values import (
-    EMPTY, Atom, Char, Keyword, MultipleValues, Parameter, Promise, Record, RecordType, Symbol,
-    make_list, make_map,
+    EMPTY,
+    Atom,
+    Char,
+    Keyword,
+    MultipleValues,
+    Parameter,
+    Promise,
+    Record,
+    RecordType,
+    Symbol,
+    make_list,
+    make_map,
 )
 
 
@@ -36,11 +46,12 @@ class TestEquality:
         assert C.eqv_p("ab", "a" + "b")
         assert C.eqv_p(Char("a"), Char("a")) and C.eqv_p(Symbol("x"), Symbol("x"))
 
-    def test_eq_is_identity_for_structures(self):
-        """eq? does not look inside lists or vectors."""
+    def test_eq_is_structural_as_in_sema(self):
+        """eq? is structural like equal? (Sema, issue 11), and keeps exactness apart."""
         a = lst(1)
-        assert C.eq_p(a, a) and not C.eq_p(lst(1), lst(1))
+        assert C.eq_p(a, a) and C.eq_p(lst(1, (2,)), lst(1, (2,)))
         assert C.eq_p(EMPTY, EMPTY) and C.eq_p(None, None)
+        assert not C.eq_p(1, 1.0) and not C.equal_p(lst(1), lst(1.0)) and not C.equal_p(lst(1), (1,))
 
     def test_not_and_identity(self):
         """not is true only for #f and nil; identity returns its argument."""
@@ -54,7 +65,7 @@ class TestTypes:
     @pytest.mark.parametrize("value, name", [
         (1, "int"), (1.5, "float"), (Fraction(1, 2), "rational"), ("s", "string"), (None, "nil"),
         (True, "bool"), (Symbol("a"), "symbol"), (Keyword("a"), "keyword"), (Char("a"), "char"),
-        (EMPTY, "list"), ((1,), "vector"), (make_map(), "map"), (Atom(1), "atom"), (abs, "function"),
+        (EMPTY, "list"), ((1,), "vector"), (make_map(), "map"), (Atom(1), "atom"), (abs, "native-fn"),
     ])
     def test_type_keyword(self, value, name):
         """type returns a keyword naming the value's type."""
@@ -233,7 +244,8 @@ LISP_CASES = [
     ("(type {})", ":map"),
     ("(type :k)", ":keyword"),
     ("(type 'a)", ":symbol"),
-    ("(type car)", ":function"),
+    ("(type car)", ":native-fn"),
+    ("(type (fn (x) x))", ":lambda"),  # issue 11: Sema's names for builtins and closures
     ("(type-of \"s\")", ":string"),
     ("(nil? nil)", "#t"),
     ("(some? 0)", "#t"),

@@ -18,21 +18,9 @@ from sema.builtins import io as sio
 from sema.builtins import jsonfmt
 from sema.builtins import system as ssys
 from sema.errors import ExitRequest, LispIOError, LispTypeError, LispValueError, UserError
+from sema.printer import write_str
 from sema.runtime.registry import ALIASES, BUILTINS, explain_failure
-from sema.values import (
-    EMPTY,
-    Atom,
-    Char,
-    Map,
-    Pair,
-    Symbol,
-    kw,
-    list_from,
-    make_list,
-    make_map,
-    to_pylist,
-    write_str,
-)
+from sema.values import EMPTY, Atom, Char, Map, Pair, Symbol, kw, list_from, make_list, make_map, to_pylist
 
 
 def m(**kwargs):
@@ -99,14 +87,14 @@ class TestConsoleOutput:
         assert capsys.readouterr().out == "n = 42x:k"
 
     def test_print_separates_with_spaces(self, capsys):
-        """print separates arguments with one space and writes no newline."""
+        """print writes re-readable forms (strings quoted) separated by one space, and no newline."""
         sio.print_("a", 1, None, True)
-        assert capsys.readouterr().out == "a 1 nil #t"
+        assert capsys.readouterr().out == '"a" 1 nil #t'
 
     def test_println(self, capsys):
-        """println writes display forms separated by one space, then a newline."""
+        """println writes display forms separated by one space, then a newline (strings in a list quoted)."""
         sio.println("total:", 42, "x y", list_from(1, "s"))
-        assert capsys.readouterr().out == "total: 42 x y (1 s)\n"
+        assert capsys.readouterr().out == 'total: 42 x y (1 "s")\n'
 
     def test_println_no_args(self, capsys):
         """(println) prints an empty line."""
@@ -331,21 +319,21 @@ class TestPaths:
         (sio.path_dir, "/home/user/notes.txt", "/home/user"),
         (sio.path_dir, "/home/user/", "/home"),
         (sio.path_dir, "notes.txt", ""),
-        (sio.path_dir, "/", None),
+        (sio.path_dir, "/", ""),
         (sio.path_filename, "/home/user/notes.txt", "notes.txt"),
         (sio.path_filename, "/home/user/", "user"),
-        (sio.path_filename, "/", None),
+        (sio.path_filename, "/", ""),
         (sio.path_extension, "archive.tar.gz", "gz"),
-        (sio.path_extension, "/a.b/README", None),
-        (sio.path_extension, ".bashrc", None),
+        (sio.path_extension, "/a.b/README", ""),
+        (sio.path_extension, ".bashrc", ""),
         (sio.path_stem, "/tmp/archive.tar.gz", "archive.tar"),
         (sio.path_stem, "README", "README"),
-        (sio.path_stem, "/", None),
+        (sio.path_stem, "/", ""),
         (sio.path_absolute_p, "/etc/hosts", True),
         (sio.path_absolute_p, "etc/hosts", False),
     ])
     def test_path_parts(self, fn, arg, expected):
-        """Path helpers follow Rust's Path (trailing separators ignored, extension without dot)."""
+        """Path helpers follow Sema (trailing separators ignored, extension without dot, "" for a missing part)."""
         assert fn(arg) == expected
 
     def test_join(self):
@@ -396,7 +384,7 @@ class TestJsonEncode:
 
     def test_string_and_other_keys(self):
         """String keys stay; number keys become their printed form; bool keys are rejected."""
-        assert jsonfmt.encode(make_map([("a b", 1), (2, 3)])) == '{"a b":1,"2":3}'
+        assert jsonfmt.encode(make_map([("a b", 1), (2, 3)])) == '{"2":3,"a b":1}'
         with pytest.raises(LispTypeError):
             jsonfmt.encode(make_map([(True, 1)]))
 
@@ -408,7 +396,7 @@ class TestJsonEncode:
             jsonfmt.encode(1j)
         with pytest.raises(LispTypeError, match="cannot encode list"):
             jsonfmt.encode(Pair(1, 2))
-        with pytest.raises(LispTypeError, match="cannot encode function"):
+        with pytest.raises(LispTypeError, match="cannot encode function <native-fn len>"):
             jsonfmt.encode(len)
 
     def test_pretty(self):
@@ -652,7 +640,7 @@ LISP_TABLE = [
     ('(path/stem "/tmp/archive.tar.gz")', '"archive.tar"'),
     ('(path/filename "/home/user/notes.txt")', '"notes.txt"'),
     ('(path/dir "/home/user/notes.txt")', '"/home/user"'),
-    ('(path/extension "README")', "nil"),
+    ('(path/extension "README")', '""'),  # issue 11: Sema answers "" rather than nil
     ("(assert= 3 (+ 1 2))", "#t"),
     ('(assert (= 1 1) "math")', "#t"),
     ('(try (assert #f "boom") (catch e (:message e)))', '"assertion failed: boom"'),
@@ -675,7 +663,7 @@ class TestLispLevel:
     def test_println_output(self, run, capsys):
         """println through the interpreter writes space-separated display forms."""
         run('(println "a" 1 :k "b c") (print "x" 2) (newline) (display "d" "e") (println)')
-        assert capsys.readouterr().out == "a 1 :k b c\nx 2\nde\n"
+        assert capsys.readouterr().out == 'a 1 :k b c\n"x" 2\nde\n'
 
     def test_file_round_trip(self, run, tmp_path):
         """Files written from Lisp read back, line by line too."""

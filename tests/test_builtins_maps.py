@@ -8,10 +8,9 @@ import pytest
 
 from sema.builtins import maps as M
 from sema.errors import LispTypeError, LispValueError, SemaError
+from sema.printer import write_str
 from sema.runtime.registry import BUILTINS
-from sema.values import (
-    EMPTY, EMPTY_MAP, Char, Keyword, Record, RecordType, make_list, make_map, map_key, write_str,
-)
+from sema.values import EMPTY, EMPTY_MAP, Char, Keyword, Record, RecordType, make_list, make_map, map_key
 
 k = Keyword
 
@@ -83,9 +82,9 @@ class TestGet:
         mp = m(b=2, a=1, c=3)
         assert w(M.keys(mp)) == "(:a :b :c)"
         assert w(M.vals(mp)) == "(1 2 3)"
-        assert w(M.map_entries(mp)) == "([:a 1] [:b 2] [:c 3])"
+        assert w(M.map_entries(mp)) == "((:a 1) (:b 2) (:c 3))"  # Sema's entries are 2-element lists
         assert M.keys(None) is EMPTY
-        assert w(M.keys(make_map([(True, 1), (2, 2)]))) == "(2 #t)"
+        assert w(M.keys(make_map([(True, 1), (2, 2)]))) == "(#t 2)"  # Sema's key order: booleans before numbers
 
 
 class TestBuild:
@@ -97,7 +96,7 @@ class TestBuild:
         assert w(M.assoc(base, k("x"), 1, k("y"), 2, k("z"), 3)) == "{:a 1 :x 1 :y 2 :z 3}"
         assert w(base) == "{:a 1}"
         assert w(M.assoc(None, k("a"), 1)) == "{:a 1}"
-        assert w(M.assoc(EMPTY_MAP, 1.0, "f", True, "t")) == '{1.0 "f" #t "t"}'
+        assert w(M.assoc(EMPTY_MAP, 1.0, "f", True, "t")) == '{#t "t" 1.0 "f"}'
 
     def test_assoc_vector(self):
         """assoc on a vector replaces an index (or appends at the end)."""
@@ -253,7 +252,12 @@ LISP_CASES = [
     ("(zipmap '(:a :b) '(1 2))", "{:a 1 :b 2}"),
     ("(map/map-vals (lambda (v) (* v 2)) {:a 1})", "{:a 2}"),
     ("(map/filter (lambda (k v) (> v 1)) {:a 1 :b 2})", "{:b 2}"),
-    ("(map/entries {:a 1})", "([:a 1])"),
+    ("(map/entries {:a 1})", "((:a 1))"),
+    # issue 11: iterating a map gives (key value) entries, so car/cadr work on them
+    ("(map (fn (e) (cadr e)) {:a 1 :b 2})", "(1 2)"),
+    ("(filter (fn (e) (> (cadr e) 1)) {:a 1 :b 2})", "((:b 2))"),
+    ("(reduce (fn (acc e) (+ acc (cadr e))) 0 {:a 1 :b 2})", "3"),
+    ("(let ((out '())) (for-each (fn (e) (set! out (cons (car e) out))) {:a 1 :b 2}) out)", "(:b :a)"),
     ("(map/from-entries '([:a 1]))", "{:a 1}"),
     ("(map/except {:a 1 :b 2} [:a])", "{:b 2}"),
     ("(get {1 :int #t :bool} #t)", ":bool"),

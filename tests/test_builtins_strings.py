@@ -13,8 +13,9 @@ from sema.builtins import string_parts as SP
 from sema.builtins import string_shape as SS
 from sema.builtins import strings as S
 from sema.errors import LispTypeError, LispValueError
+from sema.printer import write_str
 from sema.runtime.registry import BUILTINS
-from sema.values import EMPTY, ArrayList, Char, Keyword, Symbol, make_list, to_pylist, write_str
+from sema.values import EMPTY, ArrayList, Char, Keyword, Symbol, make_list, to_pylist
 
 
 def lst(*items):
@@ -25,11 +26,11 @@ class TestBuildingDirect:
     """str, string-append, format, make-string and string-copy."""
 
     def test_str(self):
-        """str concatenates display forms; nil shows as nil."""
+        """str concatenates display forms (a string inside a list is quoted); nil shows as nil."""
         assert S.str_() == ""
         assert S.str_("a", 1, Keyword("k"), Char("c"), 1.5) == "a1:kc1.5"
         assert S.str_("x=", None) == "x=nil"
-        assert S.str_(lst(1, "a")) == "(1 a)"
+        assert S.str_(lst(1, "a")) == '(1 "a")'
 
     def test_string_append(self):
         """string-append joins strings and rejects anything else with a Lisp error."""
@@ -224,7 +225,7 @@ class TestStringFamilyDirect:
         assert SP.before("user@example.com", "@") == "user" and SP.after("user@example.com", "@") == "example.com"
         assert SP.before("abc", "x") == "abc" and SP.after("abc", "x") == "abc"
         assert SP.before_last("a.b.c", ".") == "a.b" and SP.after_last("a.b.c", ".") == "c"
-        assert SP.between("[hello]", "[", "]") == "hello" and SP.between("a(b(c)d)e", "(", ")") == "b(c)d"
+        assert SP.between("[hello]", "[", "]") == "hello" and SP.between("a(b(c)d)e", "(", ")") == "b(c"  # Sema: up to the first END
 
     def test_chop_ensure_wrap(self):
         """chop-start/end, ensure-start/end, wrap and unwrap."""
@@ -265,8 +266,10 @@ class TestStringFamilyDirect:
 
     def test_word_wrap(self):
         """word-wrap breaks at spaces and keeps existing newlines."""
-        assert SS.word_wrap("the quick brown fox", 10) == "the quick\nbrown fox"
-        assert SS.word_wrap("a\nb", 10) == "a\nb"
+        # issue 11: Sema returns the list of lines
+        assert write_str(SS.word_wrap("the quick brown fox", 10)) == '("the quick" "brown fox")'
+        assert write_str(SS.word_wrap("a\n\nb", 10)) == '("a" "" "b")'
+        assert write_str(SS.word_wrap("日本語 の テスト", 8)) == '("日本語" "の" "テスト")'
 
     def test_misc(self):
         """to-char, intern and map."""

@@ -55,7 +55,7 @@ class TestRunningFiles:
         path = script("args.scm", '(println (sys/args))\n(println "first:" (car (sys/args)))\n')
         proc = sema(path, "a", "b", "--c")
         assert proc.returncode == 0, proc.stderr
-        assert proc.stdout == '(a b --c)\nfirst: a\n'
+        assert proc.stdout == '("a" "b" "--c")\nfirst: a\n'
 
     def test_double_dash_separates_args(self, sema, script):
         """sema FILE -- ARGS passes the ARGS after -- to the script, without the --."""

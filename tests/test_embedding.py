@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import sema
+from sema.errors import EvalError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -88,7 +89,8 @@ class TestErrors:
         ("(undefined-fn)", sema.UnboundSymbolError, NameError),
         ("((fn (x) x))", sema.ArityError, TypeError),
         ("(/ 1 0)", sema.DivisionByZero, ZeroDivisionError),
-        ("(error \"boom\")", sema.UserError, sema.SemaError),
+        ("(throw \"boom\")", sema.UserError, sema.SemaError),
+        ("(error \"boom\")", EvalError, sema.SemaError),
         ("(+ 1", sema.IncompleteInput, SyntaxError),
         (")", sema.ReaderError, SyntaxError),
     ])

@@ -12,8 +12,8 @@ import pytest
 from sema import fmt
 from sema.errors import ReaderError
 from sema.fmt import format_source, main, parse
+from sema.printer import write_str
 from sema.reader import read_all
-from sema.values import write_str
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = "/work/shared/bench"

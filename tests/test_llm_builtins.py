@@ -24,8 +24,9 @@ import pytest
 from sema.errors import SemaError
 from sema.interpreter import Interpreter
 from sema.llm import AuthError, FakeProvider, LlmError, RateLimitError, ServerError
+from sema.printer import write_str
 from sema.runtime.names import mangle
-from sema.values import Keyword, Map, write_str
+from sema.values import Keyword, Map
 
 from .llm.wire import WEATHER, WEATHER_ROME, Reply
 from .test_http_builtins import LocalServer
@@ -910,7 +911,7 @@ class TestExamples:
     def test_mock_provider(self, capsys):
         """The mock example prints its answers and counts its calls."""
         out = self.run_file("llm_mock_provider.scm", capsys)
-        assert "complete: First response" in out and "batch:    (First response Second response" in out
+        assert "complete: First response" in out and 'batch:    ("First response" "Second response"' in out
 
     def test_routing_provider(self, capsys):
         """The routing example dispatches by model name."""
@@ -921,8 +922,8 @@ class TestExamples:
         """Issue #8: the gateway example fails over, opens and resets circuits, parses JSON and accounts usage."""
         out = self.run_file("llm_gateway.scm", capsys)
         assert "1: local answer to: What is the capital of France?" in out and "health: :open :open" in out
-        assert "4: primary is back" in out and 'parsed: {:city Paris :population 2102650}' in out
-        assert "calls: 5 tokens: 57" in out and "by model: (local/small-model primary/big-model)" in out
+        assert "4: primary is back" in out and 'parsed: {:city \"Paris\" :population 2102650}' in out
+        assert "calls: 5 tokens: 57" in out and 'by model: ("local/small-model" "primary/big-model")' in out
 
     def test_tool_roundtrip(self, capsys):
         """The tool example completes its loop."""

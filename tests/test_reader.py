@@ -16,8 +16,9 @@ import pytest
 
 from sema.diagnostics import render
 from sema.errors import IncompleteInput, ReaderError, SemaError, Span
+from sema.printer import write_str
 from sema.reader import is_complete, parse_number, read_all, read_one
-from sema.values import EMPTY, Char, Keyword, Map, Pair, Symbol, is_list, to_pylist, write_str
+from sema.values import EMPTY, Char, Keyword, Map, Pair, Symbol, is_list, to_pylist
 
 
 def w(src: str) -> str:
@@ -290,7 +291,7 @@ class TestCollections:
         """{...} reads as an immutables.Map; the last duplicate key wins; keys keep their kind."""
         m = read_one('{:a 1 "k" 2 :a 3}')
         assert isinstance(m, Map) and m[Keyword("a")] == 3 and m["k"] == 2 and len(m) == 2
-        assert w("{1 :a #t :b 1.0 :c}") == "{1 :a 1.0 :c #t :b}"
+        assert w("{1 :a #t :b 1.0 :c}") == "{#t :b 1 :a 1.0 :c}"
         assert read_one("{}") == Map()
 
     def test_odd_map(self):
@@ -327,9 +328,12 @@ class TestPrefixes:
         assert form.car is Symbol(head) and form.cdr.car is Symbol("x") and form.cdr.cdr is EMPTY
 
     @pytest.mark.parametrize("src, expected", [
-        ("''a", "''a"), ("'(a b)", "'(a b)"), ("`(a ,b ,@c)", "`(a ,b ,@c)"), ("'[1 2]", "'[1 2]"),
-        ("'{:a 1}", "'{:a 1}"), ("'\"s\"", "'\"s\""), ("'()", "'()"), ("'#\\a", "'#\\a"),
-        ("'#;a b", "'b"), ("' #; a #; b c", "'c"), ("'#;a (b)", "'(b)"), ("@(f)", "(deref (f))"),
+        # quote forms print in full, as Sema prints them (issue 11)
+        ("''a", "(quote (quote a))"), ("'(a b)", "(quote (a b))"),
+        ("`(a ,b ,@c)", "(quasiquote (a (unquote b) (unquote-splicing c)))"), ("'[1 2]", "(quote [1 2])"),
+        ("'{:a 1}", "(quote {:a 1})"), ("'\"s\"", "(quote \"s\")"), ("'()", "(quote ())"),
+        ("'#\\a", "(quote #\\a)"), ("'#;a b", "(quote b)"), ("' #; a #; b c", "(quote c)"),
+        ("'#;a (b)", "(quote (b))"), ("@(f)", "(deref (f))"),
     ])
     def test_nesting(self, src, expected):
         """Prefixes apply to any form, also after datum comments."""
@@ -358,7 +362,7 @@ class TestShortLambda:
         ("#(map #(* % 2) %)", "(fn (%1) (map (fn (%1) (* %1 2)) %1))"),
         ("#(g (fn (x) %5) %)", "(fn (%1) (g (fn (x) %5) %1))"),
         ("#(g (lambda (%) %) %2)", "(fn (%1 %2) (g (lambda (%) %) %2))"),
-        ("#(f '%)", "(fn (%1) (f '%1))"),
+        ("#(f '%)", "(fn (%1) (f (quote %1)))"),
     ])
     def test_expansion(self, src, expected):
         """% means %1; the parameters run to the highest %N; nested fn/lambda/#() keep their own %."""
@@ -389,7 +393,7 @@ class TestComments:
         ("#;a", ""),
         ("(a #;#;b c d)", "(a d)"),
         ("(#;a)", "()"),
-        ("'(#;a)", "'()"),
+        ("'(#;a)", "(quote ())"),
         ("[#;a]", "[]"),
         ("{#;a}", "{}"),
         ("#(#;a)", "(fn () ())"),

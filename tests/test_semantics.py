@@ -258,7 +258,7 @@ class TestRedefiningBuiltins:
         """At the REPL, redefining + or car in a later input changes functions defined earlier."""
         interp.eval_source("(define (use-plus x) (+ x x)) (define (use-car l) (car l))")
         interp.eval_source("(define (+ a b) (* a b)) (define (car l) 'mine)")
-        from sema.values import write_str
+        from sema.printer import write_str
         assert write_str(interp.eval_source("(list (use-plus 5) (use-car '(1 2)))")) == "(25 mine)"
 
 

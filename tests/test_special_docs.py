@@ -31,10 +31,11 @@ import sema.compiler.special  # noqa: F401  (registers the special and derived f
 from sema.compiler.codegen import DERIVED, SPECIAL_FORMS
 from sema.compiler.special_docs import SPECIAL_DOCS
 from sema.interpreter import Interpreter
+from sema.printer import write_str
 from sema.reader import read_all
 from sema.runtime.names import mangle
 from sema.runtime.registry import BUILTINS, INTERP_BUILTINS
-from sema.values import ArrayList, Map, Pair, Symbol, map_items, write_str
+from sema.values import ArrayList, Map, Pair, Symbol, map_items
 
 #: examples that are wrong today (case id -> what sema actually gives); each is reported to the
 #: owner of the builtin.  They run as strict xfails, so a fix shows up as XPASS and the entry goes.
@@ -49,7 +50,8 @@ SIDE_EFFECT_NAMES = {
 }
 # llm/* examples use Lisp-defined providers (no network); the ones that would call out are marked
 # doc_example_skip by their module
-SIDE_EFFECT_PREFIXES = ("file/", "io/", "http/", "shell/run", "kv/", "db/")
+SIDE_EFFECT_PREFIXES = ("file/", "io/", "http/", "shell/run", "kv/", "db/", "proc/", "git/", "term/spinner",
+                        "async/sleep")
 
 
 # ---------------------------------------------------------------- collecting examples
@@ -121,6 +123,11 @@ def has_side_effects(src: str) -> bool:
 
 def _builtin_functions() -> list[tuple[str, object]]:
     """(Lisp name, function) of every builtin, each function once (aliases share it)."""
+    import importlib
+
+    from sema.builtins import LAZY
+    for module in LAZY:  # the lazily loaded modules' examples run too
+        importlib.import_module(module)
     interp = Interpreter(llm=False)
     out, seen = [], set()
     names = sorted(set(BUILTINS) | set(INTERP_BUILTINS))

@@ -13,6 +13,7 @@ import importlib
 MODULES = (
     "core", "numbers", "numtypes", "math_builtins", "numparse", "strings", "string_shape", "string_parts",
     "chars", "lists", "sequences", "vectors", "list_family", "maps", "io", "jsonfmt", "system", "control",
+    "bits", "bytevectors", "containers", "list_extras", "files", "macros", "system_extras",
 )
 
 #: module -> the builtins it registers (tests/test_packaging.py checks the lists stay true)
@@ -28,6 +29,60 @@ LAZY = {
         "llm/usage-delta", "llm/usage-log", "llm/usage-snapshot", "llm/usage-summary",
     ),
     "sema.builtins.http": ("http/delete", "http/get", "http/post", "http/put", "http/request"),
+    "sema.builtins.regex": (
+        "regex/find-all", "regex/match", "regex/match?", "regex/replace", "regex/replace-all", "regex/split",
+    ),
+    "sema.builtins.encoding": (
+        "base64/decode", "base64/decode-bytes", "base64/encode", "base64/encode-bytes", "gzip/compress",
+        "gzip/decompress",
+    ),
+    "sema.builtins.hashing": ("hash/digest", "hash/hmac-sha256", "hash/md5", "hash/sha256", "uuid/v4"),
+    "sema.builtins.csvfmt": ("csv/encode", "csv/parse", "csv/parse-maps"),
+    "sema.builtins.text": (
+        "text/chunk", "text/chunk-by-separator", "text/clean-whitespace", "text/excerpt", "text/normalize-newlines",
+        "text/split-sentences", "text/strip-html", "text/trim-indent", "text/truncate", "text/word-count",
+    ),
+    "sema.builtins.tasks": (
+        "async/all", "async/await", "await", "async/cancel", "async/cancelled?", "async/forced?", "async/map",
+        "async/pending?", "async/pool-map", "async/promise?", "async/race", "async/race-owned", "async/rejected",
+        "async/rejected?", "async/resolved", "async/resolved?", "async/run", "async/sleep", "async/spawn",
+        "async/spawn-all", "async/timeout",
+    ),
+    "sema.builtins.channels": (
+        "channel/close", "channel/closed?", "channel/count", "channel/empty?", "channel/full?", "channel/new",
+        "channel/recv", "channel/send", "channel/try-recv", "channel?",
+    ),
+    "sema.builtins.proc": (
+        "proc/close", "proc/close-stdin", "proc/exit-code", "proc/kill", "proc/read-stderr", "proc/read-stdout",
+        "proc/run", "proc/running?", "proc/spawn", "proc/wait", "proc/write-stdin",
+    ),
+    "sema.builtins.git": (
+        "git/changed-files", "git/current-branch", "git/diff", "git/diff-files", "git/ignore-matches?",
+        "git/recent-files", "git/root", "git/status",
+    ),
+    "sema.builtins.kv": ("kv/close", "kv/delete", "kv/get", "kv/keys", "kv/open", "kv/set"),
+    "sema.builtins.db": (
+        "db/close", "db/exec", "db/exec-batch", "db/last-insert-id", "db/open", "db/open-memory", "db/query",
+        "db/query-one", "db/tables",
+    ),
+    "sema.builtins.term": (
+        "term/bell", "term/black", "term/disable-kitty-keys!", "term/enable-kitty-keys!", "term/blue", "term/bold", "term/clear", "term/clear-below", "term/clear-line",
+        "term/cursor-home", "term/cursor-position", "term/cyan", "term/dim", "term/disable-bracketed-paste",
+        "term/disable-focus-events", "term/disable-mouse", "term/enable-bracketed-paste",
+        "term/enable-focus-events", "term/enable-mouse", "term/enter-alt-screen", "term/flush", "term/gray",
+        "term/green", "term/hide-cursor", "term/inverse", "term/italic", "term/leave-alt-screen", "term/magenta",
+        "term/move-to", "term/red", "term/restore-cursor", "term/rgb", "term/save-cursor", "term/set-title",
+        "term/show-cursor", "term/spinner-start", "term/spinner-stop", "term/spinner-update",
+        "term/strikethrough", "term/strip", "term/style", "term/underline", "term/white", "term/write-at",
+        "term/yellow",
+    ),
+    "sema.builtins.serve": (
+        "http/created", "http/error", "http/file", "http/html", "http/no-content", "http/not-found", "http/ok",
+        "http/redirect", "http/router", "http/serve", "http/text",
+    ),
+    "sema.builtins.timefmt": (
+        "time/add", "time/date-parts", "time/diff", "time/format", "time/ms", "time/parse", "time/tick",
+    ),
 }
 _loaded = False
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..errors import LispTypeError
-from ..values import short_write as short  # noqa: F401  (re-exported for the builtin modules)
-from ..values import type_name, write_str
+from ..printer import short_write as short  # noqa: F401  (re-exported for the builtin modules)
+from ..printer import write_str
+from ..values import type_name
 
 
 def type_error(who: str, what: str, x) -> LispTypeError:

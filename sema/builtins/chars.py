@@ -12,8 +12,9 @@ from __future__ import annotations
 import typing
 
 from ..errors import LispTypeError, LispValueError
+from ..printer import write_str
 from ..runtime.registry import builtin
-from ..values import Char, type_name, write_str
+from ..values import Char, type_name
 
 
 def _check(who: str, *cs) -> None:
@@ -42,7 +43,7 @@ def char_to_integer(c: Char) -> int:
     return ord(c.ch)
 
 
-@builtin("integer->char")
+@builtin("integer->char", "integer/to-char")
 def integer_to_char(n: int) -> Char:
     """The character with Unicode code point N.
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import LispIOError, LispTypeError, UserError
+from ..errors import EvalError, LispIOError, LispTypeError, UserError
+from ..printer import display_str, write_str
 from ..runtime.registry import Any, Callable_, builtin, interp_builtin
-from ..values import EMPTY, ArrayList, Map, Pair, Symbol, display_str, iter_list, make_list, to_pylist, write_str
+from ..values import EMPTY, ArrayList, Map, Pair, Symbol, iter_list, make_list, to_pylist
 
 
 @builtin("throw", "raise")
@@ -27,12 +28,15 @@ def throw(value: Any) -> Any:
 
 @builtin("error")
 def error(message: Any, *irritants: Any) -> Any:
-    """Raise an error with MESSAGE (display form) followed by the IRRITANTS (write form).
+    """Raise an :eval error with MESSAGE (display form) followed by the IRRITANTS (write form).
+
+    As in Sema, the error's :type is :eval (``throw`` and ``raise`` make :user errors).
 
     (try (error "bad value:" 42) (catch e (:message e))) ; => "bad value: 42"
+    (try (error "boom") (catch e (:type e))) ; => :eval
     """
     text = " ".join([display_str(message)] + [write_str(x) for x in irritants])
-    raise UserError(text, text)
+    raise EvalError(text)
 
 
 @builtin("apply")

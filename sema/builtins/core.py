@@ -13,12 +13,21 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import LispTypeError
+from ..printer import type_and_value
 from ..runtime.registry import Callable_, builtin
 from ..values import (
-    type_and_value, Atom, Keyword, Map, MultipleValues, Parameter, Promise, Record, Symbol,
-    equal, type_name,
+    Atom,
+    Keyword,
+    Map,
+    MultipleValues,
+    Parameter,
+    Promise,
+    Record,
+    Symbol,
+    is_lisp_function,
+    strict_equal,
+    type_name,
 )
-
 
 # ---------------------------------------------------------------- equality
 
@@ -42,33 +51,38 @@ def eqv(a, b) -> bool:
 
 @builtin("equal?")
 def equal_p(a: Any, b: Any) -> bool:
-    """Structural equality: lists, vectors and maps compare by contents; (= 1 #t) is never true.
+    """Structural equality: lists, vectors and maps compare by contents; exact and inexact numbers differ.
+
+    As in Sema, ``eqv?`` and ``eq?`` are the same function.  Use ``=`` to
+    compare numbers across exactness.
 
     (equal? '(1 [2 {:a 3}]) '(1 [2 {:a 3}])) ; => #t
+    (equal? 1 1.0) ; => #f
     (equal? 1 #t) ; => #f
     """
-    return equal(a, b)
+    return strict_equal(a, b)
 
 
 @builtin("eqv?")
 def eqv_p(a: Any, b: Any) -> bool:
-    """Identity, but numbers (of the same exactness), characters and strings compare by value.
+    """The same as ``equal?`` (as in Sema): structural equality, exactness kept apart.
 
     (eqv? 2 2) ; => #t
     (eqv? 2 2.0) ; => #f
-    (eqv? '(1) '(1)) ; => #f
+    (eqv? '(1) '(1)) ; => #t
     """
-    return eqv(a, b)
+    return strict_equal(a, b)
 
 
 @builtin("eq?")
 def eq_p(a: Any, b: Any) -> bool:
-    """Identity; the same as ``eqv?`` in sema (small numbers and strings compare by value).
+    """The same as ``equal?`` (as in Sema, ``eq?`` is structural, not identity).
 
     (eq? 'a 'a) ; => #t
-    (eq? [1] [1]) ; => #f
+    (eq? '(1 2) '(1 2)) ; => #t
+    (eq? 1 1.0) ; => #f
     """
-    return a is b or eqv(a, b)
+    return a is b or strict_equal(a, b)
 
 
 @builtin("not")
@@ -90,8 +104,8 @@ def identity(x: Any) -> Any:
     return x
 
 
-#: the keywords (type x) returns where they are shorter than the type's name in messages (as in Sema)
-_TYPE_KEYWORDS = {"integer": "int", "boolean": "bool", "character": "char"}
+#: the keywords (type x) returns where they differ from the type's name in messages (as in Sema)
+_TYPE_KEYWORDS = {"integer": "int", "boolean": "bool", "character": "char", "parameter": "lambda"}
 
 
 @builtin("type", "type-of")
@@ -104,6 +118,8 @@ def type_(x: Any) -> Keyword:
     (type nil) ; => :nil
     """
     name = type_name(x)
+    if name == "function":  # Sema tells functions written in Lisp from builtins
+        return Keyword("lambda" if is_lisp_function(x) else "native-fn")
     return Keyword(_TYPE_KEYWORDS.get(name, name))
 
 
@@ -434,8 +450,12 @@ def call_with_values(producer: Callable_, consumer: Callable_) -> Any:
 def make_parameter(value: Any, converter: Callable_ | None = None) -> Parameter:
     """A parameter (dynamically rebindable with ``parameterize``); call it to read its value.
 
+    Called with one value it sets the parameter (through the converter), as
+    SRFI 39 and Sema allow.
+
     ((make-parameter 10)) ; => 10
     ((make-parameter 10 (lambda (x) (* x 2)))) ; => 20
+    (let ((mode (make-parameter :normal))) (mode :debug) (mode)) ; => :debug
     """
     return Parameter(value, converter)
 

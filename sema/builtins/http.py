@@ -27,9 +27,9 @@ import typing
 from http import HTTPStatus
 
 from ..errors import LispIOError, LispTypeError, LispValueError
+from ..printer import display_str, type_and_value, write_str
 from ..runtime.registry import Any, builtin
-from ..values import (type_and_value, ArrayList, EmptyList, Keyword, Map, Pair, Symbol, display_str, iter_list, make_map, map_items,
-                      write_str)
+from ..values import ArrayList, EmptyList, Keyword, Map, Pair, Symbol, iter_list, make_map, map_items
 
 DEFAULT_TIMEOUT = 30.0
 _OPTION_KEYS = frozenset({"headers", "body", "json", "query", "timeout", "method", "url"})

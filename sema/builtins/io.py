@@ -7,7 +7,8 @@ never flushed per call (the CLI flushes at exit, ``io/flush`` on demand).
 Printing conventions (chosen to match Rust Sema's output):
 
 * ``display`` writes the display form of each argument, with no separator;
-* ``print`` writes the display forms separated by one space, no newline;
+* ``print`` writes the write forms (strings quoted) separated by one space,
+  no newline, as Sema's ``print`` does;
 * ``println`` is ``print`` followed by a newline (``(println)`` prints an
   empty line);
 * ``write`` writes the write form of one value (strings quoted);
@@ -26,20 +27,9 @@ import sys
 import typing
 
 from ..errors import LispIOError
+from ..printer import display_str, write_str
 from ..runtime.registry import builtin
-from ..values import (
-    EMPTY,
-    ArrayList,
-    EmptyList,
-    ListBase,
-    Map,
-    Pair,
-    display_str,
-    iter_list,
-    make_list,
-    sorted_items,
-    write_str,
-)
+from ..values import EMPTY, ArrayList, EmptyList, ListBase, Map, Pair, iter_list, make_list, sorted_items
 
 
 def skip_doc_examples(fn):
@@ -77,11 +67,11 @@ def display(*values: typing.Any) -> None:
 @skip_doc_examples
 @builtin("print")
 def print_(*values: typing.Any) -> None:
-    """Write the display forms of the values separated by spaces, without a newline.
+    """Write the values in write form (strings quoted, re-readable), separated by spaces, without a newline.
 
     (print "a" 1 :k) ; => nil
     """
-    sys.stdout.write(" ".join(map(display_str, values)))
+    sys.stdout.write(" ".join(map(write_str, values)))
 
 
 @skip_doc_examples
@@ -485,46 +475,47 @@ def path_join(first: str, *parts: str) -> str:
     return os.path.join(first, *parts)
 
 
-@builtin("path/dir")
-def path_dir(path: str) -> str | None:
-    """The parent directory of PATH ("" for a bare file name, nil for the root).
+@builtin("path/dir", "path/dirname")
+def path_dir(path: str) -> str:
+    """The parent directory of PATH ("" when it has none, as in Sema).
 
     (path/dir "/home/user/notes.txt") ; => "/home/user"
+    (path/dir "foo") ; => ""
     """
     p = _strip_trailing(path)
     if p in ("/", os.sep, ""):
-        return None
+        return ""
     return os.path.dirname(p)
 
 
-@builtin("path/filename")
-def path_filename(path: str) -> str | None:
-    """The last component of PATH (nil for the root).
+@builtin("path/filename", "path/basename")
+def path_filename(path: str) -> str:
+    """The last component of PATH ("" when it has none).
 
     (path/filename "/home/user/notes.txt") ; => "notes.txt"
     """
-    name = os.path.basename(_strip_trailing(path))
-    return name or None
+    return os.path.basename(_strip_trailing(path))
 
 
-@builtin("path/extension")
-def path_extension(path: str) -> str | None:
-    """The extension of PATH's file name without the dot, or nil if it has none.
+@builtin("path/extension", "path/ext")
+def path_extension(path: str) -> str:
+    """The extension of PATH's file name without the dot, or "" if it has none.
 
     (path/extension "archive.tar.gz") ; => "gz"
+    (path/extension ".hidden") ; => ""
     """
     ext = os.path.splitext(os.path.basename(_strip_trailing(path)))[1]
-    return ext[1:] if ext else None
+    return ext[1:]
 
 
 @builtin("path/stem")
 def path_stem(path: str) -> str | None:
-    """PATH's file name without its extension (nil for the root).
+    """PATH's file name without its extension ("" when it has no file name).
 
     (path/stem "/tmp/archive.tar.gz") ; => "archive.tar"
     """
     name = os.path.basename(_strip_trailing(path))
-    return os.path.splitext(name)[0] if name else None
+    return os.path.splitext(name)[0]
 
 
 @skip_doc_examples

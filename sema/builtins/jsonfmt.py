@@ -23,6 +23,7 @@ import typing
 from fractions import Fraction
 
 from ..errors import LispTypeError, LispValueError
+from ..printer import write_str
 from ..runtime.registry import builtin
 from ..values import (
     ArrayList,
@@ -38,7 +39,6 @@ from ..values import (
     sort_key,
     type_name,
     unwrap_key,
-    write_str,
 )
 
 

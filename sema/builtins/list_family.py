@@ -14,8 +14,9 @@ from itertools import chain
 from typing import Any
 
 from ..errors import LispTypeError, LispValueError
+from ..printer import type_and_value
 from ..runtime.registry import Callable_, builtin
-from ..values import Keyword, ListBase, Map, Record, equal, list_from, make_list, map_key, type_and_value, unwrap_key
+from ..values import Keyword, ListBase, Map, Record, equal, list_from, make_list, map_key, unwrap_key
 from .lists import _MISSING, _check_count, _count_and_seq, _index, _truthy_list, seq_items
 from .numbers import _NUM, _norm
 from .sequences import _natural_sort

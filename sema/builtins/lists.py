@@ -14,10 +14,23 @@ from itertools import islice
 from typing import Any
 
 from ..errors import LispTypeError, LispValueError
+from ..printer import type_and_value, write_str
 from ..runtime.registry import builtin
 from ..values import (
-    type_and_value, EMPTY, ArrayList, ListBase, Map, Pair, Symbol, equal, is_list, list_length, make_list, sorted_items,
-    write_str,
+    EMPTY,
+    ArrayList,
+    HashMap,
+    ListBase,
+    Map,
+    MutableArray,
+    Pair,
+    Symbol,
+    equal,
+    is_list,
+    list_length,
+    make_list,
+    sorted_items,
+    strict_equal,
 )
 from .argcheck import short
 from .core import eqv
@@ -55,7 +68,11 @@ def seq_items(x, who: str, pos: int = 1):
     if x is EMPTY or x is None:
         return ()
     if isinstance(x, Map):
-        return sorted_items(x)  # entries as [key value] vectors
+        return [ArrayList([k, v]) for k, v in sorted_items(x)]  # entries as (key value) lists, as in Sema
+    if x.__class__ is HashMap:
+        return [ArrayList([k, v]) for k, v in sorted_items(x.m)]
+    if x.__class__ is MutableArray:
+        return list(x.items)
     raise _bad(who, pos, "a list or vector", x)
 
 
@@ -318,6 +335,10 @@ def _index(who: str, xs, i, default=_MISSING):
             if rest.__class__ is ArrayList:
                 return rest.items[rest.start]
         kind, n = "list", (list_length(xs) if xs is not None else 0)
+    elif cls is MutableArray:
+        if 0 <= i < len(xs.items):
+            return xs.items[i]
+        kind, n = "mutable array", len(xs.items)
     else:
         raise _bad(who, 1, "a list or vector", xs)
     if default is not _MISSING:
@@ -429,6 +450,8 @@ def empty_p(x: Any) -> bool:
         return False
     if cls is tuple or cls is str or isinstance(x, Map) or cls is bytes or cls is bytearray:
         return len(x) == 0
+    if cls is HashMap:
+        return len(x.m) == 0
     raise _bad("empty?", 1, "a collection", x)
 
 
@@ -502,17 +525,17 @@ def _assoc_list(who, key, alist, same):
 
 @builtin("assq")
 def assq(key: Any, alist: Any) -> Any:
-    """The first entry of an association list whose car is ``eq?`` to KEY, or #f.
+    """The first entry of an association list whose car is ``eq?`` (structurally equal, as in Sema) to KEY, or #f.
 
     (assq 'b '((a 1) (b 2))) ; => (b 2)
     """
-    return _assoc_list("assq", key, alist, eqv)
+    return _assoc_list("assq", key, alist, strict_equal)
 
 
 @builtin("assv")
 def assv(key: Any, alist: Any) -> Any:
-    """The first entry of an association list whose car is ``eqv?`` to KEY, or #f.
+    """The first entry of an association list whose car is ``eqv?`` (structurally equal, as in Sema) to KEY, or #f.
 
     (assv 2 '((1 . one) (2 . two))) ; => (2 . two)
     """
-    return _assoc_list("assv", key, alist, eqv)
+    return _assoc_list("assv", key, alist, strict_equal)

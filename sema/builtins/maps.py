@@ -7,7 +7,9 @@ and unwrapped on the way out.  ``keys``, ``vals`` and ``map/entries``
 answer in printing order (keys sorted).
 
 ``get``/``assoc``/``contains?`` also work on vectors by index; ``get``
-reads record fields by keyword; nil behaves as an empty map.
+reads record fields by keyword; nil behaves as an empty map.  Every
+builtin here also takes a hashmap (``hashmap/new``) and, where it builds a
+map, answers with a hashmap again, as in Sema.
 """
 
 from __future__ import annotations
@@ -15,13 +17,29 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import LispTypeError, LispValueError
+from ..printer import type_and_value
 from ..runtime.registry import Callable_, builtin
 from ..values import (
-    type_and_value, EMPTY, EMPTY_MAP, ArrayList, Char, Keyword, ListBase, Map, Pair, Record,
-    list_length, make_list, map_key, sorted_items, unwrap_key,
+    EMPTY,
+    EMPTY_MAP,
+    ArrayList,
+    Char,
+    HashMap,
+    Keyword,
+    ListBase,
+    Map,
+    Pair,
+    Record,
+    is_true,
+    list_length,
+    make_list,
+    map_key,
+    sorted_items,
+    strict_equal,
+    unwrap_key,
 )
 from .argcheck import short
-from .lists import seq_items
+from .lists import _assoc_list, seq_items
 
 _MISSING = object()
 
@@ -51,11 +69,13 @@ def _lookup(coll, k, missing):
         return missing
     if isinstance(coll, Map):
         return coll.get(map_key(k), missing)
+    if cls is HashMap:
+        return coll.m.get(map_key(k), missing)
     return missing
 
 
 def _collection(who: str, x, pos: int = 1):
-    if x is None or x is EMPTY or x.__class__ in (Map, tuple, ArrayList, Pair, str) or isinstance(x, (Map, Record)):
+    if x is None or x is EMPTY or x.__class__ in (Map, tuple, ArrayList, Pair, str, HashMap) or isinstance(x, (Map, Record)):
         return x
     raise LispTypeError(f"{who}: argument {pos} must be a map, vector or list, got {type_and_value(x)}")
 
@@ -68,7 +88,14 @@ def _map_arg(who: str, m, pos: int = 1) -> Map:
         return EMPTY_MAP
     if isinstance(m, Map):
         return m
+    if m.__class__ is HashMap:
+        return m.m
     raise LispTypeError(f"{who}: argument {pos} must be a map, got {type_and_value(m)}")
+
+
+def _like(original, result: Map):
+    """RESULT as a hashmap when ORIGINAL was one (the generic builtins keep the map's type)."""
+    return HashMap(result) if original.__class__ is HashMap else result
 
 
 # ---------------------------------------------------------------- reading
@@ -116,7 +143,7 @@ def contains_p(coll: Any, k: Any) -> bool:
         return map_key(k) in coll
     if coll is None:
         return False
-    if coll.__class__ is tuple or isinstance(coll, (Map, Record)):
+    if coll.__class__ is tuple or coll.__class__ is HashMap or isinstance(coll, (Map, Record)):
         return _lookup(coll, k, _MISSING) is not _MISSING
     hint = "; use list/contains? to search a list" if isinstance(coll, ListBase) else ""
     raise LispTypeError(f"contains?: argument 1 must be a map or vector, got {type_and_value(coll)}{hint}")
@@ -142,6 +169,8 @@ def count(x: Any) -> int:
         return 0
     if isinstance(x, Map) or cls is bytes or cls is bytearray:
         return len(x)
+    if cls is HashMap:
+        return len(x.m)
     raise LispTypeError(f"count: argument 1 must be a collection, got {type_and_value(x)}")
 
 
@@ -169,11 +198,12 @@ def vals(m: Map | None) -> ListBase:
 
 @builtin("map/entries")
 def map_entries(m: Map | None) -> ListBase:
-    """The ``[key value]`` entries of a map, as a list of vectors in key order.
+    """The entries of a map as ``(key value)`` lists, in key order (as iterating a map gives them).
 
-    (map/entries {:b 2 :a 1}) ; => ([:a 1] [:b 2])
+    (map/entries {:b 2 :a 1}) ; => ((:a 1) (:b 2))
+    (map (fn (e) (car e)) {:b 2 :a 1}) ; => (:a :b)
     """
-    return make_list(list(sorted_items(_map_arg("map/entries", m))))
+    return make_list([ArrayList([k, v]) for k, v in sorted_items(_map_arg("map/entries", m))])
 
 
 @builtin("select-keys", "map/select-keys")
@@ -265,15 +295,26 @@ def _assoc_vector(v: tuple, kvs) -> tuple:
 
 
 @builtin("assoc")
-def assoc(m: Map | tuple | None, *kvs: Any) -> Any:
+def assoc(m: Any, *kvs: Any) -> Any:
     """A map with each key K set to V: ``(assoc m k v k2 v2 ...)``; on a vector, K is an index.
+
+    Given a key and an association list instead, it is Scheme's ``assoc``: the
+    first entry whose car is ``equal?`` to the key (or to which the optional
+    third argument, a two-argument predicate, says yes), else #f.
 
     (assoc {:a 1} :b 2) ; => {:a 1 :b 2}
     (assoc {:a 1} :a 5 :c 3) ; => {:a 5 :c 3}
     (assoc [1 2 3] 0 :x) ; => [:x 2 3]
     (assoc nil :a 1) ; => {:a 1}
+    (assoc "Bob" '(("Al" 1) ("Bob" 2))) ; => ("Bob" 2)
+    (assoc 2.0 '((1 a) (2 b)) =) ; => (2 b)
     """
+    if m.__class__ is HashMap:
+        return HashMap(assoc(m.m, *kvs))
     if m.__class__ is not Map:
+        if kvs and (len(kvs) == 1 or (len(kvs) == 2 and callable(kvs[1]))) and isinstance(kvs[0], ListBase):
+            same = strict_equal if len(kvs) == 1 else (lambda key, k: is_true(kvs[1](key, k)))
+            return _assoc_list("assoc", m, kvs[0], same)
         if m is None:
             m = EMPTY_MAP
         elif m.__class__ is tuple:
@@ -302,6 +343,8 @@ def dissoc(m: Map | None, *ks: Any) -> Any:
     """
     if m is None:
         return None
+    if m.__class__ is HashMap:
+        return HashMap(dissoc(m.m, *ks))
     m = _map_arg("dissoc", m)
     if len(ks) == 1 and (ks[0].__class__ is tuple or isinstance(ks[0], ListBase)):
         ks = tuple(seq_items(ks[0], "dissoc", 2))
@@ -371,12 +414,13 @@ def merge(*maps: Map | None) -> Map:
     (merge) ; => {}
     """
     out = EMPTY_MAP
+    first = next((m for m in maps if m is not None), None)
     for pos, m in enumerate(maps, 1):
         if m is None:
             continue
         m = _map_arg("merge", m, pos)
         out = m if not out else out.update(m)
-    return out
+    return _like(first, out)
 
 
 def _deep_merge(a: Map, b: Map) -> Map:
@@ -422,8 +466,9 @@ def map_map_vals(f: Any, m: Any) -> Map:
 
     (map/map-vals (lambda (v) (* v 10)) {:a 1 :b 2}) ; => {:a 10 :b 20}
     """
+    original = f if f.__class__ is HashMap else m
     f, m = _fn_and_map("map/map-vals", f, m)
-    return Map({k: f(v) for k, v in m.items()})
+    return _like(original, Map({k: f(v) for k, v in m.items()}))
 
 
 @builtin("map/map-keys")
@@ -432,8 +477,9 @@ def map_map_keys(f: Any, m: Any) -> Map:
 
     (map/map-keys name {:a 1}) ; => {"a" 1}
     """
+    original = f if f.__class__ is HashMap else m
     f, m = _fn_and_map("map/map-keys", f, m)
-    return Map({map_key(f(unwrap_key(k))): v for k, v in m.items()})
+    return _like(original, Map({map_key(f(unwrap_key(k))): v for k, v in m.items()}))
 
 
 @builtin("map/filter")
@@ -442,19 +488,21 @@ def map_filter(pred: Any, m: Any) -> Map:
 
     (map/filter (lambda (k v) (> v 1)) {:a 1 :b 2}) ; => {:b 2}
     """
+    original = pred if pred.__class__ is HashMap else m
     pred, m = _fn_and_map("map/filter", pred, m)
     mm = m.mutate()
     for k, v in m.items():
         r = pred(unwrap_key(k), v)
         if r is False or r is None:
             mm.pop(k)
-    return mm.finish()
+    return _like(original, mm.finish())
 
 
 @builtin("map/sort-keys")
 def map_sort_keys(m: Map | None) -> Map:
-    """The map itself: maps already print and iterate in key order.
+    """The map itself (maps already print and iterate in key order); a hashmap becomes a map.
 
     (map/sort-keys {:b 1 :a 2}) ; => {:a 2 :b 1}
+    (map? (map/sort-keys (hashmap/new :c 3 :a 1))) ; => #t
     """
     return _map_arg("map/sort-keys", m)

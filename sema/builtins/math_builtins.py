@@ -16,11 +16,23 @@ from fractions import Fraction
 
 from ..errors import DivisionByZero, LispValueError
 from ..runtime.registry import Number, Real, builtin
-from ..values import MultipleValues
+from ..values import list_from
 from .argcheck import type_error
 from .numbers import (
-    _EXACT, _INF, _NUM, _REAL, _check_real, _flt, _is_integer, _norm, _not_number, _not_real,
-    add2, div2, mul2, sub2,
+    _EXACT,
+    _INF,
+    _NUM,
+    _REAL,
+    _check_real,
+    _flt,
+    _is_integer,
+    _norm,
+    _not_number,
+    _not_real,
+    add2,
+    div2,
+    mul2,
+    sub2,
 )
 
 #: the stdlib reference (sema.docs) lists these builtins under "core: numbers"
@@ -62,7 +74,7 @@ def sqrt(x: Number) -> Number:
     (sqrt 16) ; => 4
     (sqrt 1/4) ; => 1/2
     (sqrt 2.25) ; => 1.5
-    (sqrt -4) ; => 2i
+    (sqrt -4) ; => 0+2i
     """
     c = x.__class__
     if c in _EXACT:
@@ -87,14 +99,15 @@ def sqrt(x: Number) -> Number:
 
 @builtin("exact-integer-sqrt")
 def exact_integer_sqrt(n: int):
-    """Two values S and R with S*S + R = N and S as large as possible.
+    """The list ``(s r)`` with S*S + R = N and S as large as possible (a list, as in Sema).
 
-    (call-with-values (lambda () (exact-integer-sqrt 17)) list) ; => (4 1)
+    (exact-integer-sqrt 17) ; => (4 1)
+    (exact-integer-sqrt 15241578750190521) ; => (123456789 0)
     """
     if n.__class__ is not int or n < 0:
         raise type_error("exact-integer-sqrt", "a non-negative integer", n)
     s = math.isqrt(n)
-    return MultipleValues((s, n - s * s))
+    return list_from(s, n - s * s)
 
 
 #: the largest exact power computed, in bits (about ten million digits): one power is one long

@@ -9,10 +9,10 @@ Exactness follows R7RS: exact operands give exact results where the result is
 representable (``(/ 10 4)`` => ``5/2``); one inexact operand makes the result
 inexact.
 
-Division by zero.  An *exact* zero divisor raises DivisionByZero
-(``(/ 1 0)``, ``(/ 1.0 0)``, ``(modulo 5 0)``).  An *inexact* zero divisor
-follows IEEE 754 as Sema's f64 arithmetic does: ``(/ 1 0.0)`` => ``inf``,
-``(/ 0 0.0)`` => ``nan``.  Float results too large for a float become
+Division by zero.  Exact by exact zero raises DivisionByZero (``(/ 1 0)``,
+``(modulo 5 0)``).  With a float on either side, division follows IEEE 754
+as Sema's f64 arithmetic does: ``(/ 1 0.0)`` and ``(/ 1.0 0)`` => ``inf``,
+``(/ 0 0.0)`` => ``NaN``.  Float results too large for a float become
 ``inf`` instead of raising Python's OverflowError.
 
 The two-argument functions :func:`add2`, :func:`sub2`, :func:`mul2`,
@@ -156,9 +156,10 @@ def mul2(a, b):
 
 
 def div2(a, b):
-    """``(/ a b)``: exact when both are exact; an exact zero divisor raises DivisionByZero.
+    """``(/ a b)``: exact when both are exact; exact by exact zero raises DivisionByZero.
 
-    A float zero divisor gives IEEE results: ``(/ 1 0.0)`` is inf, ``(/ 0 0.0)`` nan.
+    With a float on either side the result follows IEEE 754, as in Sema:
+    ``(/ 1 0.0)`` and ``(/ 1.0 0)`` are inf, ``(/ 0 0.0)`` is NaN.
     """
     ca, cb = a.__class__, b.__class__
     if ca is int and cb is int:
@@ -169,9 +170,9 @@ def div2(a, b):
         return Fraction(a, b)
     if ca not in _NUM or cb not in _NUM:
         raise _not_number("/", a, b)
-    if cb in _EXACT and b == 0:
-        raise DivisionByZero("/: division by zero")
     if ca in _EXACT and cb in _EXACT:
+        if b == 0:
+            raise DivisionByZero("/: division by zero")
         return _norm(Fraction(a) / b)
     try:
         return a / b

@@ -13,8 +13,8 @@ from fractions import Fraction
 
 from ..bignum import int_to_str, str_to_int
 from ..errors import LispValueError
+from ..printer import write_str
 from ..runtime.registry import Number, builtin
-from ..values import write_str
 from .argcheck import type_error
 from .numbers import _EXACT, _INF, _flt, _norm
 from .numtypes import exact, inexact
@@ -97,7 +97,7 @@ def _int_to_radix(n: int, radix: int) -> str:
     return ("-" if n < 0 else "") + ("".join(reversed(digits)) or "0")
 
 
-@builtin("number->string")
+@builtin("number->string", "number/to-string")
 def number_to_string(n: Number, radix: int = 10) -> str:
     """The printed form of N, optionally in RADIX (2 to 36, exact numbers only).
 
@@ -229,7 +229,11 @@ def parse_number(text: str, radix: int = 10):
 def string_to_number(s: str, radix: int = 10):
     """The number S denotes (optionally in RADIX), or #f if S is not a number.
 
+    Surrounding whitespace is ignored and a leading ``+`` is allowed, as in Sema.
+
     (string->number "42") ; => 42
+    (string->number "  42  ") ; => 42
+    (string->number "+7") ; => 7
     (string->number "-1.5e2") ; => -150.0
     (string->number "1/3") ; => 1/3
     (string->number "ff" 16) ; => 255
@@ -237,6 +241,7 @@ def string_to_number(s: str, radix: int = 10):
     """
     if s.__class__ is not str:
         raise type_error("string->number", "a string", s)
+    s = s.strip()
     if radix == 10 and s.isdigit() and s.isascii():
         return str_to_int(s)
     if radix.__class__ is not int or not 2 <= radix <= 36:
@@ -245,7 +250,7 @@ def string_to_number(s: str, radix: int = 10):
     return False if n is None else n
 
 
-@builtin("string->float")
+@builtin("string->float", "string/to-float")
 def string_to_float(s: str):
     """The number S denotes, as a float, or #f if S is not a real number.
 

@@ -10,11 +10,19 @@ import typing
 from fractions import Fraction
 
 from ..errors import LispValueError
+from ..printer import write_str
 from ..runtime.registry import Number, Real, builtin
-from ..values import write_str
 from .argcheck import type_error
 from .numbers import (
-    _EXACT, _NUM, _REAL, _check_num, _check_real, _flt, _is_integer, _norm, _not_real,
+    _EXACT,
+    _NUM,
+    _REAL,
+    _check_num,
+    _check_real,
+    _flt,
+    _is_integer,
+    _norm,
+    _not_real,
 )
 
 #: the stdlib reference (sema.docs) lists these builtins under "core: numbers"
@@ -46,13 +54,12 @@ def real_p(x: typing.Any) -> bool:
 
 @builtin("rational?")
 def rational_p(x: typing.Any) -> bool:
-    """True for integers, rationals and finite floats.
+    """True for exact integers and rationals; false for floats, as in Sema (which ties it to exactness).
 
     (rational? 1/2) ; => #t
-    (rational? inf) ; => #f
+    (rational? 3.14) ; => #f
     """
-    c = x.__class__
-    return c in _EXACT or (c is float and math.isfinite(x))
+    return x.__class__ in _EXACT
 
 
 @builtin("integer?")

@@ -24,9 +24,9 @@ from fractions import Fraction
 from itertools import islice
 from typing import Any
 
-from ..errors import LispTypeError, LispValueError
+from ..errors import LispValueError
 from ..runtime.registry import BUILTINS, Callable_, Real, builtin
-from ..values import EMPTY, ArrayList, ListBase, Map, Pair, list_from, make_list, map_key, type_name
+from ..values import EMPTY, ArrayList, ListBase, Map, Pair, list_from, make_list, map_key, sort_key
 from .lists import _MISSING, _bad, _check_count, _count_and_seq, _nthcdr, _truthy_list, seq_items
 from .numbers import _norm
 
@@ -394,12 +394,16 @@ def drop_while(pred: Callable_, xs: Any) -> ListBase:
 
 
 def _natural_sort(who: str, items, reverse: bool = False) -> list:
+    """ITEMS in natural order: by value for numbers or strings alone, else Sema's order of all values.
+
+    (Sema orders any values: keywords by name, lists element by element, and
+    values of different kinds by kind: nil, booleans, numbers, characters,
+    strings, symbols, keywords, lists, vectors, maps.)
+    """
     try:
         return sorted(items, reverse=reverse)
     except TypeError:
-        kinds = sorted({type_name(x) for x in items})
-        raise LispTypeError(f"{who}: cannot order values of type {', '.join(kinds)} "
-                            "naturally; pass a comparator") from None
+        return sorted(items, key=sort_key, reverse=reverse)
 
 
 def _cmp_from_less(less):
@@ -456,8 +460,7 @@ def sort_by(key: Callable_, xs: Any, less: Callable_ | None = None) -> ListBase:
         try:
             idx = sorted(order, key=keys.__getitem__)
         except TypeError:
-            _natural_sort("sort-by", keys)
-            raise
+            idx = sorted(order, key=lambda i: sort_key(keys[i]))
     else:
         cmp = _cmp_from_less(less)
         idx = sorted(order, key=functools.cmp_to_key(lambda i, j: cmp(keys[i], keys[j])))

@@ -13,8 +13,9 @@ reference:
 
 from __future__ import annotations
 
+from ..printer import display_str
 from ..runtime.registry import builtin
-from ..values import Char, ListBase, display_str, make_list
+from ..values import Char, ListBase, make_list
 from .argcheck import type_error
 from .numparse import parse_number
 from .strings import _check_str, _index, _items, _text
@@ -67,12 +68,23 @@ def lines(s: str) -> ListBase:
 
 @builtin("string/words")
 def words(s: str) -> ListBase:
-    """The whitespace-separated words of S.
+    """The words of S, split on whitespace, underscores and camelCase humps (other punctuation stays).
 
     (string/words "  the quick  fox ") ; => ("the" "quick" "fox")
+    (string/words "hello_world") ; => ("hello" "world")
+    (string/words "helloWorld") ; => ("hello" "World")
+    (string/words "Hello World!") ; => ("Hello" "World!")
     """
     _check_str("string/words", s)
-    return make_list(s.split())
+    out = []
+    for chunk in s.replace("_", " ").split():
+        start = 0
+        for i in range(1, len(chunk)):
+            if chunk[i].isupper() and (chunk[i - 1].islower() or chunk[i - 1].isdigit()):
+                out.append(chunk[start:i])
+                start = i
+        out.append(chunk[start:])
+    return make_list(out)
 
 
 @builtin("string/codepoints")
@@ -297,14 +309,21 @@ def after_last(s: str, search: str) -> str:
 
 @builtin("string/between")
 def between(s: str, start: str, end: str) -> str:
-    """The part of S after the first START and before the last END.
+    """The part of S between the first START and the first END after it.
+
+    Empty when START is not found; everything after START when END is not.
 
     (string/between "[hello]" "[" "]") ; => "hello"
+    (string/between "a[x]b[y]" "[" "]") ; => "x"
+    (string/between "no-brackets" "[" "]") ; => ""
     """
     _check_str("string/between", s, start, end)
-    if not start or not end:
-        return s
-    return before_last(after(s, start), end)
+    i = s.find(start)
+    if i < 0:
+        return ""
+    rest = s[i + len(start):]
+    j = rest.find(end) if end else -1
+    return rest if j < 0 else rest[:j]
 
 
 @builtin("string/chop-start")

@@ -9,8 +9,9 @@ import re
 import unicodedata
 
 from ..errors import LispValueError
+from ..printer import write_str
 from ..runtime.registry import Callable_, builtin
-from ..values import Char, Keyword, write_str
+from ..values import Char, Keyword, ListBase, make_list
 from .argcheck import type_error
 from .strings import _check_str, _count, _text
 
@@ -105,25 +106,36 @@ def trim_right(s: str, chars: str | None = None) -> str:
 
 
 def _pad(who: str, s, width, pad) -> tuple[str, int]:
-    """The padding text needed to bring S to WIDTH characters, cycling PAD."""
+    """The padding text needed to bring S to WIDTH display columns, cycling PAD."""
     _check_str(who, s)
     if width.__class__ is not int:
         raise type_error(who, "an integer width", width)
     pad = _text(who, pad)
     if not pad:
         raise LispValueError(f"{who}: padding must not be empty")
-    need = width - len(s)
+    need = width - _display_width(s)
     if need <= 0:
         return "", 0
-    return (pad * (need // len(pad) + 1))[:need], need
+    if pad.isascii():
+        return (pad * (need // len(pad) + 1))[:need], need
+    out, used, i = [], 0, 0
+    while True:  # a wide padding character that would overshoot is left out
+        c = pad[i % len(pad)]
+        w = _char_width(c)
+        if used + w > need or (w == 0 and i >= len(pad)):
+            return "".join(out), used
+        out.append(c)
+        used += w
+        i += 1
 
 
 @builtin("string/pad-left")
 def pad_left(s: str, width: int, pad: str | Char = " ") -> str:
-    """S padded on the left with PAD to WIDTH characters.
+    """S padded on the left with PAD to WIDTH display columns (wide CJK and emoji count 2).
 
     (string/pad-left "7" 3 "0") ; => "007"
     (string/pad-left "hello" 3) ; => "hello"
+    (string/pad-left "日本" 6) ; => "  日本"
     """
     fill, _ = _pad("string/pad-left", s, width, pad)
     return fill + s
@@ -131,9 +143,10 @@ def pad_left(s: str, width: int, pad: str | Char = " ") -> str:
 
 @builtin("string/pad-right")
 def pad_right(s: str, width: int, pad: str | Char = " ") -> str:
-    """S padded on the right with PAD to WIDTH characters.
+    """S padded on the right with PAD to WIDTH display columns (wide CJK and emoji count 2).
 
     (string/pad-right "ab" 4 ".") ; => "ab.."
+    (string/pad-right "日本" 6 ".") ; => "日本.."
     """
     fill, _ = _pad("string/pad-right", s, width, pad)
     return s + fill
@@ -276,22 +289,32 @@ def byte_length(s: str) -> int:
 
 
 def _char_width(c: str) -> int:
-    if unicodedata.combining(c) or c in "\u200b\u200d":
+    if unicodedata.combining(c) or c in "\u200b\u200d\ufe0f\ufe0e":
         return 0
     return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
 
 
-@builtin("string/width")
-def width(s: str) -> int:
-    """Display width of S in terminal columns (wide CJK characters count 2).
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
-    (string/width "abc") ; => 3
-    (string/width "日本") ; => 4
-    """
-    _check_str("string/width", s)
+
+def _display_width(s: str) -> int:
+    if "\x1b" in s:
+        s = _ANSI.sub("", s)
     if s.isascii():
         return len(s)
     return sum(map(_char_width, s))
+
+
+@builtin("string/width")
+def width(s: str) -> int:
+    """Display width of S in terminal columns: wide CJK and emoji count 2, combining marks and ANSI escapes 0.
+
+    (string/width "abc") ; => 3
+    (string/width "日本") ; => 4
+    (string/width "\\x1b;[1mhi\\x1b;[0m") ; => 2
+    """
+    _check_str("string/width", s)
+    return _display_width(s)
 
 
 @builtin("string/truncate-width")
@@ -321,18 +344,48 @@ def truncate_width(s: str, max_width: int, ellipsis: str = "…") -> str:
 
 
 @builtin("string/word-wrap")
-def word_wrap(s: str, max_width: int) -> str:
-    """S with newlines inserted so that no line is longer than MAX-WIDTH (long words are kept whole).
+def word_wrap(s: str, max_width: int) -> ListBase:
+    """The lines of S wrapped to at most MAX-WIDTH display columns, as a list of strings.
 
-    (string/word-wrap "the quick brown fox" 10) ; => "the quick\\nbrown fox"
+    Wraps on spaces (runs of spaces collapse), keeps explicit newlines as line
+    breaks, and breaks a word wider than MAX-WIDTH into pieces; widths are
+    display widths (``string/width``).
+
+    (string/word-wrap "the quick brown fox" 10) ; => ("the quick" "brown fox")
+    (string/word-wrap "日本語 の テスト" 8) ; => ("日本語" "の" "テスト")
+    (string/word-wrap "abcdefgh" 3) ; => ("abc" "def" "gh")
     """
     _check_str("string/word-wrap", s)
     if max_width.__class__ is not int or max_width < 1:
         raise type_error("string/word-wrap", "a positive integer", max_width)
-    paragraphs = s.split("\n")
-    return "\n".join(
-        _textwrap().fill(p, max_width, break_long_words=False, break_on_hyphens=False) for p in paragraphs
-    )
+    lines: list[str] = []
+    for paragraph in s.split("\n"):
+        line, used = [], 0
+        for word in paragraph.split():
+            for piece in _pieces(word, max_width):
+                w = _display_width(piece)
+                if line and used + 1 + w > max_width:
+                    lines.append(" ".join(line))
+                    line, used = [], 0
+                used += w + (1 if line else 0)
+                line.append(piece)
+        lines.append(" ".join(line))
+    return make_list(lines)
+
+
+def _pieces(word: str, max_width: int) -> list[str]:
+    """WORD, broken into pieces of at most MAX-WIDTH columns when it is wider (combining marks stay attached)."""
+    if _display_width(word) <= max_width:
+        return [word]
+    out, piece, used = [], "", 0
+    for c in word:
+        w = _char_width(c)
+        if piece and w and used + w > max_width:
+            out.append(piece)
+            piece, used = "", 0
+        piece += c
+        used += w
+    return out + [piece] if piece else out
 
 
 @builtin("string/to-char")
@@ -356,7 +409,3 @@ def intern(s: str) -> str:
     _check_str("string/intern", s)
     return s
 
-
-def _textwrap():
-    import textwrap  # only string/word-wrap needs it: kept out of start-up
-    return textwrap

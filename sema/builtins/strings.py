@@ -23,19 +23,9 @@ import re
 import typing
 
 from ..errors import LispTypeError, LispValueError
+from ..printer import display_str, format_float, write_str
 from ..runtime.registry import builtin
-from ..values import (
-    Char,
-    Keyword,
-    ListBase,
-    Symbol,
-    display_str,
-    format_float,
-    iter_list,
-    make_list,
-    type_name,
-    write_str,
-)
+from ..values import Char, Keyword, ListBase, Symbol, iter_list, make_list, type_name
 from .argcheck import type_error
 
 # ---------------------------------------------------------------- helpers
@@ -337,7 +327,7 @@ def string_to_keyword(s: str) -> Keyword:
 _KEYWORDS = Keyword._table  # interned keywords: skip Keyword.__new__ for ones that exist
 
 
-@builtin("symbol->string")
+@builtin("symbol->string", "symbol/to-string")
 def symbol_to_string(sym: Symbol) -> str:
     """The name of a symbol.
 
@@ -348,7 +338,7 @@ def symbol_to_string(sym: Symbol) -> str:
     return sym.name
 
 
-@builtin("keyword->string")
+@builtin("keyword->string", "keyword/to-string")
 def keyword_to_string(k: Keyword) -> str:
     """The name of a keyword, without the colon.
 

@@ -15,8 +15,9 @@ import time
 import typing
 
 from ..errors import ExitRequest, LispIOError, LispValueError, UserError
+from ..printer import write_str
 from ..runtime.registry import Real, builtin
-from ..values import Keyword, Map, equal, make_map, map_items, write_str
+from ..values import Keyword, Map, equal, make_map, map_items
 from .io import skip_doc_examples
 
 #: when this module was imported, close enough to when sema started
@@ -127,17 +128,54 @@ def shell(command: str, *args: str | Map) -> Map:
         if a.__class__ is not str:
             raise TypeError(a)
     argv: str | list = [command, *args] if args else command
-    if "input" not in kwargs:
-        # Like Rust's Command::output: the child does not read sema's stdin.
-        kwargs["stdin"] = subprocess.DEVNULL
+    feed = kwargs.pop("input", None)
+    # Like Rust's Command::output: the child does not read sema's stdin.
+    kwargs["stdin"] = subprocess.PIPE if feed is not None else subprocess.DEVNULL
     try:
-        done = subprocess.run(argv, shell=not args, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", **kwargs)
+        # its own process group, so that stopping the command stops what the shell started too
+        child = subprocess.Popen(argv, shell=not args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 encoding="utf-8", errors="replace", start_new_session=os.name == "posix",
+                                 **kwargs)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise LispIOError(f"shell: cannot run {write_str(command)}: {reason}") from None
-    return make_map([(Keyword("stdout"), done.stdout), (Keyword("stderr"), done.stderr),
-                     (Keyword("exit-code"), done.returncode)])
+    out, err = wait_for_process(child, feed)
+    return make_map([(Keyword("stdout"), out), (Keyword("stderr"), err), (Keyword("exit-code"), child.returncode)])
+
+
+def wait_for_process(child, feed=None) -> tuple:
+    """(stdout, stderr) of CHILD once it exits, feeding it FEED.
+
+    Waits in short slices, so that Ctrl-C, a timeout or an async cancellation
+    stops the wait, and then kills the child rather than leave it running.
+    Inside an async task the other tasks run meanwhile.
+    """
+    import subprocess
+
+    from .blocking import blocking
+    with blocking():
+        try:
+            while True:
+                try:
+                    return child.communicate(feed, timeout=0.05)
+                except subprocess.TimeoutExpired:
+                    continue
+        except BaseException:
+            kill_process_tree(child)
+            raise
+
+
+def kill_process_tree(child) -> None:
+    """Kill CHILD and its process group (what a shell command started), then reap it."""
+    import signal
+    try:
+        if os.name == "posix" and os.getpgid(child.pid) == child.pid:
+            os.killpg(child.pid, signal.SIGKILL)
+        else:
+            child.kill()
+    except OSError:
+        pass
+    child.wait()
 
 
 @builtin("shell/quote")

@@ -27,14 +27,23 @@ import warnings
 from contextlib import contextmanager
 
 from ..errors import LispSyntaxError, Span
+from ..printer import write_str
 from ..runtime.names import mangle
-from ..values import EMPTY, ArrayList, Keyword, Map, Pair, Symbol, map_items, write_str
+from ..values import EMPTY, ArrayList, Keyword, Map, Pair, Symbol, map_items
 from .forms import (
-    L, S, assigned_symbols, head_name, internal_defines, items_of, span_of, syntax_error, walk_symbols,
+    L,
+    S,
+    assigned_symbols,
+    head_name,
+    internal_defines,
+    items_of,
+    span_of,
+    syntax_error,
+    walk_symbols,
     with_span,
 )
-from .patterns import destructuring_let_form
 from .nodes import Name, Store, cannot_fail, copy_tags, is_bool, is_simple, set_loc, tag
+from .patterns import destructuring_let_form
 from .scope import DISCARD, RETURN, Binding, CannotLoop, Dest, Fn, Loop, Scope
 from .tables import DERIVED, INLINE, SPECIAL_FORMS, fresh_id, load_handlers
 

@@ -7,9 +7,10 @@ the original span onto the result, so errors still point at the user's code.
 
 from __future__ import annotations
 
-from ..values import EMPTY, Symbol, write_str
-from .tables import derived_form, gensym
+from ..printer import write_str
+from ..values import EMPTY, Symbol
 from .forms import L, S, from_iter, head_name, is_form, items_of, span_of, syntax_error
+from .tables import derived_form, gensym
 
 ELSE = S("else")
 ARROW = S("=>")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..errors import LispSyntaxError, Span
-from ..values import EMPTY, ArrayList, Map, Pair, Symbol, iter_list, write_str
+from ..printer import write_str
+from ..values import EMPTY, ArrayList, Map, Pair, Symbol, iter_list
 
 S = Symbol
 

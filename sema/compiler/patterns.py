@@ -9,9 +9,10 @@ values in a fixed order, or nil when the pattern does not match.
 
 from __future__ import annotations
 
-from ..values import Keyword, Map, Symbol, map_items, sorted_items, write_str
-from .tables import derived_form, gensym
+from ..printer import write_str
+from ..values import Keyword, Map, Symbol, map_items, sorted_items
 from .forms import L, S, from_iter, is_form, items_of, span_of, syntax_error
+from .tables import derived_form, gensym
 
 AMP, UNDERSCORE, WHEN = S("&"), S("_"), S("when")
 KEYS, STRS, AS = Keyword("keys"), Keyword("strs"), Keyword("as")

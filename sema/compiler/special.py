@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from ..printer import write_str
 from ..runtime.names import mangle
-from ..values import EMPTY, Symbol, write_str
+from ..values import EMPTY, Symbol
 from .forms import L, S, from_iter, head_name, internal_defines, is_form, items_of, span_of, syntax_error
 from .nodes import Name, Store, if_stmt, is_num, tag
 from .patterns import destructure_define, destructuring_let_form

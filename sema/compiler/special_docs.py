@@ -38,7 +38,7 @@ SPECIAL_DOCS["quote"] = _entry("""
     'sym ; => sym
     '(1 (+ 1 1) . tail) ; => (1 (+ 1 1) . tail)
     '[a {:k b}] ; => [a {:k b}]
-    ''x ; => 'x
+    ''x ; => (quote x)
     """)
 
 SPECIAL_DOCS["quasiquote"] = _entry("""
@@ -55,7 +55,7 @@ SPECIAL_DOCS["quasiquote"] = _entry("""
     `(a . ,(+ 1 2)) ; => (a . 3)
     `[x ,(* 2 3)] ; => [x 6]
     `{:sum ,(+ 1 2)} ; => {:sum 3}
-    `(1 `(2 ,(3 ,(+ 1 3)))) ; => (1 `(2 ,(3 4)))
+    `(1 `(2 ,(3 ,(+ 1 3)))) ; => (1 (quasiquote (2 (unquote (3 4)))))
     (let ((g `(t# t#))) (eq? (car g) (cadr g))) ; => #t
     """)
 
@@ -169,7 +169,7 @@ SPECIAL_DOCS["define-record-type"] = _entry("""
     record type.
 
     (define-record-type point (make-point x y) point? (x point-x) (y point-y)) (point-y (make-point 1 2)) ; => 2
-    (define-record-type <point> (make-point x y) point? (x px) (y py)) (make-point 1 2) ; => #<record point x=1 y=2>
+    (define-record-type <point> (make-point x y) point? (x px) (y py)) (make-point 1 2) ; => #<record point 1 2>
     (define-record-type cell (cell* v) cell? (v cell-v set-v!)) (define c (cell* 1)) (set-v! c 10) (cell-v c) ; => 10
     (define-record-type point (make-point x y) point? (x px) (y py)) (type (make-point 1 2)) ; => :point
     (define-record-type point (make-point x y) point? (x px) (y py)) (:x (make-point 3 4)) ; => 3
@@ -521,13 +521,13 @@ SPECIAL_DOCS["try"] = _entry("""
 
     Run BODY and return its last value. If it raises any sema error (throw, error, raise, a type,
     arity or unbound-symbol error, a failed assert ...) and there is a catch clause, bind NAME to the
-    error map {:type :message :stack-trace :file :line :col ...} (:value for throw/error, :name for
+    error map {:type :message :stack-trace ...} (:value for throw/raise, :name for
     unbound symbols; a thrown map that has a :type is passed on as it is) and return the handler's
     value. The finally forms always run last, on success, on error and after the handler; their
     value is ignored. At most one catch, which must come before the one finally. Errors raised while
     compiling a form (a malformed special form) cannot be caught by a try in the same form.
 
-    (try (/ 1 0) (catch e (:type e))) ; => :division-by-zero
+    (try (/ 1 0) (catch e (:type e))) ; => :eval
     (try (throw {:code 42}) (catch e (:value e))) ; => {:code 42}
     (try (error "bad" 1 2) (catch e (:message e))) ; => "bad 1 2"
     (try (undefined-thing) (catch e (list (:type e) (:name e)))) ; => (:unbound "undefined-thing")

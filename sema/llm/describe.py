@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..values import type_name, write_str
+from ..printer import write_str
+from ..values import type_name
 
 _NAMES = {"int": "integer", "bool": "boolean", "rational": "rational number"}
 

@@ -35,11 +35,18 @@ import threading
 
 from ..builtins.argcheck import short
 from ..errors import LispTypeError
-from ..values import (EMPTY, ArrayList, EmptyList, Keyword, Map, Pair, Symbol, display_str, iter_list, make_list,
-                      make_map, map_items)
-from .errors import (AuthError, BadRequestError, LlmConnectionError, LlmError, LlmTimeoutError, RateLimitError,
-                     ServerError)
+from ..printer import display_str
+from ..values import EMPTY, ArrayList, EmptyList, Keyword, Map, Pair, Symbol, iter_list, make_list, make_map, map_items
 from .describe import got
+from .errors import (
+    AuthError,
+    BadRequestError,
+    LlmConnectionError,
+    LlmError,
+    LlmTimeoutError,
+    RateLimitError,
+    ServerError,
+)
 from .types import ROLES, ChatRequest, ChatResponse, FieldError, Message, response_from_python
 
 _K = Keyword

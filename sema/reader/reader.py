@@ -26,7 +26,8 @@ from fractions import Fraction
 
 from ..bignum import str_to_int
 from ..errors import IncompleteInput, ReaderError, SemaError, SourceName, Span
-from ..values import EMPTY, Char, Keyword, Map, Pair, Symbol, make_map, map_items, write_str
+from ..printer import write_str
+from ..values import EMPTY, Char, Keyword, Map, Pair, Symbol, make_map, map_items
 from .lexemes import block_comment_end, brace_end, fstring_end, lark_terminals
 
 __all__ = ["read_all", "read_one", "is_complete", "parse_number"]

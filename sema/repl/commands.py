@@ -135,8 +135,9 @@ def cmd_time(state, arg, column):
 
 @command("type", args="EXPR", help="the type of the value of EXPR")
 def cmd_type(state, arg, column):
+    from ..printer import write_str
     from ..runtime.names import mangle
-    from ..values import Keyword, type_name, write_str
+    from ..values import Keyword, type_name
     if not _need(state, arg, ",type EXPR"):
         return
     values = state.evaluate(arg, column)

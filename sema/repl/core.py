@@ -21,8 +21,8 @@ from contextlib import contextmanager
 
 from ..diagnostics import render
 from ..errors import ExitRequest, IncompleteInput, SemaError
+from ..printer import write_str
 from ..runtime.names import mangle
-from ..values import write_str
 from .names import RESULT_VARS
 
 

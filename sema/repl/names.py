@@ -88,7 +88,7 @@ def _lisp_signature(name: str, fn) -> str:
 
 def catalogue(interp) -> dict[str, str]:
     """Every name ``interp`` knows (forms, macros, globals) -> a one-line summary."""
-    from ..values import write_str
+    from ..printer import write_str
     out = special_forms()
     for sym in interp.macros:
         out.setdefault(sym.name, "macro")
@@ -142,7 +142,7 @@ def _short(text: str, width: int = 50) -> str:
 
 def describe(name: str, value) -> str:
     """One line for ``,env``: a function's call shape, or ``name = value``."""
-    from ..values import write_str
+    from ..printer import write_str
     if callable(value):
         return summary(name, value)
     return f"{name} = {_short(write_str(value), 60)}"

@@ -49,12 +49,14 @@ def compiler_stamp() -> str:
     if _compiler_stamp is None:
         here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         parts = []
+        files = []
         for folder in ("compiler", "runtime"):
             path = os.path.join(here, folder)
-            for name in sorted(os.listdir(path)):
-                if name.endswith(".py"):
-                    st = os.stat(os.path.join(path, name))
-                    parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+            files += [os.path.join(path, name) for name in sorted(os.listdir(path)) if name.endswith(".py")]
+        files.append(os.path.join(here, "builtins", "macros.py"))  # the library macros written in Python
+        for file in files:
+            st = os.stat(file)
+            parts.append(f"{os.path.basename(file)}:{st.st_size}:{st.st_mtime_ns}")
         _compiler_stamp = ";".join(parts)
     return _compiler_stamp
 

@@ -11,9 +11,28 @@ import sys
 import time
 
 from ..errors import ArityError, EvalError, LispTypeError, UserError
+from ..printer import write_str
 from ..values import (
-    EMPTY, ArrayList, Char, Keyword, Map, MultipleValues, Pair, Parameter, Promise, Record, RecordType, Symbol,
-    equal, is_true, iter_list, make_list, make_map, map_key, sorted_items, to_pylist, write_str,
+    EMPTY,
+    ArrayList,
+    Char,
+    Keyword,
+    Map,
+    MultipleValues,
+    Pair,
+    Parameter,
+    Promise,
+    Record,
+    RecordType,
+    Symbol,
+    equal,
+    is_true,
+    iter_list,
+    make_list,
+    make_map,
+    map_key,
+    sorted_items,
+    to_pylist,
 )
 
 

@@ -27,7 +27,8 @@ import typing
 import weakref
 from fractions import Fraction
 
-from ..values import Atom, Char, Keyword, ListBase, Map, Symbol, type_and_value
+from ..printer import type_and_value
+from ..values import Atom, Char, Keyword, ListBase, Map, Symbol
 
 #: Lisp name -> Python function, for every builtin of every module
 BUILTINS: dict[str, typing.Callable] = {}

@@ -9,9 +9,20 @@ import pytest
 
 from sema.errors import SemaError
 from sema.interpreter import Interpreter
-from sema.llm import (AuthError, Breaker, ChatRequest, FakeProvider, Message, ProviderRegistry, RateLimitError,
-                      ServerError, Usage, usage_delta)
-from sema.values import Keyword, write_str
+from sema.llm import (
+    AuthError,
+    Breaker,
+    ChatRequest,
+    FakeProvider,
+    Message,
+    ProviderRegistry,
+    RateLimitError,
+    ServerError,
+    Usage,
+    usage_delta,
+)
+from sema.printer import write_str
+from sema.values import Keyword
 
 from .conftest import build
 from .wire import Reply

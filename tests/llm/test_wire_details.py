@@ -10,10 +10,21 @@ import pytest
 
 from sema.errors import SemaError
 from sema.interpreter import Interpreter
-from sema.llm import (AuthError, BadRequestError, ChatRequest, ImagePart, LlmConnectionError, Message, ProviderRegistry,
-                      ResponseFormatError, ServerError, ToolCall)
+from sema.llm import (
+    AuthError,
+    BadRequestError,
+    ChatRequest,
+    ImagePart,
+    LlmConnectionError,
+    Message,
+    ProviderRegistry,
+    ResponseFormatError,
+    ServerError,
+    ToolCall,
+)
 from sema.llm.providers import make_provider
-from sema.values import Keyword, write_str
+from sema.printer import write_str
+from sema.values import Keyword
 
 from .conftest import ADAPTERS, KEYS, PREFIX, build
 from .routeserver import RouteServer, openai_answer

@@ -1,0 +1,111 @@
+"""More of Sema's system builtins: ``spy`` and ``retry``, and the ``sys/`` facts about the terminal
+and sema's own folders.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import typing
+
+from ..printer import display_str
+from ..runtime.registry import Callable_, builtin
+from ..values import Keyword, Map, make_map
+from .argcheck import type_error
+from .io import skip_doc_examples
+
+Any = typing.Any
+
+
+@builtin("spy")
+def spy(label: Any, value: Any) -> Any:
+    """Print ``[LABEL] VALUE`` to standard error and return VALUE: a peek inside any expression.
+
+    (+ 1 (spy "doubled" (* 2 5))) ; => 11
+    """
+    from ..printer import write_str
+    sys.stderr.write(f"[{display_str(label)}] {write_str(value)}\n")
+    return value
+
+
+def _opt(opts, name: str, default):
+    if opts is None:
+        return default
+    if not isinstance(opts, Map):
+        raise type_error("retry", "an options map {:max-attempts :base-delay-ms :backoff}", opts)
+    return opts.get(Keyword(name), default)
+
+
+@builtin("retry")
+def retry(thunk: Callable_, opts: Map | None = None) -> Any:
+    """Call THUNK until it returns without an error, at most :max-attempts times (3), sleeping
+    :base-delay-ms (100) times :backoff (2.0) to the power of the retry number in between;
+    the last error is raised again.
+
+    (let ((n (atom 0))) (retry (fn () (swap! n inc) (if (< @n 3) (error "not yet") @n)) {:base-delay-ms 0})) ; => 3
+    """
+    attempts = _opt(opts, "max-attempts", 3)
+    delay = _opt(opts, "base-delay-ms", 100)
+    backoff = _opt(opts, "backoff", 2.0)
+    if attempts.__class__ is not int or attempts < 1:
+        raise type_error("retry", "a positive :max-attempts", attempts)
+    from ..runtime.worker import interruptible_sleep
+    for n in range(attempts):
+        try:
+            return thunk()
+        except Exception:  # every Lisp error, as in Sema (there is no retry predicate)
+            if n == attempts - 1:
+                raise
+            wait = float(delay) * float(backoff) ** n / 1000.0
+            if wait > 0:
+                interruptible_sleep(wait)
+    return None
+
+
+@skip_doc_examples
+@builtin("sys/term-size")
+def term_size() -> Map | None:
+    """The terminal's size as ``{:rows :cols}``, or nil when no terminal is attached.
+
+    (sys/term-size) ; => {:cols 180 :rows 47}
+    """
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
+        try:
+            size = os.get_terminal_size(stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue
+        return make_map([(Keyword("rows"), size.lines), (Keyword("cols"), size.columns)])
+    return None
+
+
+@skip_doc_examples
+@builtin("sys/tty")
+def tty() -> str | None:
+    """The path of the terminal device standard input is connected to, or nil.
+
+    (sys/tty) ; => "/dev/pts/3"
+    """
+    try:
+        return os.ttyname(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+@skip_doc_examples
+@builtin("sys/sema-home")
+def sema_home() -> str:
+    """sema's own folder for user data ($SEMA_HOME, else ~/.sema as in Sema).
+
+    (sys/sema-home) ; => "/home/ada/.sema"
+    """
+    return os.environ.get("SEMA_HOME") or os.path.join(os.path.expanduser("~"), ".sema")
+
+
+@skip_doc_examples
+@builtin("sys/config-dir")
+def config_dir() -> str:
+    """The user's configuration folder ($XDG_CONFIG_HOME, else ~/.config).
+
+    (sys/config-dir) ; => "/home/ada/.config"
+    """
+    return os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
