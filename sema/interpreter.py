@@ -40,7 +40,6 @@ class Interpreter:
         self.llm_model, self.llm_provider = model, provider
         self.llm_registry = None             # the LLM provider registry, made on first use
         self.llm_state = None                # per-interpreter state of the llm/* builtins
-        self.llm_fallback = None             # the standing failover order, if one was set
         self.unit_prefix = "p0"              # keeps constant names of different units apart
         #: called with the text of each warning (a user definition shadowing a special form, say)
         self.on_warning: Callable[[str], None] | None = None
