@@ -245,6 +245,35 @@ class TestBuiltinArgumentErrors:
         words = info.value.message.replace("(", " ").replace(")", " ").replace(",", " ").split()
         assert not {"int", "str", "bool", "NoneType", "dict", "tuple"} & set(words), info.value.message
 
+    @pytest.mark.parametrize("src, message", [
+        ("(string/upper nil)", "string/upper: expected a string, got nil"),
+        ("(car #t)", "got boolean #t"),
+        ("(char-upcase 5)", "got integer 5"),
+    ])
+    def test_values_are_named_once(self, run, src, message):
+        """nil is "nil", not "nil nil"; integers are "integer", booleans "boolean"."""
+        with pytest.raises(LispTypeError) as info:
+            run(src)
+        assert info.value.message.endswith(message) and "nil nil" not in info.value.message
+
+    @pytest.mark.parametrize("src, hint", [
+        ("progn", "progn is a special form"),
+        ("(prgn 1)", "did you mean progn?"),
+        ("(setq x 1)", "sema uses set! to assign a variable"),
+    ])
+    def test_hints_do_not_contradict_what_exists(self, run, src, hint):
+        with pytest.raises(UnboundSymbolError) as info:
+            run(src)
+        assert hint in " ".join(info.value.hints)
+        assert not any("did you mean progn" in h for h in info.value.hints if src == "progn")
+
+    def test_no_veteran_hint_for_names_sema_has(self, show):
+        from sema.diagnostics import VETERAN_HINTS
+        interp = Interpreter(llm=False)
+        bound = set(interp.global_names())
+        assert not bound & set(VETERAN_HINTS)
+        assert show("(def x 1) (defun f (y) y) (f x)") == "1"
+
     def test_json_errors_do_not_quote_python(self, run):
         with pytest.raises(LispValueError) as info:
             run('(json/decode "{a: 1}")')

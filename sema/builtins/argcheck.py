@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ..errors import LispTypeError
 from ..printer import short_write as short  # noqa: F401  (re-exported for the builtin modules)
-from ..printer import write_str
-from ..values import type_name
+from ..printer import type_and_value
 
 
 def type_error(who: str, what: str, x) -> LispTypeError:
     """The error ``WHO: expected WHAT, got TYPE VALUE`` for an argument X of the wrong type."""
-    return LispTypeError(f"{who}: expected {what}, got {type_name(x)} {write_str(x)}")
+    return LispTypeError(f"{who}: expected {what}, got {type_and_value(x)}")

@@ -12,15 +12,15 @@ from __future__ import annotations
 import typing
 
 from ..errors import LispTypeError, LispValueError
-from ..printer import write_str
+from ..printer import type_and_value
 from ..runtime.registry import builtin
-from ..values import Char, type_name
+from ..values import Char
 
 
 def _check(who: str, *cs) -> None:
     for c in cs:
         if c.__class__ is not Char:
-            raise LispTypeError(f"{who}: expected a character, got {type_name(c)} {write_str(c)}")
+            raise LispTypeError(f"{who}: expected a character, got {type_and_value(c)}")
 
 
 @builtin("char?")
@@ -50,7 +50,7 @@ def integer_to_char(n: int) -> Char:
     (integer->char 97) ; => #\\a
     """
     if n.__class__ is not int:
-        raise LispTypeError(f"integer->char: expected an integer, got {type_name(n)} {write_str(n)}")
+        raise LispTypeError(f"integer->char: expected an integer, got {type_and_value(n)}")
     if not 0 <= n <= 0x10FFFF or 0xD800 <= n <= 0xDFFF:
         raise LispValueError(f"integer->char: {n} is not a Unicode scalar value")
     return Char(chr(n))

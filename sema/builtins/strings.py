@@ -23,9 +23,9 @@ import re
 import typing
 
 from ..errors import LispTypeError, LispValueError
-from ..printer import display_str, format_float, write_str
+from ..printer import type_and_value, display_str, format_float, write_str
 from ..runtime.registry import builtin
-from ..values import Char, Keyword, ListBase, Symbol, iter_list, make_list, type_name
+from ..values import Char, Keyword, ListBase, Symbol, iter_list, make_list
 from .argcheck import type_error
 
 # ---------------------------------------------------------------- helpers
@@ -386,6 +386,6 @@ def list_to_string(chars: ListBase | tuple) -> str:
         for i, c in enumerate(items):
             if c.__class__ is not Char:
                 raise LispTypeError(
-                    f"list->string: element {i} must be a character, got {type_name(c)} {write_str(c)}"
+                    f"list->string: element {i} must be a character, got {type_and_value(c)}"
                 ) from None
         raise
