@@ -175,7 +175,7 @@ def _print(x, write: bool, out: list) -> None:
             _print(item, True, out)
         out.append("]")
     elif isinstance(x, Map):
-        _print_entries(sorted_items(x), out)
+        print_entries(sorted_items(x), out)
     elif cls is Char:
         out.append("#\\" + _CHAR_NAMES.get(x.ch, x.ch) if write else x.ch)
     elif cls is Atom or cls is Record:
@@ -205,7 +205,8 @@ def _print(x, write: bool, out: list) -> None:
         out.append(f"#<{cls.__name__} {x!r}>")
 
 
-def _print_entries(items, out: list) -> None:
+def print_entries(items, out: list) -> None:
+    """A map's (key, value) ``items`` in map syntax: ``{k v ...}``."""
     out.append("{")
     for i, (k, v) in enumerate(items):
         if i:

@@ -290,7 +290,9 @@ def is_list(x) -> bool:
     return x is EMPTY or x.__class__ is ArrayList
 
 
-def lists_equal(a, b) -> bool:
+def lists_equal(a, b, same=None) -> bool:
+    """Element-wise equality of two lists (and of their tails), by ``same`` (default :func:`equal`)."""
+    same = equal if same is None else same
     while True:
         if a is b:
             return True
@@ -298,8 +300,8 @@ def lists_equal(a, b) -> bool:
         if ca is EmptyList or cb is EmptyList:
             return ca is cb
         if not (ca is Pair or ca is ArrayList) or not (cb is Pair or cb is ArrayList):
-            return equal(a, b)
-        if not equal(a.car, b.car):
+            return same(a, b)
+        if not same(a.car, b.car):
             return False
         a, b = a.cdr, b.cdr
 
@@ -520,14 +522,8 @@ class HashMap:
         return hash(("hashmap", frozenset(self.m.items())))
 
     def sema_print(self, out, print_value):
-        out.append("{")
-        for i, (k, v) in enumerate(sorted_items(self.m)):
-            if i:
-                out.append(" ")
-            print_value(k, True, out)
-            out.append(" ")
-            print_value(v, True, out)
-        out.append("}")
+        from .printer import print_entries
+        print_entries(sorted_items(self.m), out)
 
 
 def _no_mutable_key(kind):
@@ -679,19 +675,7 @@ def strict_equal(a, b) -> bool:
     if ca is float or ca is complex or ca is bool or cb is float or cb is complex or cb is bool:
         return ca is cb and (a == b or (a != a and b != b))
     if isinstance(a, ListBase):
-        if not isinstance(b, ListBase):
-            return False
-        while True:
-            if a is b:
-                return True
-            ca, cb = a.__class__, b.__class__
-            if ca is EmptyList or cb is EmptyList:
-                return ca is cb
-            if not (ca is Pair or ca is ArrayList) or not (cb is Pair or cb is ArrayList):
-                return strict_equal(a, b)
-            if not strict_equal(a.car, b.car):
-                return False
-            a, b = a.cdr, b.cdr
+        return isinstance(b, ListBase) and lists_equal(a, b, strict_equal)
     if ca is tuple:
         return cb is tuple and len(a) == len(b) and all(map(strict_equal, a, b))
     if isinstance(a, Map):
