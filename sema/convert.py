@@ -81,7 +81,8 @@ class _Frame:
         if isinstance(value, Map):
             # keys in printing order, so the dict is the same in every run
             self.kind = "map-key" if as_key else "map"
-            self.items = ((x, i % 2 == 0) for kv in sorted_items(value) for i, x in enumerate(kv))
+            # keys must be hashable, and inside a key everything must be
+            self.items = ((x, as_key or i % 2 == 0) for kv in sorted_items(value) for i, x in enumerate(kv))
         else:
             self.kind = "tuple" if as_key else "list"
             seq = value if value.__class__ is tuple else iter_list(value)

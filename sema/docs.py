@@ -82,6 +82,8 @@ def stdlib_reference() -> str:
         entries[name] = interp.namespace[mangle(name)]
     prelude = {name: fn for name, fn in interp.user_definitions().items()}
     for py, value in interp.namespace.items():
+        if py.startswith("_"):  # the runtime's own names (helpers, int variants of functions)
+            continue
         name = _lisp(py)
         if name not in entries and callable(value) and getattr(getattr(value, "__code__", None), "co_filename",
                                                                        "").startswith("<stdlib>"):

@@ -279,6 +279,12 @@ class TestBuiltinArgumentErrors:
             run('(json/decode "{a: 1}")')
         assert "expected a key in double quotes" in info.value.message and "Expecting" not in info.value.message
 
+    def test_found_by_the_long_fuzzing_run(self, show):
+        """list/min over lists; a map nested as a map key crossing to Python."""
+        assert show("(list/min '((3 4) (1 2)))") == "(1 2)"
+        value = Interpreter(llm=False).eval("(hash-map (hash-map '() '((1 2))) 1)")
+        assert value == {(((), ((1, 2),)),): 1}
+
     def test_self_containing_atom_prints(self, show):
         assert show("(let ((a (atom nil))) (reset! a a) a)") == "#<atom #<atom ...>>"
 

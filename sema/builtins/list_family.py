@@ -16,10 +16,9 @@ from typing import Any
 from ..errors import LispTypeError, LispValueError
 from ..printer import type_and_value
 from ..runtime.registry import Callable_, builtin
-from ..values import Keyword, ListBase, Map, Record, equal, list_from, make_list, map_key, unwrap_key
+from ..values import sort_key, Keyword, ListBase, Map, Record, equal, list_from, make_list, map_key, unwrap_key
 from .lists import _MISSING, _check_count, _count_and_seq, _index, _truthy_list, seq_items
 from .numbers import _NUM, _norm
-from .sequences import _natural_sort
 
 
 def _numbers(who: str, xs) -> list | tuple:
@@ -47,13 +46,12 @@ def list_sum(xs: Any) -> Any:
 
 
 def _extreme(who: str, pick, xs):
-    """PICK (max or min) of a non-empty list; elements that do not compare raise a Lisp type error."""
+    """PICK (max or min) of a non-empty list, in the order ``sort`` uses (any values compare, as in Sema)."""
     items = _nonempty(who, seq_items(xs, who))
     try:
         return pick(items)
     except TypeError:
-        _natural_sort(who, items)  # raises the error naming the values that do not compare
-        raise
+        return pick(items, key=sort_key)
 
 
 @builtin("list/max")

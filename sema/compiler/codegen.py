@@ -42,9 +42,10 @@ from .forms import (
     walk_symbols,
     with_span,
 )
-from .nodes import Name, Store, cannot_fail, copy_tags, is_bool, is_simple, set_loc, tag
+from .nodes import Name, Store, cannot_fail, copy_tags, is_bool, is_int, is_num, is_simple, set_loc, tag
 from .patterns import destructuring_let_form
-from .scope import DISCARD, RETURN, Binding, CannotLoop, Dest, Fn, Loop, Scope
+from .specialize import direct_call, entry_check
+from .scope import DISCARD, RETURN, AssumptionFailed, Binding, CannotLoop, Dest, Fn, Loop, Scope
 from .tables import DERIVED, INLINE, SPECIAL_FORMS, fresh_id, load_handlers
 
 DUMP_PYTHON = bool(os.environ.get("SEMA_DUMP_PY"))
@@ -74,6 +75,8 @@ class Compiler:
         self.late_assigned: set = set()  # set! targets the pre-scan missed (macro output)
         self.expansions: dict = {}       # id(form) -> (form, expansion): a retry expands nothing twice
         self.failures: dict = {}         # (what, id(form)) -> form: attempts that failed (failed_before)
+        self.fns: list[Fn] = []          # the Python functions being compiled, innermost last
+        self.local_specs: dict = {}      # int-specialised functions of this form when no unit is recorded
 
     def binding_of_py(self, py: str) -> Binding | None:
         return self.bindings_by_py.get(py)
@@ -176,6 +179,15 @@ class Compiler:
         self.to_dest(thunk, scope, dest)
         return None
 
+    def trusted(self) -> bool:
+        """True while compiling an int variant's own body: there type facts may remove guards."""
+        return bool(self.fns) and self.fns[-1].spec is not None
+
+    def unit_specs(self) -> dict:
+        """The int-specialised functions of the unit being compiled, by Lisp name."""
+        rec = self.interp.units.recording
+        return rec.specs if rec is not None else self.local_specs
+
     def failed_before(self, what: str, form) -> bool:
         """True if compiling ``form`` as ``what`` (an inline loop) failed earlier in this compilation.
 
@@ -235,13 +247,25 @@ class Compiler:
                 b.captured = True
             node = Name(b.py)
             if b in self.facts:
-                tag(node, number=True)
+                tag(node, number=True, integer=("int", b) in self.facts)
             return node
         return Name(mangle(sym.name))
+
+    def note_value(self, b: Binding, value: ast.expr) -> None:
+        """``b`` was just given ``value``: what is known of the value holds for ``b`` while it is not set!."""
+        if b.sym in self.assigned:
+            return
+        if is_num(value):
+            self.facts.add(b)
+            if is_int(value):
+                self.facts.add(("int", b))
 
     def emit_value(self, value: ast.expr, dest: Dest) -> None:
         kind = dest.kind
         if kind == "return":
+            spec = self.fns[-1].spec if self.fns else None
+            if spec is not None:
+                spec.returns.append(is_int(value))
             self.emit(ast.Return(value))
         elif kind == "assign":
             self.emit(ast.Assign([Store(dest.name)], value))
@@ -416,6 +440,10 @@ class Compiler:
             return None
         values = self.exprs_in_order(parts, scope)
         fexpr, aexprs = values[0], values[1:]
+        if scope.fn.spec is not None and op.__class__ is Symbol and not (dest is not None and dest.is_tail):
+            direct = direct_call(self, op, aexprs, scope)  # inside an int variant: straight to a variant
+            if direct is not None:
+                return self.finish(direct, dest)
         if (dest is not None and dest.is_tail and scope.fn.parent is not None
                 and not self.known_builtin(op, scope)):
             self.tail_call(fexpr, aexprs, scope)
@@ -439,6 +467,9 @@ class Compiler:
                 ast.Constant(loop.sym.name), ast.Constant(want), ast.Constant(len(args))], []), None))
             return
         values = self.exprs_in_order(args, scope)
+        for i, (b, v) in enumerate(zip(loop.params, values)):
+            if b in loop.int_params and not is_int(v):
+                raise AssumptionFailed(loop, i)  # compiled again without assuming it (see named_let)
         targets = [p.py for p in loop.params]
         if loop.rest is not None:
             targets.append(loop.rest.py)
@@ -578,28 +609,34 @@ class Compiler:
     # ------------------------------------------------------------ functions
 
     def function(self, params_form, body_forms, scope: Scope, lisp_name: str, py_name: str,
-                 self_sym=None) -> ast.FunctionDef:
+                 self_sym=None, spec=None, entry=None) -> ast.FunctionDef:
         """Compile ``(lambda params body...)`` to a ``def`` named ``py_name``."""
         if self_sym is not None and not any(s is self_sym for f in body_forms for s in walk_symbols(f)):
             self_sym = None
         if self_sym is not None and not self.failed_before("loop", params_form):
             try:
-                return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, True)
+                return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, True, spec,
+                                      entry)
             except CannotLoop as exc:
                 if exc.loop.fn.parent is not scope.fn or exc.loop.sym is not self_sym:
                     raise
                 self.remember_failure("loop", params_form)
-        return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, False)
+        return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, False, spec, entry)
 
-    def _function(self, params_form, body_forms, scope, lisp_name, py_name, self_sym, as_loop):
+    def _function(self, params_form, body_forms, scope, lisp_name, py_name, self_sym, as_loop, spec=None,
+                  entry=None):
         docstring = None
         if len(body_forms) > 1 and isinstance(body_forms[0], str):
             docstring, body_forms = body_forms[0], body_forms[1:]
         fn = Fn(scope.fn, lisp_name, py_name, self_sym)
+        if spec is not None:
+            fn.spec, spec.fn = spec, fn
+            spec.returns, spec.deps = [], set()
         inner = Scope(scope, fn)
         saved_facts = self.facts
         # facts about outer locals hold inside; reusable values are temporaries of the outer function
-        self.facts = {b for b in saved_facts if not isinstance(b, tuple)}
+        self.facts = {f for f in saved_facts if not (f.__class__ is tuple and f[0] == "cse")}
+        self.fns.append(fn)
         try:
             params, rest, patterns = parse_params(params_form, self.span)
             loop = Loop(self_sym, fn) if as_loop else None
@@ -617,6 +654,13 @@ class Compiler:
             if loop is not None:
                 loop.params = pbinds
                 loop.rest = rbind
+            if spec is not None:  # the variant's int parameters: known ints, and kept so by its loop
+                for i in spec.int_params:
+                    self.facts.update((pbinds[i], ("int", pbinds[i])))
+                    if loop is not None:
+                        loop.int_params.add(pbinds[i])
+            if entry is not None:
+                fn.entry = entry_check(entry, [b.py for b in pbinds])
             if tmp_params:
                 body_forms = [destructuring_let_form(tmp_params, body_forms, self.span)]
             if loop is not None:
@@ -630,6 +674,7 @@ class Compiler:
                 body = self.sub(lambda: self.body(body_forms, inner, RETURN))
         finally:
             self.facts = saved_facts
+            self.fns.pop()
         prologue = []
         if rbind is not None:
             prologue.append(ast.Assign([Store(rbind.py)], ast.Call(Name("_list_of"), [
@@ -662,13 +707,17 @@ class Compiler:
                 tail_called,
                 [ast.Assign([Store("_TOKEN")], ast.Constant(None)), ast.Assign([Store("_tc")], ast.Constant(True))],
                 [ast.Assign([Store("_tc")], ast.Constant(False))]))
+        if fn.entry is not None:  # after the tail-call check, which consumes a token meant for this function
+            prologue.append(fn.entry)
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = [body[0]] + prologue + body[1:]
         else:
             body = prologue + body
-        if not body or not isinstance(body[-1], (ast.Return, ast.While, ast.Raise)):
+        if not _always_leaves(body):
             body.append(ast.Return(ast.Constant(None)))
+            if fn.spec is not None:
+                fn.spec.returns.append(False)
         args = ast.arguments(
             posonlyargs=[], args=[ast.arg(p) for p in params],
             vararg=ast.arg(rest) if rest else None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
@@ -688,6 +737,32 @@ class Compiler:
         fdef = self.function(parts[1], parts[2:], scope, lisp_name, py, self_sym)
         self.emit(fdef)
         return Name(py)
+
+
+def _always_leaves(stmts: list) -> bool:
+    """True if running ``stmts`` never falls off their end (it returns, raises or loops for ever)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.While):  # the compiler's loops are ``while True``, left only by return or break
+        return not any(isinstance(n, ast.Break) for n in _own_statements(last.body))
+    if isinstance(last, ast.If):
+        return _always_leaves(last.body) and _always_leaves(last.orelse)
+    return False
+
+
+def _own_statements(stmts):
+    """The statements of a loop body, not descending into nested loops or functions (their breaks are theirs)."""
+    stack = list(stmts)
+    while stack:
+        s = stack.pop()
+        yield s
+        if isinstance(s, ast.If):
+            stack.extend(s.body + s.orelse)
+        elif isinstance(s, ast.Try):
+            stack.extend(s.body + s.orelse + s.finalbody + [st for h in s.handlers for st in h.body])
 
 
 def _refers_to_itself(b: Binding, fn: Fn) -> bool:

@@ -16,7 +16,7 @@ import ast
 
 from ..runtime.inline_slots import SLOTS
 from ..values import WRAPPED_KEY_TYPES
-from .nodes import Name, Store, copy_tags, is_bool, is_num, is_simple, tag
+from .nodes import Name, Store, copy_tags, is_bool, is_int, is_num, is_simple, tag
 from .tables import inline
 
 _ARITH = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
@@ -33,6 +33,20 @@ def _slow(op: str, index: int = 0) -> str:
 
 def _cls_is(x, cls_name: str) -> ast.expr:
     return ast.Compare(ast.Attribute(x, "__class__", ast.Load()), [ast.Is()], [Name(cls_name)])
+
+
+def _int(c, x) -> bool:
+    """``x`` is known to be an int and the code may rely on it: only inside an int variant.
+
+    Generic code keeps every guard, so that redefining a builtin reaches it
+    (the guards are the slots that redirect); a variant is invalidated instead
+    (compiler.specialize).
+    """
+    return is_int(x) and c.trusted()
+
+
+def _num(c, x) -> bool:
+    return is_num(x) and c.trusted()
 
 
 def _is_int_const(x) -> bool:
@@ -72,17 +86,23 @@ def _guarded(c, a, b, make_fast, op: str):
         guard = ast.BinOp(_cls_is(wa, guard_name), ast.BitAnd(), _cls_is(wb, guard_name))
         _note_numbers(c, a, b)
         return ast.IfExp(guard, make_fast(a, b), ast.Call(Name(slow), [a, b], []))
+    # An operand known to be an int needs no check, so it is not bound in the guard (a walrus there
+    # would be skipped): a complex first one becomes a statement before (the second is evaluated after
+    # it anyway); a complex second one stays in place, after the guard reads the first, which
+    # _two_operands made stable.
+    if not is_simple(a) and _int(c, a):
+        a = c.simple(a)
     if not is_simple(a):
         tmp = c.new_tmp(stable=True)
         first, a = ast.NamedExpr(Store(tmp), a), copy_tags(Name(tmp), a)
         order = [(first, a), (None, b)]
-    elif not is_simple(b):
+    elif not is_simple(b) and not _int(c, b):
         tmp = c.new_tmp(stable=True)
         first, b = ast.NamedExpr(Store(tmp), b), copy_tags(Name(tmp), b)
         order = [(first, b), (None, a)]
     else:
         order = [(None, a), (None, b)]
-    checked = [(f if f is not None else x) for f, x in order if not _is_int_const(x)]
+    checked = [(f if f is not None else x) for f, x in order if not _int(c, x)]
     fast = make_fast(a, b)
     if not checked:
         return fast
@@ -97,7 +117,9 @@ def _guarded(c, a, b, make_fast, op: str):
 
 def _binary_arith(c, op: str, a, b) -> ast.expr:
     pyop = _ARITH[op]
-    if op in "+-" and ((is_num(a) and _is_int_const(b)) or (is_num(b) and _is_int_const(a) and op == "+")):
+    if _int(c, a) and _int(c, b):  # int op int is an int: no guard, and the result is known
+        return tag(ast.BinOp(a, pyop(), b), integer=True)
+    if op in "+-" and ((_num(c, a) and _is_int_const(b)) or (_num(c, b) and _is_int_const(a) and op == "+")):
         # a number plus or minus an integer never needs normalising
         return tag(ast.BinOp(a, pyop(), b), number=True)
     return tag(_guarded(c, a, b, lambda x, y: ast.BinOp(x, pyop(), y), op), number=True)
@@ -131,7 +153,7 @@ def _compare_inliner(op: str):
         if len(args) != 2:
             return None
         a, b = _two_operands(c, args, scope)
-        if is_num(a) and is_num(b):
+        if _num(c, a) and _num(c, b):
             return tag(ast.Compare(a, [pyop()], [b]), boolean=True)
         return tag(_guarded(c, a, b, lambda x, y: ast.Compare(x, [pyop()], [y]), op), boolean=True)
     return inliner
@@ -146,7 +168,7 @@ def inline_eq(c, args, scope):
     if len(args) != 2:
         return None
     a, b = _two_operands(c, args, scope)
-    if is_num(a) and is_num(b):
+    if _num(c, a) and _num(c, b):
         return tag(ast.Compare(a, [ast.Eq()], [b]), boolean=True)
     node = _guarded(c, a, b, lambda x, y: ast.Compare(x, [ast.Eq()], [y]), "=")
     return tag(node, boolean=True)
@@ -238,7 +260,7 @@ def inline_zero(c, args, scope):
     if len(args) != 1:
         return None
     first, x = _one_operand(c, args[0], scope)
-    if is_num(x):
+    if _num(c, x):
         return tag(ast.Compare(first, [ast.Eq()], [ast.Constant(0)]), boolean=True)
     fast = ast.Compare(x, [ast.Eq()], [ast.Constant(0)])
     return tag(ast.IfExp(_cls_is(first, _guard("zero?")), fast, ast.Call(Name(_slow("zero?")), [x], [])),

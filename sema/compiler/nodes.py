@@ -1,8 +1,9 @@
 """Small helpers for building Python AST nodes, shared by the code generator and the handlers.
 
-Expressions can carry two compile-time tags: ``_sema_bool`` (known to give a
-Python bool, so a test needs no truthiness check) and ``_sema_num`` (known to
-give a number).  Constants of the namespace (quoted data, keywords) carry
+Expressions can carry compile-time tags: ``_sema_bool`` (known to give a
+Python bool, so a test needs no truthiness check), ``_sema_num`` (known to
+give a number) and ``_sema_int`` (known to give an exact ``int``, never a
+bool: arithmetic on two of them needs no type guard at all).  Constants of the namespace (quoted data, keywords) carry
 ``_sema_const``: evaluating them cannot fail, so a discarded one is dropped.
 """
 
@@ -21,12 +22,14 @@ def Store(py: str) -> ast.Name:
     return ast.Name(py, ast.Store())
 
 
-def tag(node, *, boolean=False, number=False, const=False):
-    """Mark an expression as known to give a Python bool / a number / as a namespace constant."""
+def tag(node, *, boolean=False, number=False, integer=False, const=False):
+    """Mark an expression as known to give a Python bool / a number / an int / as a namespace constant."""
     if boolean:
         node._sema_bool = True
-    if number:
+    if number or integer:
         node._sema_num = True
+    if integer:
+        node._sema_int = True
     if const:
         node._sema_const = True
     return node
@@ -39,6 +42,12 @@ def is_bool(node) -> bool:
 def is_num(node) -> bool:
     return getattr(node, "_sema_num", False) or (
         isinstance(node, ast.Constant) and node.value.__class__ in (int, float))
+
+
+def is_int(node) -> bool:
+    """True if ``node`` is known to give an exact int (a literal, or tagged by type facts)."""
+    return getattr(node, "_sema_int", False) or (
+        isinstance(node, ast.Constant) and node.value.__class__ is int)
 
 
 def is_simple(node) -> bool:
@@ -56,6 +65,8 @@ def copy_tags(dst, src):
         dst._sema_bool = True
     if getattr(src, "_sema_num", False):
         dst._sema_num = True
+    if is_int(src):
+        dst._sema_int = dst._sema_num = True
     return dst
 
 

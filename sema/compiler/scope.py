@@ -34,7 +34,7 @@ class Fn:
     """A Python function being generated (a Lisp lambda, or the top-level wrapper)."""
 
     __slots__ = ("parent", "lisp_name", "py_name", "nonlocals", "globals", "bouncer", "self_sym",
-                 "self_loop", "loops", "depth")
+                 "self_loop", "loops", "depth", "spec", "entry")
 
     def __init__(self, parent: "Fn | None", lisp_name: str, py_name: str, self_sym=None):
         self.parent = parent
@@ -47,6 +47,8 @@ class Fn:
         self.self_loop = None     # Loop used for self tail calls, if any
         self.loops: list[Loop] = []
         self.depth = 0            # weight of the Python loops and try blocks around the code now compiled
+        self.spec = None          # the Spec when this is an int-specialised variant (compiler.specialize)
+        self.entry = None         # the statement that sends int arguments to the variant, for a generic one
 
     def parent_globals(self) -> set:
         return self.parent.globals if self.parent is not None else set()
@@ -78,7 +80,7 @@ class Scope:
 class Loop:
     """A Python ``while True`` loop standing for a named let or self tail calls."""
 
-    __slots__ = ("sym", "params", "bindings", "used", "fn", "rest")
+    __slots__ = ("sym", "params", "bindings", "used", "fn", "rest", "int_params")
 
     def __init__(self, sym, fn: Fn):
         self.sym = sym
@@ -87,6 +89,7 @@ class Loop:
         self.bindings: list[Binding] = []
         self.used = False
         self.fn = fn
+        self.int_params: set[Binding] = set()  # assumed to hold ints at every step (checked at each continue)
 
 
 class CannotLoop(Exception):
@@ -95,6 +98,15 @@ class CannotLoop(Exception):
     def __init__(self, loop: Loop):
         super().__init__(loop.sym)
         self.loop = loop
+
+
+class AssumptionFailed(Exception):
+    """A loop step gives parameter ``index`` a value not known to be an int, which the body assumed."""
+
+    def __init__(self, loop: Loop, index: int):
+        super().__init__(loop.sym)
+        self.loop = loop
+        self.index = index
 
 
 class Dest:

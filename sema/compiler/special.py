@@ -13,10 +13,11 @@ from ..printer import write_str
 from ..runtime.names import mangle
 from ..values import EMPTY, Symbol
 from .forms import L, S, from_iter, head_name, internal_defines, is_form, items_of, span_of, syntax_error
-from .nodes import Name, Store, if_stmt, is_num, tag
+from .nodes import Name, Store, if_stmt, is_int, tag
 from .patterns import destructure_define, destructuring_let_form
 from .quasi import expand_quasiquote
-from .scope import DISCARD, Binding, CannotLoop, Dest, Loop, Scope
+from .specialize import specialize
+from .scope import DISCARD, AssumptionFailed, Binding, CannotLoop, Dest, Loop, Scope
 from .tables import fresh_id, special_form
 
 if TYPE_CHECKING:
@@ -145,24 +146,41 @@ def define_value(c: Compiler, name: Symbol, value_form, scope: Scope) -> None:
         binding = scope.vars.get(name) or c.declare(scope, name)
         py = binding.py
     lam = lambda_parts(value_form) if value_form is not None else None
+    spec = None
     if lam is not None:
         self_sym = name if binding is None or binding is scope.lookup(name) else None
-        fdef = c.function(lam[0], lam[1], scope, name.name, py, self_sym=self_sym)
+        if binding is None:  # a global function: perhaps with an int-specialised variant
+            made = specialize(c, name, lam[0], lam[1], scope)
+            if made is not None:
+                variant, spec = made
+                scope.fn.globals.update((spec.py, spec.guard))
+                c.emit(variant)
+        fdef = c.function(lam[0], lam[1], scope, name.name, py, self_sym=self_sym, entry=spec)
         c.emit(fdef)
     else:
         value = c.expr(value_form, scope) if value_form is not None else ast.Constant(None)
         c.emit(ast.Assign([Store(py)], value))
-        if binding is not None and is_num(value) and name not in c.assigned:
-            c.facts.add(binding)
+        if binding is not None:
+            c.note_value(binding, value)
     if binding is None:
-        _note_inlined_redefinition(c, name)
+        # code compiled earlier may hold this name's old variants or inlined builtin: send it here
+        c.emit(ast.Expr(ast.Call(Name("_redefined"), [ast.Constant(name.name)], [])))
+    if spec is not None:
+        c.emit(ast.Assign([Store(spec.guard)], Name("_int")))
+        c.emit(ast.Expr(ast.Call(Name("_register_spec"), [
+            ast.Constant(name.name), ast.Constant(spec.guard), ast.Constant(spec.py),
+            ast.Tuple([ast.Constant(d) for d in sorted(spec.deps)], ast.Load())], [])))
+        c.unit_specs()[name] = spec
 
 
 def _note_inlined_redefinition(c: Compiler, name: Symbol) -> None:
-    """Redefining an inlined builtin at run time also redirects code compiled earlier."""
+    """A set! of a global: an inlined builtin's slots, or a specialised function's variants, follow it."""
     from ..runtime.inline_slots import SLOTS
+    call = ast.Expr(ast.Call(Name("_redefined"), [ast.Constant(name.name)], []))
     if name.name in SLOTS:
-        c.emit(ast.Expr(ast.Call(Name("_redefined"), [ast.Constant(name.name)], [])))
+        c.emit(call)
+    else:  # cheap when the name has no variants: one dictionary lookup
+        c.emit(ast.If(ast.Compare(ast.Constant(name.name), [ast.In()], [Name("_SPECS")]), [call], []))
 
 
 @special_form("set!")
@@ -179,6 +197,7 @@ def sf_set(c: Compiler, form, scope, dest):
         if name not in c.assigned:
             c.late_assigned.add(name)  # from a macro: the form is compiled again knowing it
         c.facts.discard(b)
+        c.facts.discard(("int", b))
         if b.fn is not scope.fn:
             b.captured = True
             scope.fn.nonlocals.add(b.py)
@@ -260,8 +279,7 @@ def sf_let(c: Compiler, form, scope, dest):
             c.emit(c.function(lam[0], lam[1], scope, sym.name, b.py))
         else:
             c.emit(ast.Assign([Store(b.py)], value))
-            if is_num(value) and sym not in c.assigned:
-                c.facts.add(b)
+            c.note_value(b, value)
     return c.body(body, inner, dest)
 
 
@@ -317,15 +335,21 @@ def named_let(c: Compiler, form, scope, dest):
     body = parts[3:]
     if name.__class__ is not Symbol:
         raise syntax_error(f"let: a named let needs a symbol as its name, got {write_str(name)}", form)
-    if all(p.__class__ is Symbol for p, _ in pairs) and not c.deep_enough(scope) and not c.failed_before("let", form):
+    not_int: set[int] = set()  # loop variables found to take non-int values
+    while all(p.__class__ is Symbol for p, _ in pairs) and not c.deep_enough(scope) \
+            and not c.failed_before("let", form):
         try:
             with c.speculation() as attempt:
-                result = _inline_loop(c, name, pairs, body, scope, dest)
+                result = _inline_loop(c, name, pairs, body, scope, dest, not_int)
                 kept = c.facts
         except CannotLoop as exc:
             if exc.loop.sym is not name or exc.loop.fn is not scope.fn:
                 raise
             c.remember_failure("let", form)
+        except AssumptionFailed as exc:
+            if exc.loop.sym is not name or exc.loop.fn is not scope.fn:
+                raise
+            not_int.add(exc.index)
         else:
             c.block.extend(attempt)
             c.facts = kept
@@ -336,7 +360,10 @@ def named_let(c: Compiler, form, scope, dest):
     return compile_in(c, rec, scope, dest)
 
 
-def _inline_loop(c: Compiler, name, pairs, body, scope, dest):
+def _inline_loop(c: Compiler, name, pairs, body, scope, dest, not_int=()):
+    """The named let as a ``while`` loop.  A variable that starts as an int is assumed to stay one
+    (induction variables: no type guards in the body); a step that breaks that is found at compile
+    time (AssumptionFailed) and the loop is compiled again without the assumption for it."""
     values = c.exprs_in_order([v for _, v in pairs], scope)
     loop = Loop(name, scope.fn)
     inner = scope.child()
@@ -347,8 +374,11 @@ def _inline_loop(c: Compiler, name, pairs, body, scope, dest):
     try:
         params = [c.declare(inner, p) for p, _ in pairs]
         loop.params = params
-        for b, v in zip(params, values):
+        for i, (b, v) in enumerate(zip(params, values)):
             c.emit(ast.Assign([Store(b.py)], v))
+            if i not in not_int and is_int(v) and b.sym not in c.assigned:
+                loop.int_params.add(b)
+                c.facts.update((b, ("int", b)))
         if dest is None:
             tmp = c.new_tmp(stable=True)
             exit_dest = Dest("assign", tmp, brk=True)

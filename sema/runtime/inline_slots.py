@@ -15,6 +15,8 @@ slow every branch of every program.)
 
 from __future__ import annotations
 
+from .names import mangle
+
 
 def _builtin(name: str):
     def resolve():
@@ -100,11 +102,30 @@ def initial_values() -> dict:
 
 
 def redirect(ns: dict, name: str, new_value) -> None:
-    """The global ``name`` (maybe an inlined builtin) now holds ``new_value``: send compiled code there."""
+    """The global ``name`` now holds ``new_value``: send compiled code that took it for known there.
+
+    An inlined builtin's guard stops admitting its fast path and its slow
+    paths call the new value; an int-specialised function's variants are
+    invalidated the same way (``compiler.specialize``), and so, in turn, are
+    the variants that called them directly.
+    """
     slot = SLOTS.get(name)
-    if slot is None:
-        return
-    if slot.guard is not None:
-        ns[slot.guard] = _NeverMatches
-    for slow in slot.slow:
-        ns[slow] = new_value
+    if slot is not None:
+        if slot.guard is not None:
+            ns[slot.guard] = _NeverMatches
+        for slow in slot.slow:
+            ns[slow] = new_value
+    specs = ns["_SPECS"].pop(name, None)
+    if specs:
+        for guard, variant in specs:
+            ns[guard] = _NeverMatches
+            ns[variant] = new_value
+    for dependent in ns["_SPEC_DEPS"].pop(name, ()):
+        redirect(ns, dependent, ns.get(mangle(dependent)))
+
+
+def register_spec(ns: dict, name: str, guard: str, variant: str, deps) -> None:
+    """Compiled code defined an int-specialised variant of ``name`` that calls the variants of ``deps``."""
+    ns["_SPECS"].setdefault(name, []).append((guard, variant))
+    for dep in deps:
+        ns["_SPEC_DEPS"].setdefault(dep, set()).add(name)

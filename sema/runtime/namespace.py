@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..bignum import int_to_str
 from ..values import EMPTY, WRAPPED_KEY_TYPES, Map, Pair, keyword_lookup, list_length
-from .inline_slots import initial_values, redirect
+from .inline_slots import initial_values, redirect, register_spec
 from .internals import INTERNALS, arity_error, list_of, map_literal, unbound_set
 from .names import mangle
 from .tailcalls import TAIL_BUDGET, make_tail_calls
@@ -68,7 +68,9 @@ def make_namespace(interp) -> dict:
         "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
         "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
         "_list_length": list_length, "_spread": spread_args,
-        "_redefined": lambda name: redirect(ns, name, ns[mangle(name)]),
+        "_redefined": lambda name: redirect(ns, name, ns.get(mangle(name))),
+        "_SPECS": {}, "_SPEC_DEPS": {},
+        "_register_spec": lambda name, guard, variant, deps: register_spec(ns, name, guard, variant, deps),
         "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp.global_names()),
         "_WRAPPED_KEYS": WRAPPED_KEY_TYPES, "_str": int_to_str, "_len": len,
     })

@@ -66,7 +66,7 @@ class Entry:
 class Recording:
     """What compiling and running one unit did, to be stored in the cache."""
 
-    __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts")
+    __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts", "specs")
 
     def __init__(self, key: str):
         self.key = key
@@ -76,6 +76,7 @@ class Recording:
         self.compiling = 0   # > 0 while a form of the unit is being compiled
         self.loading = 0     # > 0 while a load/import the unit declared runs
         self.consts: dict = {}  # constants of the form being compiled
+        self.specs: dict = {}   # Symbol -> compiler.specialize.Spec of the unit's int-specialised functions
 
 
 class UnitTracker:

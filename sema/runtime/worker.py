@@ -33,7 +33,7 @@ import threading
 import time
 
 #: stack sizes tried for the worker, largest first, with the recursion limit each allows
-STACKS = ((1 << 30, 250_000), (256 << 20, 60_000), (64 << 20, 15_000), (16 << 20, 3_500))
+STACKS = ((1 << 30, 1_000_000), (256 << 20, 250_000), (64 << 20, 60_000), (16 << 20, 15_000))
 #: seconds a stopped worker gets to unwind (run its finally clauses) before the caller gives up on it
 GRACE = 5.0
 
