@@ -282,10 +282,16 @@ class TestLispStack:
 
     def test_lambda_frames(self, fail):
         """An error inside a lambda called by map shows the lambda and the function that called map."""
-        err = fail("(define (process xs)\n  (map (fn (x)\n         (+ x \"oops\"))\n       xs))\n(process '(1 2))")
-        check(err, LispTypeError, "+", 3, 10)
+        err = fail("(define (process f xs)\n  (map f\n       xs))\n(process (fn (x)\n  (+ x \"oops\")) '(1 2))")
+        check(err, LispTypeError, "+", 5, 3)
         names = [f.name for f in err.frames]
         assert names[0] == "lambda" and "process" in names
+
+    def test_inlined_lambda_frames(self, fail):
+        """A literal lambda given to map runs in place (issue 12): the error is still at its line."""
+        err = fail("(define (process xs)\n  (map (fn (x)\n         (+ x \"oops\"))\n       xs))\n(process '(1 2))")
+        check(err, LispTypeError, "+", 3, 10)
+        assert [f.name for f in err.frames][0] == "process"
 
     def test_mutual_recursion_frames(self, fail):
         """Frames of mutually recursive functions alternate as they were called."""

@@ -102,7 +102,11 @@ def _guarded(c, a, b, make_fast, op: str):
         order = [(first, b), (None, a)]
     else:
         order = [(None, a), (None, b)]
+    # operands known to be ints need no check; in generic code an int literal needs none either
+    # when the other operand is checked (that check is the slot a redefinition redirects)
     checked = [(f if f is not None else x) for f, x in order if not _int(c, x)]
+    if len(checked) == 2 and any(_is_int_const(x) for _, x in order):
+        checked = [(f if f is not None else x) for f, x in order if not _is_int_const(x)]
     fast = make_fast(a, b)
     if not checked:
         return fast
@@ -346,3 +350,113 @@ def inline_string_length(c, args, scope):
     return tag(ast.IfExp(_cls_is(first, _guard("string-length")), ast.Call(Name("_len"), [x], []),
                          ast.Call(Name(_slow("string-length")), [x], [])), number=True)
 
+
+
+# ---------------------------------------------------------------- hot builtins of strings and integers
+
+
+def _cls_is_or_known(c, x, guard: str, known_int: bool = False):
+    """The class check of ``x`` against a slot guard, or None when ``x`` is known to be an int (in a variant)."""
+    if known_int and _int(c, x):
+        return None
+    return _cls_is(x, guard)
+
+
+def _all(tests) -> ast.expr:
+    tests = [t for t in tests if t is not None]
+    if not tests:
+        return ast.Constant(True)
+    return tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
+
+
+@inline("substring")
+def inline_substring(c, args, scope):
+    """``(substring s a b)`` of a string with indices in range is ``s[a:b]``."""
+    if len(args) != 3:
+        return None
+    s, a, b = c.operands(args, scope)
+    guard = _all([_cls_is(s, _guard("substring")),
+                  ast.Compare(ast.Attribute(a, "__class__", ast.Load()), [ast.Is(), ast.Is()],
+                              [Name("_int"), ast.Attribute(b, "__class__", ast.Load())])
+                  if not (_int(c, a) and _int(c, b)) else None,
+                  ast.Compare(ast.Constant(0), [ast.LtE(), ast.LtE(), ast.LtE()],
+                              [a, b, ast.Call(Name("_len"), [s], [])])])
+    fast = ast.Subscript(s, ast.Slice(a, b), ast.Load())
+    return ast.IfExp(guard, fast, ast.Call(Name(_slow("substring")), [s, a, b], []))
+
+
+@inline("string->number")
+def inline_string_to_number(c, args, scope):
+    """``(string->number s)`` of plain decimal digits is ``int(s)``; anything else goes to the builtin."""
+    if len(args) != 1:
+        return None
+    (s,) = c.operands(args, scope)
+    digits = lambda method: ast.Call(ast.Attribute(s, method, ast.Load()), [], [])  # noqa: E731
+    guard = _all([_cls_is(s, _guard("string->number")), digits("isdigit"), digits("isascii"),
+                  ast.Compare(ast.Call(Name("_len"), [s], []), [ast.Lt()], [ast.Constant(3000)])])
+    return ast.IfExp(guard, ast.Call(Name("_int"), [s], []), ast.Call(Name(_slow("string->number")), [s], []))
+
+
+@inline("string->keyword")
+def inline_string_to_keyword(c, args, scope):
+    """``(string->keyword s)`` of a string naming an existing keyword is a table lookup."""
+    if len(args) != 1:
+        return None
+    (s,) = c.operands(args, scope)
+    kw = c.new_tmp(stable=True)
+    guard = _all([_cls_is(s, _guard("string->keyword")),
+                  ast.Compare(ast.NamedExpr(Store(kw), ast.Call(ast.Attribute(Name("_KW_TABLE"), "get", ast.Load()),
+                                                                [s], [])), [ast.IsNot()], [ast.Constant(None)]),
+                  ast.Compare(ast.Subscript(s, ast.Slice(None, ast.Constant(1)), ast.Load()), [ast.NotEq()],
+                              [ast.Constant(":")])])
+    return ast.IfExp(guard, Name(kw), ast.Call(Name(_slow("string->keyword")), [s], []))
+
+
+def _int_pair_guard(c, op: str, a, b, extra):
+    checks = []
+    if not (_int(c, a) and _int(c, b)):
+        checks.append(ast.Compare(ast.Attribute(a, "__class__", ast.Load()), [ast.Is(), ast.Is()],
+                                  [Name(_guard(op)), ast.Attribute(b, "__class__", ast.Load())]))
+    elif not c.trusted():
+        checks.append(ast.Compare(Name(_guard(op)), [ast.Is()], [Name("_int")]))
+    return _all(checks + extra)
+
+
+@inline("modulo", "mod")
+def inline_modulo(c, args, scope):
+    """``(modulo a b)`` of ints is Python's ``a % b`` (the sign of the divisor, as in Lisp)."""
+    if len(args) != 2:
+        return None
+    a, b = c.operands(args, scope)
+    guard = _int_pair_guard(c, "modulo", a, b, [b])
+    node = ast.IfExp(guard, ast.BinOp(a, ast.Mod(), b), ast.Call(Name(_slow("modulo")), [a, b], []))
+    return tag(node, integer=_int(c, a) and _int(c, b))
+
+
+@inline("remainder")
+def inline_remainder(c, args, scope):
+    """``(remainder a b)`` of a non-negative int and a positive one is ``a % b``."""
+    if len(args) != 2:
+        return None
+    a, b = c.operands(args, scope)
+    guard = _int_pair_guard(c, "remainder", a, b,
+                            [ast.Compare(a, [ast.GtE(), ast.Lt()], [ast.Constant(0), b])])
+    node = ast.IfExp(guard, ast.BinOp(a, ast.Mod(), b), ast.Call(Name(_slow("remainder")), [a, b], []))
+    return tag(node, integer=_int(c, a) and _int(c, b))
+
+
+def _parity(op: str, even: bool):
+    def inliner(c, args, scope):
+        if len(args) != 1:
+            return None
+        (x,) = c.operands(args, scope)
+        low = ast.BinOp(x, ast.BitAnd(), ast.Constant(1))
+        fast = ast.UnaryOp(ast.Not(), low) if even else ast.Compare(low, [ast.NotEq()], [ast.Constant(0)])
+        if _int(c, x):
+            return tag(fast, boolean=True)
+        return tag(ast.IfExp(_cls_is(x, _guard(op)), fast, ast.Call(Name(_slow(op)), [x], [])), boolean=True)
+    return inliner
+
+
+inline("even?")(_parity("even?", True))
+inline("odd?")(_parity("odd?", False))

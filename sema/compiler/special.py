@@ -13,7 +13,7 @@ from ..printer import write_str
 from ..runtime.names import mangle
 from ..values import EMPTY, Symbol
 from .forms import L, S, from_iter, head_name, internal_defines, is_form, items_of, span_of, syntax_error
-from .nodes import Name, Store, if_stmt, is_int, tag
+from .nodes import Name, Store, if_stmt, is_bool, is_int, is_num, tag
 from .patterns import destructure_define, destructuring_let_form
 from .quasi import expand_quasiquote
 from .specialize import specialize
@@ -50,15 +50,12 @@ def sf_if(c: Compiler, form, scope, dest):
         with c.collecting() as else_stmts, c.branch():
             else_val = c.expr(else_form, scope) if else_form is not None else ast.Constant(None)
         if not then_stmts and not else_stmts:
-            node = ast.IfExp(test, then_val, else_val)
-            if getattr(then_val, "_sema_bool", False) and getattr(else_val, "_sema_bool", False):
-                tag(node, boolean=True)
-            return node
+            return _same_kind(ast.IfExp(test, then_val, else_val), then_val, else_val)
         tmp = c.new_tmp(stable=True)
         then_stmts.append(ast.Assign([Store(tmp)], then_val))
         else_stmts.append(ast.Assign([Store(tmp)], else_val))
         c.emit(if_stmt(test, then_stmts, else_stmts))
-        return Name(tmp)
+        return _same_kind(Name(tmp), then_val, else_val)
     with c.collecting() as then_block, c.branch():
         c.to_dest(parts[2], scope, dest)
     with c.collecting() as else_block, c.branch():
@@ -68,6 +65,12 @@ def sf_if(c: Compiler, form, scope, dest):
             c.emit_value(ast.Constant(None), dest)
     c.emit(if_stmt(test, then_block, else_block))
     return None
+
+
+def _same_kind(node, a, b):
+    """``node`` (one of ``a`` or ``b``) known to be what both are known to be: bools, numbers, ints."""
+    return tag(node, boolean=is_bool(a) and is_bool(b), number=is_num(a) and is_num(b),
+               integer=is_int(a) and is_int(b))
 
 
 @special_form("begin", "progn")

@@ -25,7 +25,7 @@ DERIVED: dict = {}
 INLINE: dict = {}
 
 #: the modules whose import fills the tables, in load order
-HANDLER_MODULES = ("special", "derived", "patterns", "quasi", "inline")
+HANDLER_MODULES = ("special", "derived", "patterns", "quasi", "inline", "hof")
 
 _counter = itertools.count(1)
 _loaded = False

@@ -83,6 +83,21 @@ SLOTS: dict[str, Slot] = {
     "string-append": Slot("_str_append", _value(str), {"_string_append": _builtin("string-append")}),
     "number->string": Slot("_int_n2s", _value(int), {"_number_to_string": _builtin("number->string")}),
     "string-length": Slot("_str_length", _value(str), {"_string_length": _builtin("string-length")}),
+    "substring": Slot("_str_substring", _value(str), {"_substring": _builtin("substring")}),
+    "string->number": Slot("_str_s2n", _value(str), {"_string_to_number": _builtin("string->number")}),
+    "string->keyword": Slot("_str_s2k", _value(str), {"_string_to_keyword": _builtin("string->keyword")}),
+    "remainder": Slot("_int_rem", _value(int), {"_remainder": _builtin("remainder")}),
+    "modulo": Slot("_int_mod", _value(int), {"_modulo": _builtin("modulo")}),
+    "even?": Slot("_int_even", _value(int), {"_evenp": _builtin("even?")}),
+    "odd?": Slot("_int_odd", _value(int), {"_oddp": _builtin("odd?")}),
+    # higher-order builtins compiled as loops when given a literal lambda (compiler/hof.py): the
+    # guard stays int while the builtin is not redefined
+    "map": Slot("_slot_map", _value(int), {"_map_slow": _builtin("map")}),
+    "filter": Slot("_slot_filter", _value(int), {"_filter_slow": _builtin("filter")}),
+    "for-each": Slot("_slot_for_each", _value(int), {"_for_each_slow": _builtin("for-each")}),
+    "foldl": Slot("_slot_foldl", _value(int), {"_foldl_slow": _builtin("foldl")}),
+    "reduce": Slot("_slot_reduce", _value(int), {"_reduce_slow": _builtin("reduce")}),
+    "sort": Slot("_slot_sort", _value(int), {"_sort_slow": _builtin("sort")}),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from fractions import Fraction
 
 from ..errors import ArityError, EvalError, LispTypeError, UserError
 from ..printer import write_str
@@ -288,6 +289,27 @@ def time_thunk(thunk):
 
 def make_promise(thunk):
     return Promise(thunk)
+
+
+#: what sort_numbers returns for a list that is not all real numbers
+NOT_NUMBERS = object()
+_REALS = frozenset((int, float, Fraction))
+
+
+def sort_numbers(xs, reverse: bool):
+    """``(sort xs (lambda (a b) (< a b)))`` of real numbers, without calling the lambda; else NOT_NUMBERS.
+
+    The same order and stability as sorting by the comparator (Python's sort is stable, and
+    with ``reverse`` it keeps equal elements in their original order too).
+    """
+    from ..builtins.lists import seq_items
+    items = seq_items(xs, "sort", 1)
+    classes = set(map(type, items))
+    if not classes <= _REALS:
+        return NOT_NUMBERS
+    if float in classes and any(x != x for x in items):  # NaN: the comparator's order is not sorted()'s
+        return NOT_NUMBERS
+    return make_list(sorted(items, reverse=reverse))
 
 
 INTERNALS = {

@@ -10,9 +10,9 @@ two interpreters share nothing.
 from __future__ import annotations
 
 from ..bignum import int_to_str
-from ..values import EMPTY, WRAPPED_KEY_TYPES, Map, Pair, keyword_lookup, list_length
+from ..values import EMPTY, WRAPPED_KEY_TYPES, Keyword, Map, Pair, keyword_lookup, list_length, make_list, map_key
 from .inline_slots import initial_values, redirect, register_spec
-from .internals import INTERNALS, arity_error, list_of, map_literal, unbound_set
+from .internals import NOT_NUMBERS, INTERNALS, arity_error, list_of, map_literal, sort_numbers, unbound_set
 from .names import mangle
 from .tailcalls import TAIL_BUDGET, make_tail_calls
 
@@ -45,6 +45,7 @@ def resolve_lazy(interp, ns: dict, name: str, module: str):
 def make_namespace(interp) -> dict:
     """A fresh global namespace with every builtin and helper installed."""
     from .. import builtins as builtin_modules
+    from ..builtins.lists import seq_items
     from ..builtins.control import spread_args
     from ..builtins import numbers
     from .registry import BUILTINS, LAZY_BUILTINS, make_interp_builtins
@@ -73,6 +74,8 @@ def make_namespace(interp) -> dict:
         "_register_spec": lambda name, guard, variant, deps: register_spec(ns, name, guard, variant, deps),
         "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp.global_names()),
         "_WRAPPED_KEYS": WRAPPED_KEY_TYPES, "_str": int_to_str, "_len": len,
+        "_seq_items": seq_items, "_make_list": make_list, "_map_key": map_key,
+        "_sort_numbers": sort_numbers, "_NotNumbers": NOT_NUMBERS, "_KW_TABLE": Keyword._table,
     })
     ns.update(initial_values())
     return ns

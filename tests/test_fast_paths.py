@@ -83,3 +83,73 @@ class TestVariants:
         with pytest.raises(Exception) as info:
             interp.eval_source("(f 1)")
         assert info.value.frames[0].name == "f"
+
+
+class TestInlinedLoops:
+    """map, filter, for-each, foldl, reduce and sort given a literal lambda run as loops (issue 12)."""
+
+    @pytest.mark.parametrize("src, expected", [
+        ("(map (fn (x) (* x x)) '(1 2 3))", "(1 4 9)"),
+        ("(map (fn (x) (* x x)) [1 2 3])", "(1 4 9)"),
+        ("(map (fn (x) x) nil)", "()"),
+        ("(filter (fn (x) (even? x)) (range 10))", "(0 2 4 6 8)"),
+        ("(let ((t 0)) (for-each (fn (x) (set! t (+ t x))) '(1 2 3)) t)", "6"),
+        ("(foldl (fn (acc x) (cons x acc)) '() '(1 2 3))", "(3 2 1)"),
+        ("(reduce (fn (acc x) (+ acc x)) 10 '(1 2 3))", "16"),
+        ("(foldl (fn (m i) (assoc m i (* i i))) {} (range 4))", "{0 0 1 1 2 4 3 9}"),
+        ("(foldl (fn (m i) (assoc m i 1)) {:keep 0} '(1.0 #t))", "{#t 1 1.0 1 :keep 0}"),
+        ("(foldl (fn (m i) (assoc m i i)) nil '(1 2))", "{1 1 2 2}"),
+        ("(sort '(3 1 2) (fn (a b) (< a b)))", "(1 2 3)"),
+        ("(sort '(3 1 2) (fn (a b) (> a b)))", "(3 2 1)"),
+        ("(sort '(3 1 2) (fn (a b) (< b a)))", "(3 2 1)"),
+        ("(sort '(1 2.5 1/2) (fn (a b) (< a b)))", "(1/2 1 2.5)"),
+    ])
+    def test_results_are_the_builtins(self, run, src, expected):
+        assert run(src) == expected
+
+    def test_wrong_arguments_give_the_builtins_errors(self, run):
+        with pytest.raises(Exception, match="map: argument 2 must be a list or vector"):
+            run("(map (fn (x) x) 5)")
+        with pytest.raises(Exception, match="<: expected a number"):
+            run('(sort \'("b" "a") (fn (a b) (< a b)))')
+
+    def test_closures_made_in_the_body_keep_their_own_element(self, run):
+        """Each step binds its element afresh: closures made in the body do not share one variable."""
+        assert run("(map (fn (g) (g)) (map (fn (i) (fn () i)) '(0 1 2)))") == "(0 1 2)"
+
+    @pytest.mark.parametrize("name, src, expected", [
+        ("map", "(map (fn (x) (* x 10)) '(1 2))", "(:mine 2)"),
+        ("filter", "(filter (fn (x) #t) '(1 2))", "(:mine 2)"),
+        ("foldl", "(foldl (fn (a x) (+ a x)) 0 '(1 2))", "(:mine 3)"),
+        ("sort", "(sort '(2 1) (fn (a b) (< a b)))", "(:mine 2)"),
+    ])
+    def test_redefining_the_builtin_reaches_code_compiled_before(self, run, name, src, expected):
+        run(f"(define (use) {src})")
+        run(f"(define ({name} . args) (list :mine (length args)))")
+        assert run("(use)") == expected
+
+
+class TestHotBuiltins:
+    @pytest.mark.parametrize("src, expected", [
+        ('(substring "hello" 1 3)', '"el"'), ('(substring "hello" 2)', '"llo"'),
+        ('(string->number "42")', "42"), ('(string->number " 7 ")', "7"), ('(string->number "1e2")', "100.0"),
+        ('(string->keyword "a")', ":a"), ('(string->keyword ":b")', ":b"),
+        ("(modulo -7 3)", "2"), ("(modulo 7 -3)", "-2"), ("(remainder -7 3)", "-1"), ("(remainder 7 -3)", "1"),
+        ("(modulo 5.5 2)", "1.5"), ("(even? 4)", "#t"), ("(odd? 4)", "#f"), ("(even? 4.0)", "#t"),
+    ])
+    def test_same_answers_as_the_builtins(self, run, src, expected):
+        assert run(src) == expected
+        assert run(f"(define (f) {src}) (f)") == expected
+
+    @pytest.mark.parametrize("src, message", [
+        ('(substring "abc" 2 1)', "out of bounds"), ("(modulo 5 0)", "division by zero"),
+        ("(even? 1.5)", "even?"), ('(substring 5 1 2)', "substring"),
+    ])
+    def test_same_errors(self, run, src, message):
+        with pytest.raises(Exception, match=message):
+            run(src)
+
+    def test_redefinition_reaches_inlined_calls(self, run):
+        run('(define (use) (list (substring "abc" 0 1) (modulo 7 3) (even? 2)))')
+        run("(define (substring . a) :s) (define (modulo . a) :m) (define (even? . a) :e)")
+        assert run("(use)") == "(:s :m :e)"
