@@ -295,8 +295,14 @@ class TestLispStack:
 
     def test_mutual_recursion_frames(self, fail):
         """Frames of mutually recursive functions alternate as they were called."""
-        err = fail("(define (ev? n) (if (= n 0) (car n) (od? (- n 1))))\n(define (od? n) (ev? (- n 1)))\n(ev? 4)")
+        err = fail("(define (ev? n) (if (= n 0) (car n) (+ 1 (od? (- n 1)))))\n(define (od? n) (+ 1 (ev? (- n 1))))\n"
+                   "(ev? 4)")
         assert [f.name for f in err.frames] == ["ev?", "od?", "ev?", "od?", "ev?"]
+
+    def test_mutual_tail_calls_share_one_frame(self, fail):
+        """Mutual tail calls run as one loop (issue 12): one frame naming both, at the line that failed."""
+        err = fail("(define (ev? n) (if (= n 0) (car n) (od? (- n 1))))\n(define (od? n) (ev? (- n 1)))\n(ev? 4)")
+        assert err.frames[0].name == "ev? / od?" and err.span.line == 1
 
     def test_error_in_loaded_file(self, tmp_path, interp):
         """An error in a loaded file is reported at that file's path, line and column."""

@@ -43,7 +43,9 @@ from .forms import (
     with_span,
 )
 from .nodes import Name, Store, cannot_fail, copy_tags, is_bool, is_int, is_num, is_simple, set_loc, tag
+from ..runtime.codeinfo import VARIANT_MARK
 from .patterns import destructuring_let_form
+from . import groups
 from .specialize import direct_call, entry_check
 from .scope import DISCARD, RETURN, AssumptionFailed, Binding, CannotLoop, Dest, Fn, Loop, Scope
 from .tables import DERIVED, INLINE, SPECIAL_FORMS, fresh_id, load_handlers
@@ -77,6 +79,7 @@ class Compiler:
         self.failures: dict = {}         # (what, id(form)) -> form: attempts that failed (failed_before)
         self.fns: list[Fn] = []          # the Python functions being compiled, innermost last
         self.local_specs: dict = {}      # int-specialised functions of this form when no unit is recorded
+        self.local_functions: dict = {}  # global functions of this form when no unit is recorded
 
     def binding_of_py(self, py: str) -> Binding | None:
         return self.bindings_by_py.get(py)
@@ -187,6 +190,11 @@ class Compiler:
         """The int-specialised functions of the unit being compiled, by Lisp name."""
         rec = self.interp.units.recording
         return rec.specs if rec is not None else self.local_specs
+
+    def unit_functions(self) -> dict:
+        """(params, body) of the global functions of the unit being compiled, by Lisp name."""
+        rec = self.interp.units.recording
+        return rec.functions if rec is not None else self.local_functions
 
     def failed_before(self, what: str, form) -> bool:
         """True if compiling ``form`` as ``what`` (an inline loop) failed earlier in this compilation.
@@ -446,6 +454,14 @@ class Compiler:
                 return self.finish(direct, dest)
         if (dest is not None and dest.is_tail and scope.fn.parent is not None
                 and not self.known_builtin(op, scope)):
+            group, entry = scope.fn.group, scope.fn.group_entry
+            if group is not None and groups.can_jump(scope, group, op, len(aexprs)):
+                aexprs = [self.simple(a) for a in aexprs]
+                groups.jump(self, group, op, aexprs, scope)
+            elif entry is not None and op.__class__ is Symbol and op in entry.index and scope.lookup(op) is None \
+                    and len(aexprs) == entry.nparams:
+                aexprs = [self.simple(a) for a in aexprs]
+                groups.enter(self, entry, op, aexprs)
             self.tail_call(fexpr, aexprs, scope)
             return None
         return self.finish(ast.Call(fexpr, aexprs, []), dest)
@@ -609,26 +625,28 @@ class Compiler:
     # ------------------------------------------------------------ functions
 
     def function(self, params_form, body_forms, scope: Scope, lisp_name: str, py_name: str,
-                 self_sym=None, spec=None, entry=None) -> ast.FunctionDef:
+                 self_sym=None, spec=None, entry=None, group_entry=None) -> ast.FunctionDef:
         """Compile ``(lambda params body...)`` to a ``def`` named ``py_name``."""
         if self_sym is not None and not any(s is self_sym for f in body_forms for s in walk_symbols(f)):
             self_sym = None
         if self_sym is not None and not self.failed_before("loop", params_form):
             try:
                 return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, True, spec,
-                                      entry)
+                                      entry, group_entry)
             except CannotLoop as exc:
                 if exc.loop.fn.parent is not scope.fn or exc.loop.sym is not self_sym:
                     raise
                 self.remember_failure("loop", params_form)
-        return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, False, spec, entry)
+        return self._function(params_form, body_forms, scope, lisp_name, py_name, self_sym, False, spec, entry,
+                              group_entry)
 
     def _function(self, params_form, body_forms, scope, lisp_name, py_name, self_sym, as_loop, spec=None,
-                  entry=None):
+                  entry=None, group_entry=None):
         docstring = None
         if len(body_forms) > 1 and isinstance(body_forms[0], str):
             docstring, body_forms = body_forms[0], body_forms[1:]
         fn = Fn(scope.fn, lisp_name, py_name, self_sym)
+        fn.group_entry = group_entry
         if spec is not None:
             fn.spec, spec.fn = spec, fn
             spec.returns, spec.deps = [], set()
@@ -833,6 +851,6 @@ def rename_code(code, names: dict):
     changes = {"co_consts": consts}
     if lisp is not None:
         changes["co_name"] = lisp
-        if hasattr(code, "co_qualname"):
-            changes["co_qualname"] = lisp
+        if hasattr(code, "co_qualname"):  # an int variant says so: stack traces show it and its entry as one
+            changes["co_qualname"] = lisp + VARIANT_MARK if code.co_name.startswith("_int_variant_") else lisp
     return code.replace(**changes)

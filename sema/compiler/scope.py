@@ -34,7 +34,7 @@ class Fn:
     """A Python function being generated (a Lisp lambda, or the top-level wrapper)."""
 
     __slots__ = ("parent", "lisp_name", "py_name", "nonlocals", "globals", "bouncer", "self_sym",
-                 "self_loop", "loops", "depth", "spec", "entry")
+                 "self_loop", "loops", "depth", "spec", "entry", "group", "group_entry")
 
     def __init__(self, parent: "Fn | None", lisp_name: str, py_name: str, self_sym=None):
         self.parent = parent
@@ -49,6 +49,8 @@ class Fn:
         self.depth = 0            # weight of the Python loops and try blocks around the code now compiled
         self.spec = None          # the Spec when this is an int-specialised variant (compiler.specialize)
         self.entry = None         # the statement that sends int arguments to the variant, for a generic one
+        self.group = None         # the Group when this is the loop of mutually tail-calling functions
+        self.group_entry = None   # the Group a member's own function enters at its member tail calls
 
     def parent_globals(self) -> set:
         return self.parent.globals if self.parent is not None else set()

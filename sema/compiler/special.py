@@ -16,6 +16,7 @@ from .forms import L, S, from_iter, head_name, internal_defines, is_form, items_
 from .nodes import Name, Store, if_stmt, is_bool, is_int, is_num, tag
 from .patterns import destructure_define, destructuring_let_form
 from .quasi import expand_quasiquote
+from . import groups
 from .specialize import specialize
 from .scope import DISCARD, AssumptionFailed, Binding, CannotLoop, Dest, Loop, Scope
 from .tables import fresh_id, special_form
@@ -152,14 +153,26 @@ def define_value(c: Compiler, name: Symbol, value_form, scope: Scope) -> None:
     spec = None
     if lam is not None:
         self_sym = name if binding is None or binding is scope.lookup(name) else None
+        group = None
         if binding is None:  # a global function: perhaps with an int-specialised variant
             made = specialize(c, name, lam[0], lam[1], scope)
             if made is not None:
                 variant, spec = made
                 scope.fn.globals.update((spec.py, spec.guard))
                 c.emit(variant)
-        fdef = c.function(lam[0], lam[1], scope, name.name, py, self_sym=self_sym, entry=spec)
+            members = groups.find_members(c, name, lam[0], lam[1])
+            made = groups.compile_group(c, members, name, lam[0], lam[1], scope) if members else None
+            if made is not None:  # it closes a cycle of mutual tail calls: they run as one loop
+                loop_def, group = made
+                scope.fn.globals.update([group.py] + group.guards)
+                c.emit(loop_def)
+        fdef = c.function(lam[0], lam[1], scope, name.name, py, self_sym=self_sym, entry=spec, group_entry=group)
         c.emit(fdef)
+        if group is not None:
+            for member, guard in zip(group.members, group.guards):
+                c.emit(ast.Assign([Store(guard)], Name(mangle(member.name))))
+        if binding is None:
+            c.unit_functions()[name] = (lam[0], lam[1])
     else:
         value = c.expr(value_form, scope) if value_form is not None else ast.Constant(None)
         c.emit(ast.Assign([Store(py)], value))

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import weakref
 
+#: the end of an int variant's qualified name (compiler.specialize): a traceback shows the variant
+#: and the generic function's entry check that called it as one Lisp call
+VARIANT_MARK = " (int variant)"
+
 #: compiled Lisp code object -> the source text it was compiled from (None if unknown)
 _LISP_CODE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

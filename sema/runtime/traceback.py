@@ -20,7 +20,7 @@ from ..errors import (
     ArityError, DivisionByZero, EvalError, Frame, LispTypeError, LispValueError, RecursionDepthError,
     SemaError, SourceName, Span, UnboundSymbolError,
 )
-from .codeinfo import is_lisp_code, source_text
+from .codeinfo import VARIANT_MARK, is_lisp_code, source_text
 from .names import unmangle
 from .registry import BUILTINS, INTERP_BUILTIN_CODES, explain_failure
 
@@ -78,6 +78,8 @@ def lisp_stack(tb) -> list[tuple[str, Span | None]]:
     while tb is not None:
         code = tb.tb_frame.f_code
         if is_lisp_code(code):
+            if out and getattr(code, "co_qualname", "").endswith(VARIANT_MARK) and out[-1][0] == code.co_name:
+                out.pop()  # the generic function's entry check called its int variant: one Lisp call
             out.append((code.co_name, tb))
         tb = tb.tb_next
     out.reverse()

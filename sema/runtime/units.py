@@ -66,7 +66,7 @@ class Entry:
 class Recording:
     """What compiling and running one unit did, to be stored in the cache."""
 
-    __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts", "specs")
+    __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts", "specs", "functions")
 
     def __init__(self, key: str):
         self.key = key
@@ -77,6 +77,7 @@ class Recording:
         self.loading = 0     # > 0 while a load/import the unit declared runs
         self.consts: dict = {}  # constants of the form being compiled
         self.specs: dict = {}   # Symbol -> compiler.specialize.Spec of the unit's int-specialised functions
+        self.functions: dict = {}  # Symbol -> (params, body) of the unit's global functions (compiler.groups)
 
 
 class UnitTracker:
