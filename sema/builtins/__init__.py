@@ -27,6 +27,10 @@ LAZY = {
         "llm/count-tokens", "llm/login", "llm/models", "llm/provider-health", "llm/set-breaker",
         "llm/usage-delta", "llm/usage-log", "llm/usage-snapshot", "llm/usage-summary",
     ),
+    "sema.ai.pricing": ("llm/pricing-status", "llm/set-pricing"),
+    "sema.ai.budget": ("llm/budget-remaining", "llm/clear-budget", "llm/set-budget", "llm/with-budget"),
+    "sema.ai.resilience": ("llm/with-rate-limit", "retry"),
+    "sema.ai.cassette": ("llm/with-cassette",),
     "sema.builtins.http": ("http/delete", "http/get", "http/post", "http/put", "http/request"),
 }
 _loaded = False
