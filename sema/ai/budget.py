@@ -24,6 +24,7 @@ import threading
 from ..errors import LispTypeError, LispValueError
 from ..llm.lisp_provider import lisp_options
 from ..llm.usage import estimate_tokens
+from ..llm.builtins import state_of  # noqa: E402  (registers the llm/* builtins first)
 from ..runtime.registry import Any, Callable_, interp_builtin
 from ..values import Keyword, Map, make_map
 from .errors import BudgetError
@@ -161,7 +162,6 @@ def _budget_from(who: str, spec) -> Budget:
 
 
 def _state(interp):
-    from ..llm.builtins import state_of
     return state_of(interp)
 
 

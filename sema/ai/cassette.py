@@ -249,6 +249,7 @@ def from_environment(pipeline, environ):
 
 # ---------------------------------------------------------------- the builtin
 
+from ..llm.builtins import state_of  # noqa: E402  (registers the llm/* builtins first)
 from ..runtime.registry import Any, interp_builtin  # noqa: E402
 
 
@@ -264,7 +265,6 @@ def make_with_cassette(interp):
 
     (llm/define-provider :m {:complete (fn (r) "recorded")}) (llm/with-cassette "/tmp/sema-doc-cassette.ndjson" {:mode :record} (fn () (llm/complete "hi"))) ; => "recorded"
     """
-    from ..llm.builtins import state_of
     from ..llm.lisp_provider import lisp_name, lisp_options
     state = state_of(interp)
 

@@ -221,11 +221,11 @@ def make_pricer(pipeline):
 
 # ---------------------------------------------------------------- builtins
 
+from ..llm.builtins import state_of  # noqa: E402  (registers the llm/* builtins first)
 from ..runtime.registry import Any, interp_builtin  # noqa: E402  (the builtins need the registry, the table does not)
 
 
 def _state(interp):
-    from ..llm.builtins import state_of
     return state_of(interp)
 
 

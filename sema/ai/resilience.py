@@ -23,6 +23,7 @@ import time
 
 from ..errors import LispTypeError, LispValueError
 from ..llm.lisp_provider import lisp_options
+from ..llm.builtins import state_of  # noqa: E402  (registers the llm/* builtins first)
 from ..runtime.registry import Any, Callable_, interp_builtin
 from ..runtime.worker import interruptible_sleep
 
@@ -103,7 +104,6 @@ def make_with_rate_limit(interp):
 
     (llm/define-provider :m {:complete (fn (r) "ok")}) (llm/with-rate-limit 100 (fn () (list (llm/complete "a") (llm/complete "b")))) ; => ("ok" "ok")
     """
-    from ..llm.builtins import state_of
     state = state_of(interp)
 
     def llm_with_rate_limit(rps: Any, thunk: Callable_) -> Any:

@@ -27,6 +27,12 @@ LAZY = {
         "llm/count-tokens", "llm/login", "llm/models", "llm/provider-health", "llm/set-breaker",
         "llm/usage-delta", "llm/usage-log", "llm/usage-snapshot", "llm/usage-summary",
     ),
+    "sema.ai.prompts": (
+        "%prompt", "message", "message/content", "message/role", "message/with-image", "message?",
+        "prompt/append", "prompt/concat", "prompt/diff", "prompt/difference", "prompt/fill", "prompt/intersection",
+        "prompt/messages", "prompt/render", "prompt/set-system", "prompt/slots", "prompt/template", "prompt/union",
+        "prompt?",
+    ),
     "sema.ai.pricing": ("llm/pricing-status", "llm/set-pricing"),
     "sema.ai.budget": ("llm/budget-remaining", "llm/clear-budget", "llm/set-budget", "llm/with-budget"),
     "sema.ai.resilience": ("llm/with-rate-limit", "retry"),
