@@ -103,7 +103,8 @@ SPECIAL_DOCS["deftool"] = _entry("""
     :type (:string :int :number :bool :list :map, [:string] for a list of strings, or a nested
     map), an optional :description, :enum, and :optional #t or a :default (a parameter with a
     default is optional and gets the default when the model leaves it out). The handler's
-    parameters are bound by name (city gets :city), or in declaration order when the names differ.
+    parameters are bound by name (city gets :city), or in the sorted order of the parameter names
+    (as the map prints) when the names differ.
     {:concurrent #t} lets an agent run this tool's calls of one turn at the same time (Python
     handlers; Lisp code runs one call at a time). tool/invoke calls the handler with the same checks.
 

@@ -32,6 +32,8 @@ from ..llm.describe import got
 from ..runtime.registry import Any, builtin
 from ..values import EMPTY, ArrayList, EmptyList, Keyword, Map, Pair, display_str, iter_list, make_list, make_map
 
+#: the group of docs/stdlib.md its builtins without a prefix are listed in
+DOC_GROUP = "messages and prompts"
 _K = Keyword
 K_ROLE, K_CONTENT, K_TOOL_CALLS, K_TOOL_CALL_ID, K_NAME, K_TYPE, K_TEXT = (
     _K("role"), _K("content"), _K("tool-calls"), _K("tool-call-id"), _K("name"), _K("type"), _K("text"))
@@ -426,10 +428,21 @@ def prompt_render(template: str, vars_: Map) -> str:
     return fill_text(template, _values("prompt/render", vars_))
 
 
+
+
+def message_map(m) -> Map:
+    """A :class:`~sema.llm.types.Message` as a message map (role a keyword, as ``message`` makes them)."""
+    from ..convert import from_python
+    d = m.to_dict()
+    pairs = [(K_ROLE, _K(d.pop("role"))), (K_CONTENT, d.pop("content"))]
+    pairs += [(_K(k), from_python(v)) for k, v in d.items()]
+    return make_map(pairs)
+
+
 NAMES = ("%prompt", "message", "message/content", "message/role", "message/with-image", "message?",
          "prompt/append", "prompt/concat", "prompt/diff", "prompt/difference", "prompt/fill", "prompt/intersection",
          "prompt/messages", "prompt/render", "prompt/set-system", "prompt/slots", "prompt/template", "prompt/union",
          "prompt?")
 
-__all__ = ["Prompt", "messages_in", "make_message", "message_text", "message_role", "is_message", "lisp_type",
-           "role_of", "part_text", "fill_text", "slots_of", "EMPTY"]
+__all__ = ["Prompt", "messages_in", "message_map", "make_message", "message_text", "message_role", "is_message",
+           "lisp_type", "role_of", "part_text", "fill_text", "slots_of", "EMPTY"]

@@ -28,6 +28,8 @@ from ..runtime.registry import Any, Callable_, interp_builtin
 from ..runtime.worker import interruptible_sleep
 
 
+#: the group of docs/stdlib.md its builtins without a prefix are listed in
+DOC_GROUP = "retry"
 class TokenBucket:
     """RATE tokens a second, at most CAPACITY saved up.  ``clock`` and ``sleep`` are injectable."""
 

@@ -407,17 +407,38 @@ def make_chat(interp):
     """Send MESSAGES (a list of {:role :content} maps; roles as keywords or strings) and return the reply text.
 
     Assistant messages may carry :tool-calls; a {:role :tool :tool-call-id ID :content RESULT} message
-    carries a tool's result back. OPTS as for llm/complete.
+    carries a tool's result back. OPTS as for llm/complete. When :tools holds tool values (deftool),
+    the tool loop runs: the model's calls are checked and run, their results sent back, until it
+    answers; :tool-mode :auto (default), :none or :required (the first call must use a tool);
+    :max-tool-rounds (10). A failing tool is an error result the model can correct.
 
     (llm/define-provider :count {:complete (fn (req) (str (length (:messages req))))}) (llm/chat [{:role :system :content "s"} {:role :user :content "u"}]) ; => "2"
+    (deftool add "Add" {:a :int :b :int} +) (llm/define-provider :m {:complete (fn (req) (if (= (:role (last (:messages req))) "tool") (str "sum " (:content (last (:messages req)))) {:tool-calls [{:id "c1" :name "add" :arguments {:a 2 :b 3}}]}))}) (llm/chat [{:role :user :content "2+3?"}] {:tools [add]}) ; => "sum 5"
     """
     state = state_of(interp)
 
     def llm_chat(messages: Any, opts: Map | None = None) -> str:
         who = "llm/chat"
         o = lisp_options(who, opts)
+        tools = runnable_tools(o.get("tools"))
+        if tools:  # tool values with handlers: run the tool loop
+            from .toolloop import chat_with_tools
+            return chat_with_tools(state, who, messages_of(who, messages), o, tools=tools,
+                                   reset=interp.reset_tail_state).content
         return call(state, who, build_request(who, messages_of(who, messages), o), o).content
     return llm_chat
+
+
+def runnable_tools(tools) -> list | None:
+    """The items of a :tools option when some of them can be run (tool values), else None."""
+    if tools is None or isinstance(tools, Map):
+        return None
+    try:
+        items = lisp_items("llm/chat", tools, "a list of tools")
+    except LispTypeError:
+        return None
+    from .toolloop import is_runnable
+    return items if any(is_runnable(t) for t in items) else None
 
 
 @interp_builtin("llm/stream")
