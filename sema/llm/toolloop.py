@@ -40,9 +40,12 @@ class ToolLoopError(SemaError):
         self.tool_errors = list(tool_errors)
 
     def extra_fields(self) -> dict:
-        from ..values import make_list
+        from ..values import Keyword, make_list
         from .lisp_provider import lisp_value
-        return {"messages": make_list([lisp_value(m.to_dict()) for m in self.messages]),
+
+        def message_map(m):  # roles as keywords, as agent/run's :messages have them
+            return lisp_value(m.to_dict()).set(Keyword("role"), Keyword(m.role))
+        return {"messages": make_list([message_map(m) for m in self.messages]),
                 "tool-errors": make_list(self.tool_errors)}
 
 
