@@ -2,7 +2,7 @@
 
 ::
 
-    BudgetError (SemaError)          :type :budget        a call that would exceed llm/with-budget or llm/set-budget
+    BudgetError (LlmError)           :type :budget        a call that would exceed llm/with-budget or llm/set-budget
     CassetteMissError (LlmError)     :llm-error "cassette-miss"   a :replay cassette has no recording of a call
     ExtractionError (LlmError)       :llm-error "extract" the answer never matched the schema (:raw, :attempts)
     AgentError (SemaError)           :type :agent         too many consecutive tool errors (:messages, :tool-errors)
@@ -19,18 +19,24 @@ def _lisp(x):
     return from_python(x)
 
 
-class BudgetError(SemaError):
-    """A call was refused (before it was sent) because it would take a budget past its limit."""
+class BudgetError(LlmError):
+    """A call was refused (before it was sent) because it would take a budget past its limit.
+
+    An LLM error (a batch reports it in place of the refused prompt) whose ``:type`` is ``:budget``.
+    """
 
     kind = "budget"
+    llm_kind = "budget"
 
     def __init__(self, message: str, *, limit=None, spent=None, estimate=None, unit: str = "usd"):
         super().__init__(message)
         self.limit, self.spent, self.estimate, self.unit = limit, spent, estimate, unit
 
     def extra_fields(self) -> dict:
-        return {"limit": self.limit, "spent": self.spent, "estimate": self.estimate,
-                "unit": "usd" if self.unit == "usd" else "tokens"}
+        out = super().extra_fields()
+        out.update({"limit": self.limit, "spent": self.spent, "estimate": self.estimate,
+                    "unit": "usd" if self.unit == "usd" else "tokens"})
+        return out
 
 
 class CassetteMissError(LlmError):
