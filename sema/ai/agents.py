@@ -180,7 +180,7 @@ def make_agent_run(interp):
         a = _agent(who, agent)
         o = lisp_options(who, opts)
         unknown = sorted(set(o) - {"messages", "on-tool-call", "on-text", "max-turns", "tool-choice", "temperature",
-                                   "max-tokens", "reasoning-effort"})
+                                   "max-tokens"})
         if unknown:
             raise LispValueError(f"{who}: unknown option :{unknown[0]}")
         outcome = run_agent(interp, a, message, o)

@@ -21,7 +21,7 @@ def live(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-unused")
     monkeypatch.setenv("SEMA_DEFAULT_MODEL", "gemma-3-270m")
     interp = Interpreter()
-    interp.eval('(llm/configure :openai {:timeout 180 :max-retries 0})')
+    interp.eval('(llm/configure :openai {:timeout 120 :max-retries 0 :default-model "gemma-3-270m"})')
     return interp
 
 
