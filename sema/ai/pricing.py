@@ -72,6 +72,7 @@ class PriceTable:
                 self.prefixes.append((prefix.lower(), row["provider"], price))
         self.prefixes.sort(key=lambda p: -len(p[0]))
         self._names_by_length = sorted(self.exact, key=len, reverse=True)
+        self._memo: dict = {}
 
     @classmethod
     def bundled(cls) -> "PriceTable":
@@ -88,7 +89,19 @@ class PriceTable:
         return rows.get(provider) if provider in rows else next(iter(rows.values()))
 
     def lookup(self, model: str, provider: str | None = None) -> Price | None:
-        """The price of MODEL (as the vendor names it), or None."""
+        """The price of MODEL (as the vendor names it), or None.  Answers are remembered (the table is fixed)."""
+        key = (model, provider)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        price = self._lookup(model, provider)
+        if len(self._memo) > 4096:
+            self._memo.clear()
+        self._memo[key] = price
+        return price
+
+    def _lookup(self, model: str, provider: str | None) -> Price | None:
         for name in _candidates(model.lower()):
             rows = self.exact.get(name)
             if rows:
@@ -154,7 +167,7 @@ class Pricing:
 
     def _is_local(self, provider: str) -> bool:
         reg = self.registry
-        if reg is None:
+        if reg is None or provider not in reg:
             return False
         spec = reg.spec(provider)
         try:

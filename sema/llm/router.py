@@ -216,7 +216,7 @@ def _record(usage: UsageTracker, token, response: ChatResponse, attempts: int) -
     if nested is not None and response.usage.is_zero:
         response = response.evolve(usage=nested)
     record = usage.record(response, attempts=attempts)
-    return response.evolve(usage=record.usage)  # priced as recorded
+    return response if record.usage is response.usage else response.evolve(usage=record.usage)  # priced
 
 
 def call_provider(provider, request: ChatRequest, on_chunk: Callable[[str], object] | None = None, *,
@@ -348,7 +348,8 @@ def batch_complete(provider, requests: Sequence[ChatRequest], *, max_concurrency
         if isinstance(result, ChatResponse):
             result = result.evolve(latency=result.latency or time.monotonic() - started)
             if usage is not None:
-                result = result.evolve(usage=usage.record(result).usage)
+                priced = usage.record(result).usage
+                result = result if priced is result.usage else result.evolve(usage=priced)
         out.append(result)
     if not return_exceptions:
         raise_first(out)

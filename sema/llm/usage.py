@@ -209,7 +209,9 @@ class UsageTracker:
             latency = latency or (usage.latency or 0.0)
             usage = usage.usage
         if self.pricer is not None and usage.cost_usd is None:
-            usage = usage.with_cost(self.pricer(provider or "", model or "", usage))
+            cost = self.pricer(provider or "", model or "", usage)
+            if cost is not None:
+                usage = usage.with_cost(cost)
         record = CallRecord(provider or "", model or "", usage, float(latency),
                             time.time() if timestamp is None else timestamp, attempts)
         with self._lock:
