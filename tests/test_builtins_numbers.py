@@ -18,7 +18,7 @@ from sema.builtins import numtypes as NT
 from sema.errors import DivisionByZero, LispTypeError, LispValueError
 from sema.printer import write_str
 from sema.runtime.registry import BUILTINS
-from sema.values import MultipleValues, make_list
+from sema.values import make_list
 
 F = Fraction
 

@@ -13,8 +13,8 @@ import pytest
 
 import sema
 from sema.errors import (
-    ArityError, EvalCancelledError, EvalTimeoutError, LispSyntaxError, LispTypeError, LispValueError, SemaError,
-    UnboundSymbolError, UserError,
+    EvalCancelledError, EvalTimeoutError, LispSyntaxError, LispTypeError, LispValueError, SemaError,
+    UnboundSymbolError,
 )
 from sema.interpreter import Interpreter
 

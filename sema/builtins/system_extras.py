@@ -9,9 +9,8 @@ import sys
 import typing
 
 from ..printer import display_str
-from ..runtime.registry import Callable_, builtin
+from ..runtime.registry import builtin
 from ..values import Keyword, Map, make_map
-from .argcheck import type_error
 from .io import skip_doc_examples
 
 Any = typing.Any
@@ -26,40 +25,6 @@ def spy(label: Any, value: Any) -> Any:
     from ..printer import write_str
     sys.stderr.write(f"[{display_str(label)}] {write_str(value)}\n")
     return value
-
-
-def _opt(opts, name: str, default):
-    if opts is None:
-        return default
-    if not isinstance(opts, Map):
-        raise type_error("retry", "an options map {:max-attempts :base-delay-ms :backoff}", opts)
-    return opts.get(Keyword(name), default)
-
-
-@builtin("retry")
-def retry(thunk: Callable_, opts: Map | None = None) -> Any:
-    """Call THUNK until it returns without an error, at most :max-attempts times (3), sleeping
-    :base-delay-ms (100) times :backoff (2.0) to the power of the retry number in between;
-    the last error is raised again.
-
-    (let ((n (atom 0))) (retry (fn () (swap! n inc) (if (< @n 3) (error "not yet") @n)) {:base-delay-ms 0})) ; => 3
-    """
-    attempts = _opt(opts, "max-attempts", 3)
-    delay = _opt(opts, "base-delay-ms", 100)
-    backoff = _opt(opts, "backoff", 2.0)
-    if attempts.__class__ is not int or attempts < 1:
-        raise type_error("retry", "a positive :max-attempts", attempts)
-    from ..runtime.worker import interruptible_sleep
-    for n in range(attempts):
-        try:
-            return thunk()
-        except Exception:  # every Lisp error, as in Sema (there is no retry predicate)
-            if n == attempts - 1:
-                raise
-            wait = float(delay) * float(backoff) ** n / 1000.0
-            if wait > 0:
-                interruptible_sleep(wait)
-    return None
 
 
 @skip_doc_examples

@@ -683,3 +683,9 @@ SPECIAL_DOCS["doc"] = _entry("""
     (doc car) ; => nil
     (doc if) ; => nil
     """)
+
+
+# the AI layer's derived forms (prompt, deftool, defagent, with-retry) document themselves there
+from ..ai.forms_docs import add_entries as _add_ai_entries  # noqa: E402
+
+_add_ai_entries(SPECIAL_DOCS)

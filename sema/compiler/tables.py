@@ -24,8 +24,8 @@ SPECIAL_FORMS: dict = {}
 DERIVED: dict = {}
 INLINE: dict = {}
 
-#: the modules whose import fills the tables, in load order
-HANDLER_MODULES = ("special", "derived", "patterns", "quasi", "inline", "hof")
+#: the modules whose import fills the tables, in load order (a dotted name is absolute)
+HANDLER_MODULES = ("special", "derived", "patterns", "quasi", "inline", "hof", "sema.ai.forms")
 
 _counter = itertools.count(1)
 _loaded = False
@@ -46,7 +46,7 @@ def load_handlers() -> None:
     global _loaded
     if not _loaded:
         for name in HANDLER_MODULES:
-            importlib.import_module(f"{__package__}.{name}")
+            importlib.import_module(name if "." in name else f"{__package__}.{name}")
         _loaded = True
 
 

@@ -41,11 +41,14 @@ _K = Keyword
 
 
 class LlmState:
-    """What the llm builtins keep per interpreter besides the registry: the scoped fallback order."""
+    """What the llm builtins keep per interpreter besides the registry: the scoped fallback order,
+    the request pipeline (cassettes, budgets, rate limits: :mod:`sema.llm.pipeline`), prices."""
 
     def __init__(self, interp):
         self.interp = interp
         self.fallback: list | None = None   # the order of an enclosing llm/with-fallback
+        self.pricing = None                 # sema.ai.pricing.Pricing, made on first use
+        self._pipeline = None
 
     @property
     def registry(self):
@@ -54,6 +57,21 @@ class LlmState:
     @property
     def router(self):
         return self.interp.llm.router
+
+    @property
+    def pipeline(self):
+        """The request path every call of this interpreter goes through."""
+        if self._pipeline is None:
+            from .pipeline import Pipeline
+            self._pipeline = Pipeline(self)
+        return self._pipeline
+
+    def targets(self, who: str, o: dict, request: ChatRequest):
+        return targets(self, who, o, request)
+
+    def embed_vectors(self, call) -> list:
+        """The innermost step of an embedding: the provider's vectors for ``call.texts``."""
+        return embed_vectors(self, call.who, list(call.texts), call.options, call.request.model)
 
 
 def state_of(interp) -> LlmState:
@@ -87,10 +105,10 @@ def targets(state: LlmState, who: str, o: dict, request: ChatRequest):
 
 def call(state: LlmState, who: str, request: ChatRequest, o: dict, *, stream: bool = False,
          on_chunk=None) -> ChatResponse:
-    """One call through the chosen provider (or the failover order); usage is recorded once."""
-    entries, request = targets(state, who, o, request)
-    return complete_with_fallback(entries, request, on_chunk=on_chunk, stream=stream,
-                                  usage=state.registry.usage, breaker=state.router.breaker)
+    """One call through the request pipeline and the chosen provider (or the failover order)."""
+    from .pipeline import Call
+    options = {"provider": o["provider"]} if o.get("provider") is not None else {}
+    return state.pipeline.call(Call(request, who, "stream" if stream else "chat", options, on_chunk))
 
 
 def _is_lisp(entry) -> bool:
@@ -109,6 +127,16 @@ def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -
         requests = [r.with_model(first.model) for r in requests]
     usage = state.registry.usage
     limit = lisp_int(who, "max-concurrency", o.get("max-concurrency")) or 100
+    if state.pipeline.active:  # cassettes, budgets, rate limits: each request through the pipeline
+        def through(r):
+            try:
+                return call(state, who, r, o)
+            except LlmError as exc:
+                return exc
+        if any(_is_lisp(e) for e in entries):
+            return [through(r) for r in requests]
+        from .inflight import map_threads
+        return map_threads(through, requests, limit)
 
     def one(r):
         try:
@@ -123,9 +151,8 @@ def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -
             return batch_complete(provider, requests, usage=usage, max_concurrency=limit, return_exceptions=True)
     if any(_is_lisp(e) for e in entries):
         return [one(r) for r in requests]
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max_workers=max(1, min(limit, len(requests)))) as pool:
-        return list(pool.map(one, requests))
+    from .inflight import map_threads
+    return map_threads(one, requests, limit)
 
 
 def fallback_entry(registry, who: str, entry):
@@ -380,17 +407,38 @@ def make_chat(interp):
     """Send MESSAGES (a list of {:role :content} maps; roles as keywords or strings) and return the reply text.
 
     Assistant messages may carry :tool-calls; a {:role :tool :tool-call-id ID :content RESULT} message
-    carries a tool's result back. OPTS as for llm/complete.
+    carries a tool's result back. OPTS as for llm/complete. When :tools holds tool values (deftool),
+    the tool loop runs: the model's calls are checked and run, their results sent back, until it
+    answers; :tool-mode :auto (default), :none or :required (the first call must use a tool);
+    :max-tool-rounds (10). A failing tool is an error result the model can correct.
 
     (llm/define-provider :count {:complete (fn (req) (str (length (:messages req))))}) (llm/chat [{:role :system :content "s"} {:role :user :content "u"}]) ; => "2"
+    (deftool add "Add" {:a :int :b :int} +) (llm/define-provider :m {:complete (fn (req) (if (= (:role (last (:messages req))) "tool") (str "sum " (:content (last (:messages req)))) {:tool-calls [{:id "c1" :name "add" :arguments {:a 2 :b 3}}]}))}) (llm/chat [{:role :user :content "2+3?"}] {:tools [add]}) ; => "sum 5"
     """
     state = state_of(interp)
 
     def llm_chat(messages: Any, opts: Map | None = None) -> str:
         who = "llm/chat"
         o = lisp_options(who, opts)
+        tools = runnable_tools(o.get("tools"))
+        if tools:  # tool values with handlers: run the tool loop
+            from .toolloop import chat_with_tools
+            return chat_with_tools(state, who, messages_of(who, messages), o, tools=tools,
+                                   reset=interp.reset_tail_state).content
         return call(state, who, build_request(who, messages_of(who, messages), o), o).content
     return llm_chat
+
+
+def runnable_tools(tools) -> list | None:
+    """The items of a :tools option when some of them can be run (tool values), else None."""
+    if tools is None or isinstance(tools, Map):
+        return None
+    try:
+        items = lisp_items("llm/chat", tools, "a list of tools")
+    except LispTypeError:
+        return None
+    from .toolloop import is_runnable
+    return items if any(is_runnable(t) for t in items) else None
 
 
 @interp_builtin("llm/stream")
@@ -498,6 +546,8 @@ def make_embed(interp):
 
     (llm/define-provider :e {:complete (fn (r) "") :embed (fn (texts) (map (fn (t) [(length t) 1]) texts))}) (llm/embed "abc") ; => [3.0 1.0]
     """
+    state = state_of(interp)
+
     def llm_embed(text: Any, opts: Map | None = None) -> Any:
         who = "llm/embed"
         o = lisp_options(who, opts)
@@ -505,21 +555,32 @@ def make_embed(interp):
         texts = [text] if single else lisp_items(who, text, "a string or a list of strings")
         for t in texts:
             lisp_str(who, "text", t)
-        registry = interp.llm
-        if o.get("provider") is not None:
-            provider = _get(registry, lisp_name(o["provider"], who), who)
-        else:
-            try:
-                provider = registry.embedding_provider()
-            except LlmError as exc:
-                raise LlmError(f"{who}: {exc.message}") from None
-        if not hasattr(provider, "embed"):
-            name = getattr(provider, "name", "?")
-            raise UnsupportedError(f"provider :{name} does not support embeddings", provider=name)
-        vectors = provider.embed(texts, lisp_str(who, "model", o.get("model")))
+        from .pipeline import Call
+        options = {"provider": lisp_name(o["provider"], who)} if o.get("provider") is not None else {}
+        model = lisp_str(who, "model", o.get("model"))
+        vectors = state.pipeline.embed(Call(ChatRequest(model), who, "embed", options, texts=tuple(texts)))
         out = [tuple(float(x) for x in v) for v in vectors]
         return out[0] if single else make_list(out)
     return llm_embed
+
+
+def embed_vectors(state: LlmState, who: str, texts: list, options, model) -> list:
+    """The vectors of TEXTS from the embeddings provider (or ``options["provider"]``)."""
+    registry = state.registry
+    if options.get("provider") is not None:
+        provider = _get(registry, options["provider"], who)
+    else:
+        try:
+            provider = registry.embedding_provider()
+        except LlmError as exc:
+            raise LlmError(f"{who}: {exc.message}") from None
+    if not hasattr(provider, "embed"):
+        name = getattr(provider, "name", "?")
+        raise UnsupportedError(f"provider :{name} does not support embeddings", provider=name)
+    from .inflight import call_interruptibly
+    if hasattr(provider, "base_url"):  # an HTTP adapter: stoppable while in flight
+        return call_interruptibly(provider.embed, texts, model)
+    return provider.embed(texts, model)
 
 
 # ---------------------------------------------------------------- usage and failover

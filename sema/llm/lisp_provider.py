@@ -127,9 +127,13 @@ def _message(who: str, m) -> Message:
 
 
 def messages_of(who: str, value) -> list[Message]:
-    """A prompt string (one user message) or a list of message maps."""
+    """A prompt string (one user message), a list of message maps, or a value with ``llm_messages()``
+    (a prompt or a conversation of :mod:`sema.ai`) giving message maps."""
     if isinstance(value, str):
         return [Message("user", value)]
+    as_messages = getattr(value, "llm_messages", None)
+    if as_messages is not None:
+        return [_message(who, m) for m in as_messages()]
     return [_message(who, m) for m in lisp_items(who, value, "a prompt string or a list of messages")]
 
 

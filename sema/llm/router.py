@@ -215,8 +215,8 @@ def _record(usage: UsageTracker, token, response: ChatResponse, attempts: int) -
     nested = usage.end(token)
     if nested is not None and response.usage.is_zero:
         response = response.evolve(usage=nested)
-    usage.record(response, attempts=attempts)
-    return response
+    record = usage.record(response, attempts=attempts)
+    return response if record.usage is response.usage else response.evolve(usage=record.usage)  # priced
 
 
 def call_provider(provider, request: ChatRequest, on_chunk: Callable[[str], object] | None = None, *,
@@ -331,9 +331,8 @@ def batch_complete(provider, requests: Sequence[ChatRequest], *, max_concurrency
                 return invoke(provider, req)
             except LlmError as exc:
                 return exc
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=max(1, min(max_concurrency, len(requests)))) as pool:
-            results = list(pool.map(one, requests))
+        from .inflight import map_threads
+        results = map_threads(one, requests, max_concurrency)
     out = []
     for req, result in zip(requests, results):
         if isinstance(result, BaseException) and not isinstance(result, LlmError):
@@ -349,7 +348,8 @@ def batch_complete(provider, requests: Sequence[ChatRequest], *, max_concurrency
         if isinstance(result, ChatResponse):
             result = result.evolve(latency=result.latency or time.monotonic() - started)
             if usage is not None:
-                usage.record(result)
+                priced = usage.record(result).usage
+                result = result if priced is result.usage else result.evolve(usage=priced)
         out.append(result)
     if not return_exceptions:
         raise_first(out)
@@ -367,7 +367,8 @@ def raise_first(results: list) -> None:
 
 def _run_async(provider, requests, max_concurrency):
     import asyncio  # only batches need it; keeping it out of start-up saves ~15 ms
-    from concurrent.futures import ThreadPoolExecutor
+
+    from .inflight import run_async
 
     async def main():
         gate = asyncio.Semaphore(max(1, max_concurrency))
@@ -381,10 +382,4 @@ def _run_async(provider, requests, max_concurrency):
             if hasattr(provider, "aclose"):
                 await provider.aclose()
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(main())
-    # called from inside a running loop: run ours on a helper thread
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+    return run_async(main)  # on a helper thread's loop, so that Ctrl-C or cancel() stops it at once

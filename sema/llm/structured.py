@@ -108,18 +108,25 @@ def check_response(response, request):
         value = _decode(response.content)
     except ValueError:
         shown = json.dumps(response.content[:120]) if response.content else "an empty answer"
-        raise ResponseFormatError(f"provider :{name} was asked for JSON but answered text that is not JSON: "
-                                  f"{shown}", provider=name) from None
+        raise _failed(f"provider :{name} was asked for JSON but answered text that is not JSON: {shown}",
+                      name, response, ["the answer is not JSON"]) from None
     if fmt.schema is not None:
         wrong = problems(value, fmt.schema)
         if wrong:
             more = f" (and {len(wrong) - 3} more)" if len(wrong) > 3 else ""
-            raise ResponseFormatError(f"provider :{name}'s answer does not match the schema \"{fmt.name}\": "
-                                      + "; ".join(wrong[:3]) + more, provider=name)
+            raise _failed(f"provider :{name}'s answer does not match the schema \"{fmt.name}\": "
+                          + "; ".join(wrong[:3]) + more, name, response, wrong)
     elif fmt.kind == "json" and not isinstance(value, (dict, list)):
-        raise ResponseFormatError(f"provider :{name} was asked for a JSON object but answered {got(value)}",
-                                  provider=name)
+        raise _failed(f"provider :{name} was asked for a JSON object but answered {got(value)}", name, response,
+                      [f"expected a JSON object, got {got(value)}"])
     return response.evolve(parsed=value)
+
+
+def _failed(message: str, provider: str, response, wrong: list) -> ResponseFormatError:
+    """The error, carrying the raw answer (``raw``), what is wrong (``problems``) and the call's ``usage``."""
+    err = ResponseFormatError(message, provider=provider)
+    err.raw, err.problems, err.usage = response.content, list(wrong), response.usage
+    return err
 
 
 __all__ = ["check_response", "problems"]

@@ -499,18 +499,27 @@ class Usage(_MapLike):
     cache_read_tokens: int = field(default=0, validator=_check("a non-negative integer", _is_count))
     cache_creation_tokens: int = field(default=0, validator=_check("a non-negative integer", _is_count))
     estimated: bool = field(default=False, eq=False, converter=bool)
+    #: the call's price in USD (None: the model has no known price); set when the call is recorded
+    cost_usd: float | None = field(default=None, eq=False, converter=lambda x: None if x is None else _to_float(x),
+                                   validator=_check("a number", lambda x: isinstance(x, float) and x >= 0,
+                                                    optional=True))
 
     def __attrs_post_init__(self):
         if self.total_tokens is None:
             object.__setattr__(self, "total_tokens", self.prompt_tokens + self.completion_tokens)
 
     def __add__(self, other: "Usage") -> "Usage":
+        costs = [c for c in (self.cost_usd, other.cost_usd) if c is not None]  # unpriced calls add nothing
         return Usage(self.prompt_tokens + other.prompt_tokens,
                      self.completion_tokens + other.completion_tokens,
                      self.total_tokens + other.total_tokens,
                      self.cache_read_tokens + other.cache_read_tokens,
                      self.cache_creation_tokens + other.cache_creation_tokens,
-                     self.estimated or other.estimated)
+                     self.estimated or other.estimated,
+                     sum(costs) if costs else None)
+
+    def with_cost(self, cost_usd: float | None) -> "Usage":
+        return attrs.evolve(self, cost_usd=cost_usd)
 
     @property
     def is_zero(self) -> bool:
@@ -522,6 +531,8 @@ class Usage(_MapLike):
              "cache-creation-tokens": self.cache_creation_tokens}
         if self.estimated:
             d["estimated"] = True
+        if self.cost_usd is not None:
+            d["cost-usd"] = self.cost_usd
         return d
 
     @classmethod
@@ -536,7 +547,8 @@ class Usage(_MapLike):
         d = _norm_mapping(obj)
         ints = {f: 0 if d.get(f) is None else d.get(f)
                 for f in ("prompt_tokens", "completion_tokens", "cache_read_tokens", "cache_creation_tokens")}
-        return cls(total_tokens=d.get("total_tokens"), estimated=bool(d.get("estimated")), **ints)
+        return cls(total_tokens=d.get("total_tokens"), estimated=bool(d.get("estimated")), cost_usd=d.get("cost_usd"),
+                   **ints)
 
 
 ZERO_USAGE = Usage()

@@ -108,7 +108,8 @@ class CallRecord:
                 "completion-tokens": u.completion_tokens, "total-tokens": u.total_tokens,
                 "cached-tokens": u.cache_read_tokens, "latency-ms": round(self.latency * 1000.0, 3),
                 "timestamp": _now_iso(self.timestamp), "estimated": u.estimated,
-                "source": "estimated" if u.estimated else "reported", "attempts": self.attempts}
+                "source": "estimated" if u.estimated else "reported", "attempts": self.attempts,
+                "cost-usd": u.cost_usd}
 
 
 class _Totals:
@@ -130,7 +131,8 @@ class _Totals:
         u = self.usage
         return {calls_key: self.calls, "prompt-tokens": u.prompt_tokens, "completion-tokens": u.completion_tokens,
                 "total-tokens": u.total_tokens, "cached-tokens": u.cache_read_tokens,
-                "estimated-calls": self.estimated_calls, "latency-ms": round(self.latency * 1000.0, 3)}
+                "estimated-calls": self.estimated_calls, "latency-ms": round(self.latency * 1000.0, 3),
+                "cost-usd": u.cost_usd}
 
 
 _depth: contextvars.ContextVar[list | None] = contextvars.ContextVar("sema_llm_call", default=None)
@@ -153,6 +155,9 @@ class UsageTracker:
     """
 
     def __init__(self, log_path: str | None = None):
+        #: ``pricer(provider, model, usage) -> USD or None``: prices each call as it is recorded
+        #: (installed by the request pipeline, see :mod:`sema.ai.pricing`)
+        self.pricer = None
         self._lock = threading.Lock()
         self._reset()
         self._db = None
@@ -203,6 +208,10 @@ class UsageTracker:
             provider = provider or usage.provider
             latency = latency or (usage.latency or 0.0)
             usage = usage.usage
+        if self.pricer is not None and usage.cost_usd is None:
+            cost = self.pricer(provider or "", model or "", usage)
+            if cost is not None:
+                usage = usage.with_cost(cost)
         record = CallRecord(provider or "", model or "", usage, float(latency),
                             time.time() if timestamp is None else timestamp, attempts)
         with self._lock:

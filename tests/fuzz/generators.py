@@ -131,7 +131,7 @@ def builtin_call(rng: random.Random) -> str:
 
 
 def _arity(name: str) -> tuple[int, int | None]:
-    from sema.runtime.registry import BUILTINS, INTERP_BUILTINS, arity_of
+    from sema.runtime.registry import BUILTINS, arity_of
     fn = BUILTINS.get(name)
     if fn is None:
         return 0, 4

@@ -243,6 +243,8 @@ class StreamAccumulator:
         self.on_chunk = on_chunk
         self.parts: list[str] = []
         self.calls: dict = {}
+        self._by_index: dict = {}   # a delta's index -> the call it last meant (call_delta)
+        self._last_key = None
         self.usage: Usage | None = None
         self.stop_reason: str | None = None
         self.model = model
@@ -268,6 +270,28 @@ class StreamAccumulator:
             b.obj = args
         if signature:
             b.signature = signature
+
+    def call_delta(self, index=None, id=None, name=None, args_delta=None) -> None:
+        """A streamed tool-call fragment keyed by its call id, falling back to its index.
+
+        A fragment with an id belongs to that call (a new id starts a new call,
+        even at an index already used: servers that repeat index 0 for every
+        call); one without an id continues the call last seen at its index, or,
+        without an index either, the call last seen at all.  Arguments are only
+        concatenated here and parsed once the stream is complete.
+        """
+        if id:
+            key = ("id", id)
+        elif index is not None and index in self._by_index:
+            key = self._by_index[index]
+        elif index is not None:
+            key = ("index", index)
+        else:
+            key = self._last_key if self._last_key is not None else ("index", 0)
+        if index is not None:
+            self._by_index[index] = key
+        self._last_key = key
+        self.call(key, id=id, name=name, args_delta=args_delta)
 
     def tool_calls(self) -> tuple:
         out = []

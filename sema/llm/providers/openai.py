@@ -286,12 +286,9 @@ class OpenAIProvider(HttpProvider):
             for choice in chunk.get("choices") or ():
                 delta = choice.get("delta") or {}
                 acc.text(delta.get("content"))
-                for pos, tc in enumerate(delta.get("tool_calls") or ()):
-                    key = tc.get("index")
-                    if key is None:  # servers that omit index: one call per id
-                        key = tc.get("id") or pos
-                    fn = tc.get("function") or {}
-                    acc.call(key, id=tc.get("id"), name=fn.get("name"), args_delta=fn.get("arguments"))
+                for tc in delta.get("tool_calls") or ():
+                    fn = tc.get("function") or {}  # by id, else index: some servers omit or repeat index
+                    acc.call_delta(tc.get("index"), tc.get("id"), fn.get("name"), fn.get("arguments"))
                 if choice.get("finish_reason"):
                     acc.stop_reason = choice["finish_reason"]
         if not done and acc.stop_reason is None:
