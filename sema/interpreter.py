@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
 
 from .errors import SemaError
 from .printer import write_str
@@ -11,6 +11,7 @@ from .runtime.codeinfo import install_code
 from .runtime.inline_slots import redirect
 from .runtime.modules import ModuleLoader, read_source
 from .runtime.names import mangle, unmangle
+from .runtime.registry import Any
 from .runtime.tailcalls import TAIL_BUDGET
 from .runtime.traceback import attach_stack, convert, unbound_error
 from .runtime.units import Entry, Recording, UnitTracker, deps_unchanged, digest

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 
 #: files of the Lisp standard library, in load order
 STDLIB_FILES = ("prelude.scm",)
 _sources: dict[str, str] = {}
+_HERE = os.path.dirname(os.path.abspath(__file__))
+#: where the files are: the package sema.stdlib when installed, stdlib/ beside sema/ in a checkout
+_FOLDERS = (os.path.join(_HERE, "stdlib"), os.path.join(os.path.dirname(_HERE), "stdlib"))
 
 
 def stdlib_source(name: str) -> str:
+    """The text of a stdlib file (read with open(): importlib.resources would cost start-up ~7 ms)."""
     text = _sources.get(name)
     if text is None:
-        try:  # installed: stdlib/ is the package sema.stdlib inside the wheel
-            text = resources.files("sema.stdlib").joinpath(name).read_text(encoding="utf-8")
-        except ModuleNotFoundError:  # a source checkout: stdlib/ sits beside sema/
-            here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "stdlib", name)
-            with open(here, encoding="utf-8") as fh:
-                text = fh.read()
+        for folder in _FOLDERS:
+            try:
+                with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                    text = fh.read()
+                break
+            except FileNotFoundError:
+                continue
+        else:
+            raise FileNotFoundError(f"sema's standard library file {name} is missing from {_FOLDERS[0]}")
         _sources[name] = text
     return text
 

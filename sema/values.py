@@ -38,11 +38,10 @@ from __future__ import annotations
 import threading
 from fractions import Fraction
 
-import immutables
+from .hamt import Map
 
 
-Map = immutables.Map
-EMPTY_MAP = immutables.Map()
+EMPTY_MAP = Map()
 
 
 class Symbol:

@@ -135,3 +135,12 @@ def test_cached_and_fresh_closures_keep_tail_calls(tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert second.returncode == 0, second.stderr
     assert second.stdout == "a-done\n"
+
+
+def test_lazy_name_table_is_current():
+    """sema/builtins/lazy_names.py is what lazy_table generates (issue 12: modules load on first use)."""
+    import subprocess
+    out = subprocess.run([sys.executable, "-m", "sema.builtins.lazy_table"], capture_output=True, text=True,
+                         cwd=REPO, check=True).stdout
+    assert out == (REPO / "sema" / "builtins" / "lazy_names.py").read_text(encoding="utf-8"), \
+        "regenerate it: python -m sema.builtins.lazy_table > sema/builtins/lazy_names.py"

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = (
-    "core", "numbers", "numtypes", "math_builtins", "numparse", "strings", "string_shape", "string_parts",
-    "chars", "lists", "sequences", "vectors", "list_family", "maps", "io", "jsonfmt", "system", "control",
-    "bits", "bytevectors", "containers", "list_extras", "files", "macros", "system_extras",
-)
+#: imported at start-up: the modules of the builtins the compiler inlines, and the library macros
+MODULES = ("core", "numbers", "numtypes", "numparse", "strings", "lists", "sequences", "maps", "control", "macros")
 
 #: module -> the builtins it registers (tests/test_packaging.py checks the lists stay true)
 LAZY = {
@@ -109,6 +106,10 @@ LAZY = {
         "time/add", "time/date-parts", "time/diff", "time/format", "time/ms", "time/parse", "time/tick",
     ),
 }
+# the rest of sema.builtins loads on first use too (names generated: see lazy_table.py)
+from .lazy_names import NAMES as _GENERATED  # noqa: E402
+
+LAZY.update(_GENERATED)
 _loaded = False
 
 

@@ -12,11 +12,10 @@ sub-range in place instead of copying it with ``bytes/slice``.
 
 from __future__ import annotations
 
-import typing
-
 from ..errors import LispValueError
 from ..printer import write_str
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import ListBase, make_list
 from .argcheck import type_error
 from .lists import seq_items

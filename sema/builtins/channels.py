@@ -9,11 +9,11 @@ fail and receives drain what is left, then give nil.
 
 from __future__ import annotations
 
-import typing
 from collections import deque
 
 from ..errors import LispValueError
 from ..runtime.registry import builtin, interp_builtin
+from ..runtime.registry import typing_names as typing
 from .argcheck import type_error
 from .scheduler import scheduler_for
 

@@ -9,11 +9,10 @@ character).  Case mappings that would produce several characters (``ß`` to
 
 from __future__ import annotations
 
-import typing
-
 from ..errors import LispTypeError, LispValueError
 from ..printer import type_and_value
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Char
 
 

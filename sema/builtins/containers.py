@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 import math
-import typing
 from fractions import Fraction
 
 from ..errors import LispValueError
 from ..runtime.registry import Callable_, builtin
+from ..runtime.registry import typing_names as typing
 from ..values import (
     EMPTY_MAP,
     HashMap,

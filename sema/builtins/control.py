@@ -10,7 +10,16 @@ import sys
 from ..errors import EvalError, LispIOError, LispTypeError, UserError
 from ..printer import display_str, write_str
 from ..runtime.registry import Any, Callable_, builtin, interp_builtin
-from ..values import EMPTY, ArrayList, Map, Pair, Symbol, iter_list, make_list, to_pylist
+from ..values import (
+    EMPTY,
+    ArrayList,
+    Map,
+    Pair,
+    Symbol,
+    iter_list,
+    make_list,
+    to_pylist,
+)
 
 
 @builtin("throw", "raise")

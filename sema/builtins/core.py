@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from typing import Any
 
 from ..errors import LispTypeError
 from ..printer import type_and_value
-from ..runtime.registry import Callable_, builtin
+from ..runtime.registry import Any, Callable_, builtin
 from ..values import (
     Atom,
     Keyword,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import typing
 
 from ..errors import LispValueError
 from ..printer import display_str
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, ListBase, make_list, make_map
 from .argcheck import type_error
 from .lists import seq_items

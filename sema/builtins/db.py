@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import typing
 from fractions import Fraction
 
 from ..errors import LispIOError, LispValueError
 from ..printer import display_str, write_str
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, ListBase, Map, make_list, make_map
 from .argcheck import type_error
 from .io import skip_doc_examples

@@ -5,10 +5,9 @@ Loaded on first use.  Text goes in and out as UTF-8; bytes are bytevectors.
 
 from __future__ import annotations
 
-import typing
-
 from ..errors import LispValueError
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from .argcheck import type_error
 
 Bytes = bytes

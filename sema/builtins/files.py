@@ -10,9 +10,9 @@ path, as for the other file builtins.
 from __future__ import annotations
 
 import os
-import typing
 
 from ..runtime.registry import Callable_, builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map, make_map
 from .argcheck import type_error
 from .io import _io_error, skip_doc_examples

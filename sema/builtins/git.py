@@ -8,10 +8,9 @@ so spaces and renames come out intact.  Outside a repository, or without
 
 from __future__ import annotations
 
-import typing
-
 from ..errors import LispIOError
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, ListBase, make_list, make_map
 from .argcheck import type_error
 from .io import skip_doc_examples

@@ -7,9 +7,8 @@ bytevector's bytes).
 
 from __future__ import annotations
 
-import typing
-
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from .encoding import _data
 
 

@@ -23,13 +23,23 @@ from __future__ import annotations
 import json
 import numbers
 import threading
-import typing
 from http import HTTPStatus
 
 from ..errors import LispIOError, LispTypeError, LispValueError
 from ..printer import display_str, type_and_value, write_str
 from ..runtime.registry import Any, builtin
-from ..values import ArrayList, EmptyList, Keyword, Map, Pair, Symbol, iter_list, make_map, map_items
+from ..runtime.registry import typing_names as typing
+from ..values import (
+    ArrayList,
+    EmptyList,
+    Keyword,
+    Map,
+    Pair,
+    Symbol,
+    iter_list,
+    make_map,
+    map_items,
+)
 
 DEFAULT_TIMEOUT = 30.0
 _OPTION_KEYS = frozenset({"headers", "body", "json", "query", "timeout", "method", "url"})

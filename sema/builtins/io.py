@@ -24,12 +24,22 @@ from __future__ import annotations
 
 import os
 import sys
-import typing
 
 from ..errors import LispIOError
 from ..printer import display_str, write_str
 from ..runtime.registry import builtin
-from ..values import EMPTY, ArrayList, EmptyList, ListBase, Map, Pair, iter_list, make_list, sorted_items
+from ..runtime.registry import typing_names as typing
+from ..values import (
+    EMPTY,
+    ArrayList,
+    EmptyList,
+    ListBase,
+    Map,
+    Pair,
+    iter_list,
+    make_list,
+    sorted_items,
+)
 
 
 def skip_doc_examples(fn):

@@ -19,12 +19,12 @@ from plain Python JSON values; the LLM layer reuses them.
 from __future__ import annotations
 
 import math
-import typing
 from fractions import Fraction
 
 from ..errors import LispTypeError, LispValueError
 from ..printer import write_str
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import (
     ArrayList,
     Char,

@@ -6,10 +6,8 @@ As elsewhere, list arguments may be lists, vectors or nil, and counts of
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..printer import display_str
-from ..runtime.registry import builtin
+from ..runtime.registry import Any, builtin
 from ..values import ListBase, list_from, make_list
 from .argcheck import type_error
 from .lists import _check_count, _count_and_seq, seq_items

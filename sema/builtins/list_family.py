@@ -11,13 +11,30 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 from itertools import chain
-from typing import Any
 
 from ..errors import LispTypeError, LispValueError
 from ..printer import type_and_value
-from ..runtime.registry import Callable_, builtin
-from ..values import sort_key, Keyword, ListBase, Map, Record, equal, list_from, make_list, map_key, unwrap_key
-from .lists import _MISSING, _check_count, _count_and_seq, _index, _truthy_list, seq_items
+from ..runtime.registry import Any, Callable_, builtin
+from ..values import (
+    Keyword,
+    ListBase,
+    Map,
+    Record,
+    equal,
+    list_from,
+    make_list,
+    map_key,
+    sort_key,
+    unwrap_key,
+)
+from .lists import (
+    _MISSING,
+    _check_count,
+    _count_and_seq,
+    _index,
+    _truthy_list,
+    seq_items,
+)
 from .numbers import _NUM, _norm
 
 

@@ -11,11 +11,10 @@ the input was.  :func:`seq_items` is how every list module (and
 from __future__ import annotations
 
 from itertools import islice
-from typing import Any
 
 from ..errors import LispTypeError, LispValueError
 from ..printer import type_and_value, write_str
-from ..runtime.registry import builtin
+from ..runtime.registry import Any, builtin
 from ..values import (
     EMPTY,
     ArrayList,

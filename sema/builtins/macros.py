@@ -11,12 +11,21 @@ compiled code cacheable.
 from __future__ import annotations
 
 import itertools
-import typing
 
 from ..errors import LispSyntaxError, LispValueError
 from ..printer import write_str
 from ..runtime.registry import Callable_, builtin
-from ..values import EMPTY, Keyword, ListBase, Map, Symbol, iter_list, make_list, strict_equal
+from ..runtime.registry import typing_names as typing
+from ..values import (
+    EMPTY,
+    Keyword,
+    ListBase,
+    Map,
+    Symbol,
+    iter_list,
+    make_list,
+    strict_equal,
+)
 
 Any = typing.Any
 _counter = itertools.count(1)

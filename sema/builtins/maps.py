@@ -14,11 +14,9 @@ map, answers with a hashmap again, as in Sema.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import LispTypeError, LispValueError
 from ..printer import type_and_value
-from ..runtime.registry import Callable_, builtin
+from ..runtime.registry import Any, Callable_, builtin
 from ..values import (
     EMPTY,
     EMPTY_MAP,

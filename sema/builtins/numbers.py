@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import math
 import operator
-import typing
 from fractions import Fraction
 from functools import reduce
 
 from ..errors import DivisionByZero, LispTypeError
 from ..runtime.registry import Number, Real, builtin
+from ..runtime.registry import typing_names as typing
 from ..values import equal
 from .argcheck import type_error
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import cmath
 import math
-import typing
 from fractions import Fraction
 
 from ..errors import LispValueError
 from ..printer import write_str
 from ..runtime.registry import Number, Real, builtin
+from ..runtime.registry import typing_names as typing
 from .argcheck import type_error
 from .numbers import (
     _EXACT,

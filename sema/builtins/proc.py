@@ -16,11 +16,11 @@ from __future__ import annotations
 import codecs
 import itertools
 import threading
-import typing
 
 from ..errors import LispIOError, LispValueError
 from ..printer import write_str
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Map
 from .argcheck import type_error
 from .io import skip_doc_examples

@@ -22,12 +22,29 @@ import functools
 from collections import Counter
 from fractions import Fraction
 from itertools import islice
-from typing import Any
 
 from ..errors import LispValueError
-from ..runtime.registry import BUILTINS, Callable_, Real, builtin
-from ..values import EMPTY, ArrayList, ListBase, Map, Pair, list_from, make_list, map_key, sort_key
-from .lists import _MISSING, _bad, _check_count, _count_and_seq, _nthcdr, _truthy_list, seq_items
+from ..runtime.registry import BUILTINS, Any, Callable_, Real, builtin
+from ..values import (
+    EMPTY,
+    ArrayList,
+    ListBase,
+    Map,
+    Pair,
+    list_from,
+    make_list,
+    map_key,
+    sort_key,
+)
+from .lists import (
+    _MISSING,
+    _bad,
+    _check_count,
+    _count_and_seq,
+    _nthcdr,
+    _truthy_list,
+    seq_items,
+)
 from .numbers import _norm
 
 #: the stdlib reference (sema.docs) lists these builtins under "core: lists"

@@ -23,11 +23,11 @@ import os
 import queue
 import sys
 import threading
-import typing
 
 from ..errors import LispIOError, LispValueError, SemaError
 from ..printer import write_str
 from ..runtime.registry import Callable_, builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map, make_map, map_items
 from .argcheck import type_error
 from .io import skip_doc_examples

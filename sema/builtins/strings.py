@@ -20,11 +20,11 @@ reference:
 from __future__ import annotations
 
 import re
-import typing
 
 from ..errors import LispTypeError, LispValueError
-from ..printer import type_and_value, display_str, format_float, write_str
+from ..printer import display_str, format_float, type_and_value, write_str
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Char, Keyword, ListBase, Symbol, iter_list, make_list
 from .argcheck import type_error
 

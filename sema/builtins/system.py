@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-import typing
 
 from ..errors import ExitRequest, LispIOError, LispValueError, UserError
 from ..printer import write_str
 from ..runtime.registry import Real, builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map, equal, make_map, map_items
 from .io import skip_doc_examples
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import sys
-import typing
 
 from ..printer import display_str
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map, make_map
 from .io import skip_doc_examples
 

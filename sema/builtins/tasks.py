@@ -9,10 +9,10 @@ LLM calls, ``shell``) letting the other tasks run.
 from __future__ import annotations
 
 import time
-import typing
 
 from ..errors import LispValueError
 from ..runtime.registry import interp_builtin
+from ..runtime.registry import typing_names as typing
 from ..values import ListBase, make_list
 from .argcheck import type_error
 from .lists import seq_items

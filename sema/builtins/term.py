@@ -16,10 +16,10 @@ import os
 import re
 import sys
 import threading
-import typing
 
 from ..errors import LispValueError
 from ..runtime.registry import builtin
+from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map
 from .argcheck import type_error
 from .io import skip_doc_examples

@@ -6,9 +6,7 @@ them too.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..runtime.registry import builtin
+from ..runtime.registry import Any, builtin
 from ..values import ListBase, make_list
 from .lists import _bad, _check_count, _index, seq_items
 

@@ -21,7 +21,6 @@ were compiled against a state the key cannot describe.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 
 def _sha256():
@@ -119,29 +118,16 @@ class UnitTracker:
         if rec is not None and rec.compiling == 0 and rec.loading == 0:
             rec.cacheable = False
 
-    @contextmanager
-    def compiling(self):
-        rec = self.recording
-        if rec is not None:
-            rec.compiling += 1
-        try:
-            yield rec
-        finally:
-            if rec is not None:
-                rec.compiling -= 1
+    def compiling(self) -> "_Counting":
+        """``with units.compiling():`` around compiling one of the unit's own forms."""
+        return _Counting(self.recording, "compiling")
 
-    @contextmanager
-    def loading_file(self, path: str, text: str):
-        """Run a load or import of ``path`` (read as ``text``) as a declared dependency of the unit."""
+    def loading_file(self, path: str, text: str) -> "_Counting":
+        """``with units.loading_file(path, text):`` around a load or import of ``path``: a declared dependency."""
         rec = self.recording
         if rec is not None:
             rec.deps.append((path, digest(text)))
-            rec.loading += 1
-        try:
-            yield
-        finally:
-            if rec is not None:
-                rec.loading -= 1
+        return _Counting(rec, "loading")
 
     def record(self, entry: Entry) -> None:
         rec = self.recording
@@ -152,6 +138,29 @@ class UnitTracker:
         rec = self.recording
         if rec is not None:
             rec.consts[py] = value
+
+
+class _Counting:
+    """Counts a recording's ``compiling`` or ``loading`` up for the duration of a ``with``.
+
+    (A small class rather than contextlib.contextmanager: contextlib is not otherwise imported at start-up.)
+    """
+
+    __slots__ = ("rec", "field")
+
+    def __init__(self, rec, field: str):
+        self.rec = rec
+        self.field = field
+
+    def __enter__(self):
+        if self.rec is not None:
+            setattr(self.rec, self.field, getattr(self.rec, self.field) + 1)
+        return self.rec
+
+    def __exit__(self, *exc):
+        if self.rec is not None:
+            setattr(self.rec, self.field, getattr(self.rec, self.field) - 1)
+        return False
 
 
 def deps_unchanged(deps) -> bool:

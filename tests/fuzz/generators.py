@@ -47,9 +47,14 @@ UNSAFE_PREFIXES = ("file/", "http/", "llm/", "proc/", "db/", "kv/", "git/", "asy
 
 
 def safe_builtin_names() -> list[str]:
-    from sema.builtins import load_all
+    import importlib
+
+    from sema.builtins import LAZY, load_all
     from sema.runtime.registry import BUILTINS, INTERP_BUILTINS
     load_all()
+    for module in LAZY:  # the modules loaded on first use register their names when imported
+        if module.startswith("sema.builtins."):
+            importlib.import_module(module)
     names = sorted(set(BUILTINS) | set(INTERP_BUILTINS))
     return [n for n in names if n not in UNSAFE and not n.startswith(UNSAFE_PREFIXES) and not n.startswith("%")]
 
