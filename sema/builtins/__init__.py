@@ -27,6 +27,7 @@ LAZY = {
         "llm/count-tokens", "llm/login", "llm/models", "llm/provider-health", "llm/set-breaker",
         "llm/usage-delta", "llm/usage-log", "llm/usage-snapshot", "llm/usage-summary",
     ),
+    "sema.llm.cache_builtins": ("llm/cache-clear", "llm/cache-key", "llm/cache-stats", "llm/call-with-cache"),
     "sema.builtins.http": ("http/delete", "http/get", "http/post", "http/put", "http/request"),
 }
 _loaded = False

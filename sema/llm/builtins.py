@@ -46,6 +46,7 @@ class LlmState:
     def __init__(self, interp):
         self.interp = interp
         self.fallback: list | None = None   # the order of an enclosing llm/with-fallback
+        self.cache = None                   # the CacheOptions of an enclosing llm/with-cache
 
     @property
     def registry(self):
@@ -87,7 +88,14 @@ def targets(state: LlmState, who: str, o: dict, request: ChatRequest):
 
 def call(state: LlmState, who: str, request: ChatRequest, o: dict, *, stream: bool = False,
          on_chunk=None) -> ChatResponse:
-    """One call through the chosen provider (or the failover order); usage is recorded once."""
+    """One call through the chosen provider (or the failover order); usage is recorded once.
+
+    With ``:cache`` in O (or inside ``llm/with-cache``) the call goes through the response cache.
+    """
+    cache = o.get("cache")
+    if cache is not False and (cache is not None or state.cache is not None):
+        from .cache_builtins import cached_call
+        return cached_call(state, who, request, o, stream=stream, on_chunk=on_chunk)
     entries, request = targets(state, who, o, request)
     return complete_with_fallback(entries, request, on_chunk=on_chunk, stream=stream,
                                   usage=state.registry.usage, breaker=state.router.breaker)
