@@ -258,7 +258,7 @@ class ResponseCache:
             hit, info = self.lookup(probe)
             if hit is not None:
                 hit = hit.evolve(latency=time.monotonic() - started)
-                _record_hit(self.registry.usage, hit)
+                record_hit(self.registry.usage, hit)
                 if stream and on_chunk is not None:
                     replay(hit.content, on_chunk)
                 return hit, info
@@ -309,7 +309,7 @@ class ResponseCache:
             store.close()
 
 
-def _record_hit(usage, response: ChatResponse) -> None:
+def record_hit(usage, response: ChatResponse) -> None:
     """A hit is one user call with zero tokens (nested in another call: nothing to add)."""
     scope = usage.begin()
     try:
@@ -319,4 +319,4 @@ def _record_hit(usage, response: ChatResponse) -> None:
         usage.end(scope)
 
 
-__all__ = ["ResponseCache", "CacheInfo", "Probe", "replay", "target_of", "cacheable", "OFF"]
+__all__ = ["ResponseCache", "CacheInfo", "Probe", "replay", "target_of", "cacheable", "record_hit", "OFF"]
