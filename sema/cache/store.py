@@ -317,16 +317,19 @@ class CacheStore:
                 return rows, False
         return rows, True
 
-    def vectors(self) -> tuple[int, list]:
-        """``(seq, rows)``: every entry with a vector as ``(id, scope, vector)``, and the log's position."""
+    def vectors(self, sizes, each) -> int:
+        """``sizes({scope: count})``, then ``each(id, scope, vector)`` for every entry with a vector; returns
+        the change log's position.  Rows are read one by one (100,000 embeddings are 150 MB)."""
         db = self._db()
         db.execute("BEGIN")
         try:
             seq = db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
-            rows = db.execute("SELECT id, scope, vector FROM entries WHERE vector IS NOT NULL").fetchall()
+            sizes(dict(db.execute("SELECT scope, count(*) FROM entries WHERE vector IS NOT NULL GROUP BY scope")))
+            for entry_id, scope, vector in db.execute("SELECT id, scope, vector FROM entries WHERE vector IS NOT NULL"):
+                each(entry_id, scope, vector)
         finally:
             db.execute("COMMIT")
-        return seq, rows
+        return seq
 
     def close(self) -> None:
         """Write what is pending and close every connection."""

@@ -24,6 +24,7 @@ import json
 import time
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -56,6 +57,11 @@ def _status_of(err: LlmError) -> int:
     if err.llm_kind in ("bad-request", "context-window", "unsupported"):
         return 400
     return 502
+
+
+def _decoded(parse):
+    """PARSE applied to the JSON decoding of a body."""
+    return lambda data, request: parse(json.loads(data), request)
 
 
 class App:
@@ -115,9 +121,9 @@ class App:
                 raise ClientError(400, "the request body is not valid JSON") from None
             parsed = fmt.parse(body)
             upstream = request.headers.get("x-llm-proxy-upstream")
-            plan = await run_in_threadpool(gw.plan, parsed, endpoint=request.url.path, headers=request.headers,
-                                           upstream=upstream.strip() if upstream else None)
-            hit, info = await run_in_threadpool(gw.lookup, plan)
+            plan, hit, info = await run_in_threadpool(gw.prepare, parsed, endpoint=request.url.path,
+                                                      headers=request.headers,
+                                                      upstream=upstream.strip() if upstream else None)
         except ClientError as exc:
             kind = "permission_error" if exc.status == 403 and fmt is anthropic_format else exc.kind
             return self._error(fmt, exc.status, exc.message, kind, headers,
@@ -143,7 +149,9 @@ class App:
             answer = await run_in_threadpool(gw.call, plan)
         except LlmError as err:
             return self._llm_error(fmt, err, headers)
-        return JSONResponse(fmt.render(answer, parsed.model), headers=headers)
+        # stored once the answer is on its way (the same connection's next request waits for it)
+        return JSONResponse(fmt.render(answer, parsed.model), headers=headers,
+                            background=BackgroundTask(gw.save, plan, answer))
 
     async def _stream(self, fmt, plan, parsed, headers: dict) -> Response:
         """Stream from sema's providers: chunks cross from the worker thread through a queue."""
@@ -168,6 +176,11 @@ class App:
                 return self._llm_error(fmt, err, headers)
             raise err
         writer = fmt.StreamWriter(parsed.model, parsed.include_usage)
+        done: list = []
+
+        def save():
+            if done:
+                self.gw.save(plan, done[0])
 
         async def events():
             yield writer.start()
@@ -177,6 +190,7 @@ class App:
                     yield writer.text(value)
                 elif kind == "done":
                     yield writer.end(value)
+                    done.append(value)
                     break
                 else:  # failed after the first chunk: an error event ends the stream
                     message = getattr(value, "message", None) or "the stream failed"
@@ -187,7 +201,8 @@ class App:
                     break
                 kind, value = await queue.get()
             await worker
-        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers,
+                                 background=BackgroundTask(save))
 
     async def _forward(self, request: Request, fmt, plan, parsed, raw: bytes, headers: dict) -> Response:
         """Relay to X-LLM-Proxy-Upstream: status, body and rate-limit headers come back as they are."""
@@ -205,18 +220,26 @@ class App:
                 data = await upstream.aread()
             finally:
                 await upstream.aclose()
+            task = None
             if status >= 400:
                 gw.metrics.inc("sema_errors_total", type=f"upstream-{status}")
             elif status < 300:
-                await self._keep(fmt.parse_answer, data, plan, started, decode=True)
-            return Response(data, status_code=status, headers=passed)
+                task = BackgroundTask(gw.forwarded, plan, _decoded(fmt.parse_answer), data,
+                                      time.monotonic() - started)
+            return Response(data, status_code=status, headers=passed, background=task)
+        kept: list = []
+
+        def keep():
+            if kept:
+                gw.forwarded(plan, fmt.parse_stream, kept[0], time.monotonic() - started)
 
         async def relay():
-            kept, whole = bytearray(), True
+            whole = True
+            buffer = bytearray()
             try:
                 async for chunk in upstream.aiter_bytes():
-                    if whole and len(kept) + len(chunk) <= MAX_CACHED_STREAM:
-                        kept.extend(chunk)
+                    if whole and len(buffer) + len(chunk) <= MAX_CACHED_STREAM:
+                        buffer.extend(chunk)
                     else:
                         whole = False
                     yield chunk
@@ -226,19 +249,10 @@ class App:
             finally:
                 await upstream.aclose()
             if whole and status < 300:
-                await self._keep(fmt.parse_stream, bytes(kept), plan, started)
+                kept.append(bytes(buffer))
         passed.pop("content-length", None)
-        return StreamingResponse(relay(), status_code=status, headers=passed,
+        return StreamingResponse(relay(), status_code=status, headers=passed, background=BackgroundTask(keep),
                                  media_type=upstream.headers.get("content-type", "text/event-stream"))
-
-    async def _keep(self, parse, data: bytes, plan, started: float, decode: bool = False) -> None:
-        """Parse a forwarded answer and store it; one the adapter cannot read is simply not cached."""
-        try:
-            answer = parse(json.loads(data) if decode else data, plan.request)
-        except (ValueError, LlmError):
-            self.gw.metrics.inc("sema_errors_total", type="unparsed-upstream-answer")
-            return
-        await run_in_threadpool(self.gw.forwarded, plan, answer, time.monotonic() - started)
 
     # -- the other endpoints
 

@@ -102,6 +102,12 @@ class Gateway:
             probe = self.cache.probe(request, target, options=options, tenant=tenant)
         return Plan(request, entries, url, probe, tenant, started)
 
+    def prepare(self, parsed, *, endpoint: str, headers, upstream: str | None):
+        """``(plan, hit, info)``: :meth:`plan` and :meth:`lookup` in one go (one trip to a worker thread)."""
+        plan = self.plan(parsed, endpoint=endpoint, headers=headers, upstream=upstream)
+        hit, info = self.lookup(plan)
+        return plan, hit, info
+
     # -- the cache
 
     def lookup(self, plan: Plan) -> tuple[ChatResponse | None, CacheInfo]:
@@ -120,18 +126,26 @@ class Gateway:
     # -- calling
 
     def call(self, plan: Plan, *, stream: bool = False, on_chunk=None) -> ChatResponse:
-        """Sema's providers: failover, breaker, usage (as ``llm/complete``); the answer is stored."""
+        """Sema's providers: failover, breaker, usage (as ``llm/complete``); :meth:`save` stores the answer."""
         started = time.monotonic()
         try:
             response = complete_with_fallback(plan.entries, plan.request, on_chunk=on_chunk, stream=stream,
                                               usage=self.registry.usage, breaker=self.registry.router.breaker)
         finally:
             self.metrics.observe("sema_upstream_latency_seconds", time.monotonic() - started, route="provider")
-        self.save(plan, response)
         return response
 
-    def forwarded(self, plan: Plan, response: ChatResponse, seconds: float) -> None:
-        """A forwarded answer: usage recorded (provider ``upstream``) and the answer stored."""
+    def forwarded(self, plan: Plan, parse, data, seconds: float) -> None:
+        """A forwarded answer DATA, read with PARSE: usage recorded (provider ``upstream``), the answer stored.
+
+        An answer the adapter cannot read is simply not cached.
+        """
+        from ..llm.errors import LlmError
+        try:
+            response = parse(data, plan.request)
+        except (ValueError, LlmError):
+            self.metrics.inc("sema_errors_total", type="unparsed-upstream-answer")
+            return
         self.metrics.observe("sema_upstream_latency_seconds", seconds, route="upstream")
         usage = self.registry.usage
         scope = usage.begin()

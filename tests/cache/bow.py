@@ -2,18 +2,19 @@
 
 Paraphrases that share their content words ("What is the capital of France?",
 "capital of France, please") get the same vector; prompts about other things
-get vectors far apart.  No model, no network.
+get vectors far apart.  Each word sets a few hashed positions (blake2b), so
+two different bags of words practically never collide.  No model, no network.
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
 import re
-import zlib
 
 STOPWORDS = frozenset("""a an the of to in on for and or is are was be what whats which who how tell me
 please could would you can i my it its do does give say about""".split())
 DIM = 256
+PROBES = 4
 
 
 def words(text: str) -> list[str]:
@@ -28,16 +29,13 @@ def words(text: str) -> list[str]:
 def embed_text(text: str, dim: int = DIM) -> list[float]:
     v = [0.0] * dim
     for w in words(text):
-        h = zlib.crc32(w.encode())
-        v[h % dim] += 1.0 if (h >> 16) & 1 else -1.0
+        digest = hashlib.blake2b(w.encode(), digest_size=4 * PROBES).digest()
+        for k in range(PROBES):
+            h = int.from_bytes(digest[4 * k:4 * k + 4], "little")
+            v[h % dim] += 1.0 if (h >> 31) & 1 else -1.0
     if not any(v):
         v[0] = 1.0
     return v
-
-
-def cosine(a, b) -> float:
-    dot = sum(x * y for x, y in zip(a, b))
-    return dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
 
 
 class BagOfWords:

@@ -224,3 +224,70 @@ class TestVectorIndex:
         """An embedding of all zeros cannot be normalised: a clear error."""
         with pytest.raises(ValueError, match="non-zero"):
             pack([0.0, 0.0])
+
+
+class TestClusters:
+    """Large scopes are searched through clusters: near matches are still found, exactly scored."""
+
+    @staticmethod
+    def vectors(n, dim=64, seed=1):
+        import numpy as np
+        rng = np.random.default_rng(seed)
+        common = rng.normal(size=dim)  # embeddings share a direction: background similarity ~0.5
+        v = rng.normal(size=(n, dim)) + 1.2 * common
+        return v / np.linalg.norm(v, axis=1, keepdims=True), rng
+
+    def test_near_matches_are_found(self, path):
+        """A query within the threshold of a stored vector finds it, in a clustered scope of 4,000."""
+        import numpy as np
+        store = CacheStore(path, max_entries=10**6)
+        index = VectorIndex(cluster_rows=1000, background=False)
+        base, rng = self.vectors(4000)
+        for n, v in enumerate(base):
+            store.put(f"k{n}", "local", "default", answer(str(n)), scope="s", vector=pack(v))
+        index.sync(store)
+        assert index.clustered("s")
+        found = 0
+        for n in rng.choice(4000, 200, replace=False):
+            q = base[n] + rng.normal(size=64) * 0.03
+            q /= np.linalg.norm(q)
+            hits = index.search("s", pack(q), 0.95)
+            assert all(sim >= 0.95 for _, sim in hits)
+            if hits and json.loads(store.get_id(hits[0][0]).response)["response"]["content"] == str(n):
+                found += 1
+        assert found >= 196  # a match outside the clusters read is a miss, never a wrong hit
+
+    def test_rows_added_after_training_are_searched(self, path):
+        """Entries added once the scope is clustered are found too (through the change log)."""
+        store = CacheStore(path, max_entries=10**6)
+        index = VectorIndex(cluster_rows=1000, background=False)
+        base, _ = self.vectors(1600, seed=2)
+        for n, v in enumerate(base[:1200]):
+            store.put(f"k{n}", "local", "default", answer(str(n)), scope="s", vector=pack(v))
+        index.sync(store)
+        for n, v in enumerate(base[1200:], 1200):
+            store.put(f"k{n}", "local", "default", answer(str(n)), scope="s", vector=pack(v))
+        index.sync(store)
+        assert index.clustered("s")
+        for n in (1200, 1400, 1599, 3):
+            entry_id, sim = index.search("s", pack(base[n]), 0.99)[0]
+            assert json.loads(store.get_id(entry_id).response)["response"]["content"] == str(n)
+
+    def test_compaction_drops_the_clusters_until_retrained(self, path):
+        """Removing most rows compacts the scope; searching stays exact throughout."""
+        store = CacheStore(path, max_entries=10**6)
+        index = VectorIndex(cluster_rows=1000, background=False)
+        base, _ = self.vectors(3000, seed=3)
+        for n, v in enumerate(base[:2048]):
+            store.put(f"k{n}", "local", "default", answer(str(n)), scope="s", vector=pack(v))
+        index.sync(store)
+        store.evict(1500)
+        index.sync(store)
+        for n, v in enumerate(base[2048:], 2048):
+            store.put(f"k{n}", "local", "default", answer(str(n)), scope="s", vector=pack(v))
+        index.sync(store)
+        assert len(index) == 548 + 952
+        for n in (1600, 2500, 2999):
+            entry_id, _ = index.search("s", pack(base[n]), 0.99)[0]
+            assert json.loads(store.get_id(entry_id).response)["response"]["content"] == str(n)
+        assert index.search("s", pack(base[10]), 0.99) == []  # evicted
