@@ -85,9 +85,14 @@ class Probe:
         self.vector: bytes | None = None
 
 
+def pieces(content: str) -> list[str]:
+    """CONTENT cut as a cached answer is replayed: a word (with its spaces) at a time."""
+    return _WORDS.findall(content)
+
+
 def replay(content: str, on_chunk) -> None:
-    """Send CONTENT to ON_CHUNK as a stream: a word (with its spaces) at a time."""
-    for piece in _WORDS.findall(content):
+    """Send CONTENT to ON_CHUNK as a stream (see :func:`pieces`)."""
+    for piece in pieces(content):
         on_chunk(piece)
 
 
@@ -319,4 +324,4 @@ def record_hit(usage, response: ChatResponse) -> None:
         usage.end(scope)
 
 
-__all__ = ["ResponseCache", "CacheInfo", "Probe", "replay", "target_of", "cacheable", "record_hit", "OFF"]
+__all__ = ["ResponseCache", "CacheInfo", "Probe", "replay", "pieces", "target_of", "cacheable", "record_hit", "OFF"]

@@ -112,6 +112,10 @@ def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -
     """
     if not requests:
         return []
+    cache = o.get("cache")
+    if cache is not False and (cache is not None or state.cache is not None):
+        from .cache_builtins import cached_batch
+        return cached_batch(state, who, requests, o)
     entries, first = targets(state, who, o, requests[0])
     if first is not requests[0]:  # a provider/model prefix was stripped
         requests = [r.with_model(first.model) for r in requests]

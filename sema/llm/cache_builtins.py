@@ -1,7 +1,7 @@
 """The response cache from Lisp: ``{:cache #t}``, ``llm/with-cache``, ``llm/cache-stats``, ``-clear``, ``-key``.
 
-Every call builtin that goes through :func:`sema.llm.builtins.call`
-(``llm/complete``, ``llm/chat``, ``llm/stream``, ``llm/request``) takes a
+Every call builtin (``llm/complete``, ``llm/chat``, ``llm/stream``,
+``llm/request``, and ``llm/batch`` for each of its prompts) takes a
 ``:cache`` option: ``#t`` for the cache's settings, a map of cache options
 (``{:ttl 60 :namespace "tests" :embed :bow :threshold 0.9}``) to change
 some, ``#f`` to bypass an enclosing ``llm/with-cache``.  The store, the
@@ -61,6 +61,27 @@ def cached_call(state, who: str, request, o: dict, *, stream: bool = False, on_c
             raise LlmError(f"{who}: {exc.message}", provider=exc.provider) from None
         raise
     return response
+
+
+def cached_batch(state, who: str, requests: list, o: dict) -> list:
+    """``llm/batch`` through the cache: a ChatResponse or LlmError per request, in input order."""
+    from .builtins import _is_lisp
+    from .lisp_provider import lisp_int
+    options = _checked_options(state, who, o.get("cache"))
+    entries, _ = targets(state, who, o, requests[0])
+    cache = state.registry.cache
+    limit = lisp_int(who, "max-concurrency", o.get("max-concurrency")) or 100
+
+    def one(r):
+        try:
+            return cache.call(r, order=entries, options=options)[0]
+        except LlmError as exc:
+            return exc
+    if any(_is_lisp(e) for e in entries):  # Lisp code runs one call at a time
+        return [one(r) for r in requests]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=max(1, min(limit, len(requests)))) as pool:
+        return list(pool.map(one, requests))
 
 
 def _request_of(who: str, prompt, opts) -> tuple:
@@ -189,4 +210,4 @@ def _namespace(who: str, value):
     return name
 
 
-__all__ = ["cached_call"]
+__all__ = ["cached_call", "cached_batch"]

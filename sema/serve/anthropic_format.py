@@ -19,6 +19,7 @@ from ..llm.types import ChatRequest, ChatResponse, FieldError, Message, request_
 from .wire import BufferedReader, ClientError, Parsed, new_id, pieces, sse
 
 NAME = "anthropic"
+STREAM_END = b"message_stop"
 STOP = {"end_turn": "end_turn", "max_tokens": "max_tokens", "tool_use": "tool_use", "stop_sequence": "stop_sequence",
         "content_filter": "refusal"}
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",

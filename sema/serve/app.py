@@ -24,7 +24,6 @@ import json
 import time
 
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -146,12 +145,10 @@ class App:
         if parsed.stream:
             return await self._stream(fmt, plan, parsed, headers)
         try:
-            answer = await run_in_threadpool(gw.call, plan)
+            answer = await run_in_threadpool(gw.call_and_save, plan)
         except LlmError as err:
             return self._llm_error(fmt, err, headers)
-        # stored once the answer is on its way (the same connection's next request waits for it)
-        return JSONResponse(fmt.render(answer, parsed.model), headers=headers,
-                            background=BackgroundTask(gw.save, plan, answer))
+        return JSONResponse(fmt.render(answer, parsed.model), headers=headers)
 
     async def _stream(self, fmt, plan, parsed, headers: dict) -> Response:
         """Stream from sema's providers: chunks cross from the worker thread through a queue."""
@@ -176,11 +173,6 @@ class App:
                 return self._llm_error(fmt, err, headers)
             raise err
         writer = fmt.StreamWriter(parsed.model, parsed.include_usage)
-        done: list = []
-
-        def save():
-            if done:
-                self.gw.save(plan, done[0])
 
         async def events():
             yield writer.start()
@@ -188,9 +180,9 @@ class App:
             while True:
                 if kind == "chunk":
                     yield writer.text(value)
-                elif kind == "done":
+                elif kind == "done":  # stored before the end is sent: the client's next request finds it
+                    await run_in_threadpool(self.gw.save, plan, value)
                     yield writer.end(value)
-                    done.append(value)
                     break
                 else:  # failed after the first chunk: an error event ends the stream
                     message = getattr(value, "message", None) or "the stream failed"
@@ -201,8 +193,7 @@ class App:
                     break
                 kind, value = await queue.get()
             await worker
-        return StreamingResponse(events(), media_type="text/event-stream", headers=headers,
-                                 background=BackgroundTask(save))
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
 
     async def _forward(self, request: Request, fmt, plan, parsed, raw: bytes, headers: dict) -> Response:
         """Relay to X-LLM-Proxy-Upstream: status, body and rate-limit headers come back as they are."""
@@ -220,38 +211,36 @@ class App:
                 data = await upstream.aread()
             finally:
                 await upstream.aclose()
-            task = None
             if status >= 400:
                 gw.metrics.inc("sema_errors_total", type=f"upstream-{status}")
-            elif status < 300:
-                task = BackgroundTask(gw.forwarded, plan, _decoded(fmt.parse_answer), data,
-                                      time.monotonic() - started)
-            return Response(data, status_code=status, headers=passed, background=task)
-        kept: list = []
-
-        def keep():
-            if kept:
-                gw.forwarded(plan, fmt.parse_stream, kept[0], time.monotonic() - started)
+            elif status < 300:  # stored before answering: the client's next request finds it
+                await run_in_threadpool(gw.forwarded, plan, _decoded(fmt.parse_answer), data,
+                                        time.monotonic() - started)
+            return Response(data, status_code=status, headers=passed)
 
         async def relay():
-            whole = True
-            buffer = bytearray()
+            whole, buffer, saved = True, bytearray(), False
             try:
                 async for chunk in upstream.aiter_bytes():
                     if whole and len(buffer) + len(chunk) <= MAX_CACHED_STREAM:
                         buffer.extend(chunk)
                     else:
                         whole = False
+                    if whole and status < 300 and fmt.STREAM_END in chunk:  # store, then send the end
+                        await run_in_threadpool(gw.forwarded, plan, fmt.parse_stream, bytes(buffer),
+                                                time.monotonic() - started)
+                        saved = True
                     yield chunk
             except Exception:
                 gw.metrics.inc("sema_errors_total", type="stream")
                 return
             finally:
                 await upstream.aclose()
-            if whole and status < 300:
-                kept.append(bytes(buffer))
+            if whole and status < 300 and not saved:
+                await run_in_threadpool(gw.forwarded, plan, fmt.parse_stream, bytes(buffer),
+                                        time.monotonic() - started)
         passed.pop("content-length", None)
-        return StreamingResponse(relay(), status_code=status, headers=passed, background=BackgroundTask(keep),
+        return StreamingResponse(relay(), status_code=status, headers=passed,
                                  media_type=upstream.headers.get("content-type", "text/event-stream"))
 
     # -- the other endpoints

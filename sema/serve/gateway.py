@@ -135,6 +135,12 @@ class Gateway:
             self.metrics.observe("sema_upstream_latency_seconds", time.monotonic() - started, route="provider")
         return response
 
+    def call_and_save(self, plan: Plan) -> ChatResponse:
+        """:meth:`call`, then :meth:`save`: the answer is stored before the client gets it."""
+        response = self.call(plan)
+        self.save(plan, response)
+        return response
+
     def forwarded(self, plan: Plan, parse, data, seconds: float) -> None:
         """A forwarded answer DATA, read with PARSE: usage recorded (provider ``upstream``), the answer stored.
 

@@ -25,6 +25,7 @@ from ..llm.types import ChatRequest, ChatResponse, FieldError, request_from_pyth
 from .wire import BufferedReader, ClientError, Parsed, new_id, pieces, sse
 
 NAME = "openai"
+STREAM_END = b"[DONE]"
 FINISH = {"end_turn": "stop", "max_tokens": "length", "tool_use": "tool_calls", "stop_sequence": "stop",
           "content_filter": "content_filter"}
 _KNOWN = {"model", "messages", "max_tokens", "max_completion_tokens", "temperature", "stop", "tools",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 
+from ..cache.response import pieces  # noqa: F401  (re-exported for the two formats)
 from ..llm.errors import StreamError
 
 
@@ -45,12 +46,6 @@ def sse(data, event: str | None = None) -> bytes:
     head = f"event: {event}\n" if event else ""
     payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"{head}data: {payload}\n\n".encode("utf-8")
-
-
-def pieces(text: str) -> list[str]:
-    """TEXT cut into stream deltas: a word with its spaces at a time (how a cached answer is replayed)."""
-    from ..cache.response import _WORDS
-    return _WORDS.findall(text)
 
 
 class BufferedReader:

@@ -334,3 +334,20 @@ class TestPython:
         path = ev(lisp, "(:path (llm/cache-stats))")
         with sqlite3.connect(path) as db:
             assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 1
+
+
+class TestBatch:
+    def test_batch_is_cached_per_prompt(self, lisp):
+        """llm/batch with :cache answers each prompt from the cache when it can, in input order."""
+        assert ev(lisp, '(llm/batch ["a" "b"] {:cache #t})') == ["answer 1 to a", "answer 2 to b"]
+        assert ev(lisp, '(llm/batch ["b" "c" "a"] {:cache #t})') == ["answer 2 to b", "answer 3 to c", "answer 1 to a"]
+        assert ev(lisp, "@calls") == 3
+
+    def test_batch_inside_with_cache_keeps_failures_apart(self, lisp):
+        """A failing prompt is reported as usual and not cached; the others are."""
+        ev(lisp, """(llm/define-provider :picky {:complete (fn (req)
+                      (let ((p (:content (last (:messages req)))))
+                        (if (= p "bad") (throw {:status 400 :message "no"}) (string/upper p))))})""")
+        got = ev(lisp, '(llm/with-cache {} (llm/batch ["x" "bad"] {:return-errors #t}))')
+        assert got[0] == "X" and got[1]["index"] == 1
+        assert ev(lisp, '(:entries (llm/cache-stats))') == 1
