@@ -32,6 +32,26 @@ def app_from_env():
     return create_app(ServeConfig.from_json(os.environ[CONFIG_VAR]))
 
 
+def _quick_server_class():
+    import asyncio
+
+    import uvicorn
+
+    class QuickServer(uvicorn.Server):
+        """uvicorn's server, noticing a stop request within 10 ms instead of 100 (tests start many)."""
+
+        async def main_loop(self) -> None:
+            counter = 0
+            while not await self.on_tick(counter):
+                counter = (counter + 1) % 864000
+                await asyncio.sleep(0.01)
+    return QuickServer
+
+
+def _quick_server(config):
+    return _quick_server_class()(config)
+
+
 class ServerThread:
     """``sema serve`` in a thread of this process (tests, examples, an application's own server).
 
@@ -45,7 +65,7 @@ class ServerThread:
         import uvicorn
         self.config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
                                      lifespan="on")
-        self.server = uvicorn.Server(self.config)
+        self.server = _quick_server(self.config)
         self.thread = threading.Thread(target=self.server.run, daemon=True, name="sema-serve")
         self.url = ""
 

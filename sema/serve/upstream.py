@@ -123,20 +123,32 @@ class Forwarder:
     POOLS = 8
 
     def __init__(self, timeout: float):
-        import itertools
-
         import httpx
         self.httpx = httpx
-        self.clients = [httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-                                          follow_redirects=False,
-                                          limits=httpx.Limits(max_connections=32, max_keepalive_connections=16))
-                        for _ in range(self.POOLS)]
-        self._next = itertools.cycle(self.clients)
+        self.timeout = timeout
+        self.clients: list = [None] * self.POOLS   # made on first use, sharing one TLS context
+        self._tls = None
+        self._turn = 0
+
+    def _client(self):
+        self._turn = (self._turn + 1) % self.POOLS
+        client = self.clients[self._turn]
+        if client is None:
+            httpx = self.httpx
+            if self._tls is None:  # loading the CA bundle takes tens of milliseconds: once
+                import ssl
+
+                import certifi
+                self._tls = ssl.create_default_context(cafile=certifi.where())
+            client = self.clients[self._turn] = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)), follow_redirects=False,
+                verify=self._tls, limits=httpx.Limits(max_connections=32, max_keepalive_connections=16))
+        return client
 
     async def open(self, method: str, url: str, body: bytes | None, headers: dict):
         """Send and return the streamed response (close it), or raise ClientError for a failed connection."""
         httpx = self.httpx
-        client = next(self._next)
+        client = self._client()
         request = client.build_request(method, url, content=body, headers=headers)
         try:
             return await client.send(request, stream=True)
@@ -147,7 +159,8 @@ class Forwarder:
 
     async def aclose(self) -> None:
         for client in self.clients:
-            await client.aclose()
+            if client is not None:
+                await client.aclose()
 
 
 class UpstreamError(Exception):
