@@ -14,6 +14,8 @@ import threading
 from .config import USAGE, ConfigError, ServeConfig, parse_args
 
 CONFIG_VAR = "SEMA_SERVE_CONFIG"
+_FLAGS = {"threshold": "--threshold", "ttl": "--ttl", "max-entries": "--max-entries", "path": "--cache",
+          "embed": "--embed"}
 
 
 def need_extras() -> None:
@@ -119,7 +121,10 @@ def main(argv: list[str]) -> int:
         from ..diagnostics import report
         if isinstance(exc, SemaError):
             return report(exc)
-        sys.stderr.write(f"sema serve: {exc}\n")
+        text = str(exc)
+        for key, flag in _FLAGS.items():  # the cache's option names, as this command spells them
+            text = text.replace(f":{key} ", f"{flag} ")
+        sys.stderr.write(f"sema serve: {text}\n")
         return 1
     access_log = config.log_level in ("info", "debug", "trace")
     if config.workers > 1:
