@@ -1,18 +1,17 @@
 """The cache's settings: defaults, the environment, and checked overrides.
 
-=================  ======================  ==========================================================
-option             environment             meaning (default)
-=================  ======================  ==========================================================
-``path``           ``SEMA_CACHE_DB``       the SQLite file (``llm-cache.sqlite3`` in the user cache
-                                           folder); ``"off"`` turns caching off
-``ttl``            ``SEMA_CACHE_TTL``      seconds an entry lives (86400, one day); 0 or nil: forever
-``max-entries``    ``SEMA_CACHE_MAX_ENTRIES``  entries kept before the least recently used go (20000)
-``namespace``                              a separate set of entries (``"default"``)
-``threshold``      ``SEMA_CACHE_THRESHOLD``    cosine similarity of a semantic hit (0.95)
-``embed``          ``SEMA_CACHE_EMBED``    ``provider`` or ``provider/model`` computing embeddings; without
-                                           it only the exact layer is used
-``semantic``                               #f: the exact layer only, even with ``embed``
-=================  ======================  ==========================================================
+- ``path`` (``SEMA_CACHE_DB``): the SQLite file, default ``llm-cache.sqlite3`` in the
+  user cache folder; ``"off"`` turns caching off.
+- ``ttl`` (``SEMA_CACHE_TTL``): seconds an entry lives, default 86400 (a day); 0 or
+  nil: until evicted.
+- ``max-entries`` (``SEMA_CACHE_MAX_ENTRIES``): entries kept before the least recently
+  used go, default 20000.
+- ``namespace``: a separate set of entries, default ``"default"``.
+- ``threshold`` (``SEMA_CACHE_THRESHOLD``): the cosine similarity of a semantic hit,
+  default 0.95.
+- ``embed`` (``SEMA_CACHE_EMBED``): ``provider`` or ``provider/model`` computing
+  embeddings; without it only the exact layer is used.
+- ``semantic``: #f keeps to the exact layer even with ``embed``.
 """
 
 from __future__ import annotations
