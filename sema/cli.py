@@ -21,6 +21,7 @@ usage: sema [OPTIONS] [FILE] [--] [ARGS...]
        sema doc NAME           show the documentation of NAME
        sema fmt [--check] FILE...
        sema login qwen         sign in to Qwen (OAuth device flow)
+       sema serve [OPTIONS]    an OpenAI-compatible caching proxy (sema serve --help)
 
 options:
   -e, --eval EXPR      evaluate EXPR and print its value unless it is nil
@@ -61,7 +62,7 @@ class Options:
 
 def parse_args(argv: list[str]) -> Options:
     opts = Options()
-    if argv and argv[0] in ("check", "doc", "fmt", "login"):
+    if argv and argv[0] in ("check", "doc", "fmt", "login", "serve"):
         opts.command = argv[0]
         opts.command_args = argv[1:]
         return opts

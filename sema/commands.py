@@ -1,4 +1,4 @@
-"""Subcommands of the ``sema`` command: ``check``, ``doc`` and ``fmt``."""
+"""Subcommands of the ``sema`` command: ``check``, ``doc``, ``fmt``, ``login`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ def run_command(name: str, args: list[str]) -> int:
     if name == "login":
         from .llm.gateway_builtins import main as login_main
         return login_main(args)
+    if name == "serve":
+        from .serve.command import main as serve_main
+        return serve_main(args)
     sys.stderr.write(f"sema: unknown command {name}\n")
     return 2
 

@@ -31,6 +31,23 @@ def _private_code_cache(tmp_path_factory):
         os.environ["SEMA_CACHE_DIR"] = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory):
+    """A folder of this test session for the LLM response caches (each test gets its own file)."""
+    return tmp_path_factory.mktemp("sema-llm-cache")
+
+
+_cache_files = iter(range(1, 10**9))
+
+
+@pytest.fixture(autouse=True)
+def _private_llm_cache(monkeypatch, _cache_folder):
+    """Each test's LLM response cache is a new file in the session's folder, never the user's cache."""
+    monkeypatch.setenv("SEMA_CACHE_DB", str(_cache_folder / f"llm-cache-{next(_cache_files)}.sqlite3"))
+    for name in ("SEMA_CACHE_EMBED", "SEMA_CACHE_TTL", "SEMA_CACHE_MAX_ENTRIES", "SEMA_CACHE_THRESHOLD"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def _no_provider_keys(monkeypatch):
     """No test can reach a real LLM API: every provider key and base URL is cleared."""

@@ -50,6 +50,7 @@ LAZY = {
     "sema.ai.budget": ("llm/budget-remaining", "llm/clear-budget", "llm/set-budget", "llm/with-budget"),
     "sema.ai.resilience": ("llm/with-rate-limit", "retry"),
     "sema.ai.cassette": ("llm/with-cassette",),
+    "sema.llm.cache_builtins": ("llm/cache-clear", "llm/cache-key", "llm/cache-stats", "llm/call-with-cache"),
     "sema.builtins.http": ("http/delete", "http/get", "http/post", "http/put", "http/request"),
     "sema.builtins.regex": (
         "regex/find-all", "regex/match", "regex/match?", "regex/replace", "regex/replace-all", "regex/split",

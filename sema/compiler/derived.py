@@ -381,3 +381,24 @@ def doc_form(form):
     if target.__class__ is Symbol:
         target = L(S("quote"), target)
     return L(S("%doc"), target, span=span_of(form))
+
+
+def _is_thunk(form) -> bool:
+    """``(fn () ...)`` or ``(lambda () ...)`` written out."""
+    return head_name(form) in ("fn", "lambda") and len(items_of(form)) >= 2 and items_of(form)[1] is EMPTY
+
+
+@derived_form("llm/with-cache")
+def with_cache_form(form):
+    """(llm/with-cache opts body ...) -> (llm/call-with-cache opts (lambda () body ...)).
+
+    Sema's own shape, a thunk written out after optional options, passes the thunk as it is.
+    """
+    parts = _parts(form, 2, "(llm/with-cache opts body ...)")
+    args, span = parts[1:], span_of(form)
+    if len(args) == 1 and _is_thunk(args[0]):
+        return L(S("llm/call-with-cache"), None, args[0], span=span)
+    if len(args) == 2 and _is_thunk(args[1]):
+        return L(S("llm/call-with-cache"), args[0], args[1], span=span)
+    thunk = from_iter([S("lambda"), EMPTY] + args[1:], span=span)
+    return L(S("llm/call-with-cache"), args[0], thunk, span=span)

@@ -684,6 +684,19 @@ SPECIAL_DOCS["doc"] = _entry("""
     (doc if) ; => nil
     """)
 
+SPECIAL_DOCS["llm/with-cache"] = _entry("""
+    (llm/with-cache opts body ...)
+    (llm/with-cache [opts] thunk)
+
+    Evaluate BODY with every LLM call in it (llm/complete, llm/chat, llm/stream, llm/request) answered
+    from the response cache when it can be: a repeated request (and, with :embed, a paraphrase) is
+    answered from the store with zero usage instead of calling the provider. OPTS is a map of cache
+    options or nil (see (doc llm/call-with-cache)); a call with {:cache #f} is not cached. Sema's
+    shape, a thunk (fn () ...) after optional options, is accepted too.
+
+    (llm/define-provider :n {:complete (let ((n (atom 0))) (fn (r) (str "answer " (swap! n inc))))}) (llm/with-cache {:namespace "doc"} (llm/cache-clear {:namespace "doc"}) (llm/complete "q") (llm/complete "q")) ; => "answer 1"
+    (llm/define-provider :n {:complete (let ((n (atom 0))) (fn (r) (str "answer " (swap! n inc))))}) (llm/with-cache {} (llm/complete "q")) (llm/with-cache (fn () (llm/complete "q"))) ; => "answer 1"
+    """)
 
 # the AI layer's derived forms (prompt, deftool, defagent, with-retry) document themselves there
 from ..ai.forms_docs import add_entries as _add_ai_entries  # noqa: E402

@@ -49,6 +49,7 @@ class LlmState:
         self.fallback: list | None = None   # the order of an enclosing llm/with-fallback
         self.pricing = None                 # sema.ai.pricing.Pricing, made on first use
         self._pipeline = None
+        self.cache = None                   # the CacheOptions of an enclosing llm/with-cache
 
     @property
     def registry(self):
@@ -105,10 +106,21 @@ def targets(state: LlmState, who: str, o: dict, request: ChatRequest):
 
 def call(state: LlmState, who: str, request: ChatRequest, o: dict, *, stream: bool = False,
          on_chunk=None) -> ChatResponse:
-    """One call through the request pipeline and the chosen provider (or the failover order)."""
+    """One call through the request pipeline and the chosen provider (or the failover order).
+
+    With ``:cache`` in O (or inside ``llm/with-cache``) the response cache answers first; a miss
+    goes on through the pipeline (budget, cassette, rate limit, router).
+    """
     from .pipeline import Call
     options = {"provider": o["provider"]} if o.get("provider") is not None else {}
-    return state.pipeline.call(Call(request, who, "stream" if stream else "chat", options, on_chunk))
+
+    def through_pipeline(req):
+        return state.pipeline.call(Call(req, who, "stream" if stream else "chat", options, on_chunk))
+    cache = o.get("cache")
+    if cache is not False and (cache is not None or state.cache is not None):
+        from .cache_builtins import cached_call
+        return cached_call(state, who, request, o, stream=stream, on_chunk=on_chunk, miss=through_pipeline)
+    return through_pipeline(request)
 
 
 def _is_lisp(entry) -> bool:
@@ -122,6 +134,10 @@ def run_batch(state: LlmState, who: str, requests: list[ChatRequest], o: dict) -
     """
     if not requests:
         return []
+    cache = o.get("cache")
+    if cache is not False and (cache is not None or state.cache is not None):
+        from .cache_builtins import cached_batch
+        return cached_batch(state, who, requests, o)
     entries, first = targets(state, who, o, requests[0])
     if first is not requests[0]:  # a provider/model prefix was stripped
         requests = [r.with_model(first.model) for r in requests]

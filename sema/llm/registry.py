@@ -72,6 +72,7 @@ class ProviderRegistry:
         self.warnings: list[str] = []
         self.usage = UsageTracker()
         self._router = None
+        self._cache = None
 
     @property
     def router(self):
@@ -80,6 +81,14 @@ class ProviderRegistry:
             from .router import Router
             self._router = Router(self)
         return self._router
+
+    @property
+    def cache(self):
+        """This registry's response cache (:class:`~sema.cache.response.ResponseCache`), made on first use."""
+        if self._cache is None:
+            from ..cache.response import ResponseCache
+            self._cache = ResponseCache(self)
+        return self._cache
 
     # -- names
 
@@ -437,7 +446,9 @@ class ProviderRegistry:
         return discover_local(self, timeout)
 
     def close(self) -> None:
-        """Close every provider's pooled connections."""
+        """Close every provider's pooled connections (and the cache's files)."""
+        if self._cache is not None:
+            self._cache.close()
         for provider in list(self._providers.values()):
             if hasattr(provider, "close"):
                 provider.close()

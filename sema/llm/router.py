@@ -276,11 +276,18 @@ class Router:
     def call(self, request, *, provider=None, order=None, stream: bool = False,
              on_chunk: Callable[[str], object] | None = None) -> ChatResponse:
         """Complete REQUEST (a ChatRequest or a request mapping) with failover; returns the ChatResponse."""
+        cache = None
         if not isinstance(request, ChatRequest):
             d = {norm_key(k): v for k, v in request.items()} if isinstance(request, Mapping) else {}
             provider = provider if provider is not None else d.get("provider")
             stream = stream or bool(d.get("stream"))
+            cache = d.get("cache")
             request = request_from_python(request)
+        if cache:  # True, or a mapping of cache options (see sema.cache.options)
+            cached = self.registry.cache
+            options = cached.options.merged(cache) if isinstance(cache, Mapping) else None
+            return cached.call(request, provider=provider, order=order, stream=stream, on_chunk=on_chunk,
+                               options=options)[0]
         entries, request = self.plan(request, provider, order)
         return complete_with_fallback(entries, request, on_chunk=on_chunk, stream=stream,
                                       usage=self.registry.usage, breaker=self.breaker)
@@ -289,9 +296,15 @@ class Router:
         """A request map (the contract's keys, Lisp or underscore spelling) -> the response map (a dict).
 
         Routing keys: ``provider`` (one provider, no failover), ``stream``
-        (stream to ON_CHUNK).  The answer has the contract's keys plus
-        ``provider``, ``latency-ms`` and, for structured output, ``parsed``.
+        (stream to ON_CHUNK), ``cache`` (True or cache options: answer from the
+        response cache, adding ``cache`` to the answer).  The answer has the
+        contract's keys plus ``provider``, ``latency-ms`` and, for structured
+        output, ``parsed``.
         """
+        cache = next((v for k, v in request.items() if norm_key(k) == "cache"), None)
+        if cache:
+            return self.registry.cache.respond(request, on_chunk=on_chunk,
+                                               options=cache if isinstance(cache, Mapping) else None)
         response = self.call(request, on_chunk=on_chunk)
         out = response.to_dict()
         out["provider"] = response.provider

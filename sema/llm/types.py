@@ -680,7 +680,7 @@ class ChatRequest(_MapLike):
 _REQUEST_FIELDS = ("model", "messages", "max_tokens", "temperature", "system", "tools",
                    "stop_sequences", "timeout", "tool_choice", "response_format")
 #: keys of a request map that choose how to call, not what to send (read by the router)
-ROUTING_KEYS = frozenset({"provider", "stream", "fallback", "on_chunk", "return_errors", "max_concurrency"})
+ROUTING_KEYS = frozenset({"provider", "stream", "fallback", "on_chunk", "return_errors", "max_concurrency", "cache"})
 
 
 def request_from_python(obj, default_model: str | None = None) -> ChatRequest:
