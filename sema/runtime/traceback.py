@@ -33,13 +33,35 @@ _PY_TYPES = {
     "complex": "complex", "Atom": "atom", "Record": "record",
 }
 
-_TAKES = re.compile(r"^(?P<name>.+?)\(\) takes (?:from (?P<lo>\d+) to (?P<hi>\d+)|(?P<n>\d+)) positional "
+
+class _Pattern:
+    """A regular expression compiled on first use (they are needed only when something failed)."""
+
+    __slots__ = ("source", "compiled")
+
+    def __init__(self, source: str):
+        self.source = source
+        self.compiled = None
+
+    def _re(self):
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled
+
+    def match(self, text: str):
+        return self._re().match(text)
+
+    def search(self, text: str):
+        return self._re().search(text)
+
+
+_TAKES = _Pattern(r"^(?P<name>.+?)\(\) takes (?:from (?P<lo>\d+) to (?P<hi>\d+)|(?P<n>\d+)) positional "
                     r"arguments? but (?P<got>\d+)")
-_MISSING = re.compile(r"^(?P<name>.+?)\(\) missing (?P<k>\d+) required positional arguments?: (?P<names>.*)")
-_C_TAKES = re.compile(r"^(?P<name>.+?)\(\) takes (?:exactly )?(?P<n>one|no|\d+) arguments? \((?P<got>\d+) given\)")
-_LOCAL = re.compile(r"variable '([^']+)'")
-_NOT_CALLABLE = re.compile(r"^'([\w.]+)' object is not callable")
-_UNSUPPORTED = re.compile(r"unsupported operand type\(s\) for (\S+): '(\w+)' and '(\w+)'|"
+_MISSING = _Pattern(r"^(?P<name>.+?)\(\) missing (?P<k>\d+) required positional arguments?: (?P<names>.*)")
+_C_TAKES = _Pattern(r"^(?P<name>.+?)\(\) takes (?:exactly )?(?P<n>one|no|\d+) arguments? \((?P<got>\d+) given\)")
+_LOCAL = _Pattern(r"variable '([^']+)'")
+_NOT_CALLABLE = _Pattern(r"^'([\w.]+)' object is not callable")
+_UNSUPPORTED = _Pattern(r"unsupported operand type\(s\) for (\S+): '(\w+)' and '(\w+)'|"
                           r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'")
 
 
@@ -48,12 +70,16 @@ def lisp_name_of_local(py: str) -> str:
     return unmangle(base)
 
 
+_codes_seen = [0]  # len(BUILTINS) when _builtin_codes was last filled (modules load lazily: it grows)
+
+
 def _builtin_for_code(code):
-    if not _builtin_codes or len(_builtin_codes) < len(BUILTINS) // 2:
+    if _codes_seen[0] != len(BUILTINS):
         for name, fn in BUILTINS.items():
             c = getattr(fn, "__code__", None)
             if c is not None:
                 _builtin_codes.setdefault(c, fn)
+        _codes_seen[0] = len(BUILTINS)
     return _builtin_codes.get(code) or INTERP_BUILTIN_CODES.get(code)
 
 
