@@ -185,10 +185,24 @@ class HttpTransport:
             with self._lock:
                 if self.client is None:
                     self.client = httpx.Client(
-                        transport=self.transport, timeout=self.timeouts.httpx(),
+                        transport=self.transport, timeout=self.timeouts.httpx(), verify=self._verify(),
                         limits=httpx.Limits(max_connections=self.max_connections,
                                             max_keepalive_connections=min(20, self.max_connections)))
         return self.client
+
+    def _verify(self) -> bool:
+        """Whether the pooled client sets up TLS verification: not for a plain http:// base URL without an
+        auth scheme (loading the CA bundle costs ~25 ms of the first call).  A request to an absolute
+        https:// path still goes through a verifying client (``_checked``)."""
+        return not (self.base_url.startswith("http://") and self.auth is None)
+
+    def _checked(self, client, request):
+        """CLIENT, or a verifying client when REQUEST leaves plain http for https on an unverified one."""
+        if request.url.scheme != "https" or self._verify():
+            return client
+        if isinstance(client, httpx.AsyncClient):
+            return httpx.AsyncClient(transport=self.async_transport, timeout=self.timeouts.httpx())
+        return httpx.Client(transport=self.transport, timeout=self.timeouts.httpx())
 
     def async_client(self) -> httpx.AsyncClient:
         """An AsyncClient for the running event loop (connections are bound to their loop)."""
@@ -196,7 +210,7 @@ class HttpTransport:
         client = self._aclients.get(id(loop))
         if client is None:
             client = httpx.AsyncClient(
-                transport=self.async_transport, timeout=self.timeouts.httpx(),
+                transport=self.async_transport, timeout=self.timeouts.httpx(), verify=self._verify(),
                 limits=httpx.Limits(max_connections=self.max_connections,
                                     max_keepalive_connections=self.max_connections))
             self._aclients[id(loop)] = client
@@ -264,7 +278,7 @@ class HttpTransport:
                 raise self._out_of_time(deadline, attempt, last)
             request = self._build(client, method, path, json, params, deadline, stream)
             try:
-                response = client.send(request, stream=stream, auth=self.auth)
+                response = self._checked(client, request).send(request, stream=stream, auth=self.auth)
             except httpx.HTTPError as exc:
                 err = error_from_exception(self.provider, exc, request, secrets=self.all_secrets())
                 err.__cause__ = None
@@ -319,7 +333,7 @@ class HttpTransport:
                 raise self._out_of_time(deadline, attempt, last)
             request = self._build(client, method, path, json, params, deadline, False)
             try:
-                response = await client.send(request, auth=self.auth)
+                response = await self._checked(client, request).send(request, auth=self.auth)
             except httpx.HTTPError as exc:
                 err = error_from_exception(self.provider, exc, request, secrets=self.all_secrets())
             else:
