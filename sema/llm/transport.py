@@ -38,7 +38,6 @@ kept after the path (:func:`join_url`).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import threading
@@ -101,6 +100,7 @@ class RetryPolicy:
         if self.async_sleep is not None:
             await self.async_sleep(seconds)
         elif self.sleep is time.sleep:
+            import asyncio  # async callers have it loaded; sync start-up does not pay ~13 ms
             await asyncio.sleep(seconds)
         else:  # an injected (test) sleep
             self.sleep(seconds)
@@ -206,6 +206,7 @@ class HttpTransport:
 
     def async_client(self) -> httpx.AsyncClient:
         """An AsyncClient for the running event loop (connections are bound to their loop)."""
+        import asyncio
         loop = asyncio.get_running_loop()
         client = self._aclients.get(id(loop))
         if client is None:
@@ -218,6 +219,7 @@ class HttpTransport:
 
     async def aclose(self) -> None:
         """Close the running loop's AsyncClient (call before the loop ends)."""
+        import asyncio
         client = self._aclients.pop(id(asyncio.get_running_loop()), None)
         if client is not None:
             await client.aclose()
