@@ -17,6 +17,7 @@
     ├── PermissionDenied            (also a PermissionError)
     ├── EvalTimeoutError            an evaluation past its timeout (also a TimeoutError)
     ├── EvalCancelledError          an evaluation cancelled from another thread
+    ├── ResourceLimitError          an evaluation past its interpreter's output or memory limit
     ├── PythonError                 an exception of a Python function the embedder registered
     ├── EvalError                   anything else the language reports
     └── LlmError                    see sema.llm.errors for its subtree
@@ -196,7 +197,25 @@ class LispIOError(SemaError, OSError):
 
 
 class PermissionDenied(SemaError, PermissionError):
+    """An operation the interpreter's capabilities do not allow (see ``sema.runtime.capabilities``).
+
+    ``capability`` is the capability it needs, ``operation`` the builtin that
+    tried, ``target`` the path, URL or host it was for (or None).  Lisp
+    ``catch`` sees them as ``:capability :operation :target`` (and Sema's
+    ``:function``).
+    """
+
     kind = "permission-denied"
+    capability: str | None = None
+    operation: str | None = None
+    target: str | None = None
+
+    def extra_fields(self):
+        if self.capability is None:
+            return {}
+        from .values import Keyword
+        return {"capability": Keyword(self.capability), "operation": self.operation,
+                "function": self.operation, "target": self.target}
 
 
 class PythonError(SemaError):
@@ -231,6 +250,27 @@ class EvalCancelledError(SemaError):
     """An evaluation stopped by :meth:`Interpreter.cancel` from another thread."""
 
     kind = "cancelled"
+
+
+class ResourceLimitError(SemaError):
+    """An evaluation stopped because it went past a limit of its interpreter (``max_output``, ``max_memory``).
+
+    ``resource`` is ``"output"`` or ``"memory"``, ``limit`` the limit (characters or bytes).
+    """
+
+    kind = "limit"
+
+    def __init__(self, resource: str, limit: int | None, message: str | None = None):
+        if message is None:
+            what = f"{limit:,} characters of output" if resource == "output" else \
+                f"{limit / (1 << 20):g} MiB more memory"
+            message = f"evaluation stopped: it used more than {what}, the interpreter's limit"
+        super().__init__(message)
+        self.resource = resource
+        self.limit = limit
+
+    def extra_fields(self):
+        return {"resource": self.resource, "limit": self.limit}
 
 
 class ExitRequest(BaseException):

@@ -22,14 +22,33 @@ class Interpreter:
     """An isolated sema interpreter: its own globals, macros, providers and state."""
 
     def __init__(self, *, stdlib: bool = True, llm: bool = True, args: tuple | list = (),
-                 model: str | None = None, provider: str | None = None) -> None:
+                 model: str | None = None, provider: str | None = None, allow=None, deny=None,
+                 max_output: int | None = None, max_memory: int | None = None, stdout=None,
+                 stderr=None) -> None:
         """A new interpreter.
 
         ``stdlib`` loads the Lisp part of the standard library; ``llm`` configures
         LLM providers from the environment (``model``/``provider`` choose the
         default, like ``--model``/``--provider``); ``args`` is ``(sys/args)``.
+
+        ``allow``/``deny`` say what the Lisp code may do to the machine (the
+        sandbox, see docs/embedding.md): by default everything but Python
+        interop; ``allow="strict"`` (or an empty set) nothing; ``allow={"fs-read":
+        ["/data"], "llm": True}`` only that.  ``max_output`` (characters written
+        by one evaluation) and ``max_memory`` (bytes its process may grow by)
+        stop an evaluation that goes past them with ``ResourceLimitError``;
+        ``stdout``/``stderr`` (text streams) receive the Lisp code's output.
         """
+        from .runtime.capabilities import make_policy
+        from .runtime.limits import Limits
         from .runtime.namespace import make_namespace
+
+        #: what this interpreter's Lisp code may do (``runtime.capabilities.Policy``)
+        self.policy = make_policy(allow, deny)
+        self.limits = Limits(max_output=max_output, max_memory=max_memory)
+        #: where this interpreter's Lisp output goes (None: sys.stdout / sys.stderr at the time)
+        self.stdout = stdout
+        self.stderr = stderr
 
         self.macros: dict[Symbol, Callable] = {}
         self.units = UnitTracker()           # compile-time state and the cache recording under way
@@ -50,7 +69,7 @@ class Interpreter:
             load_stdlib(self)
         #: globals present before any user code: builtins, stdlib, helpers
         self.startup_globals = frozenset(self.namespace)
-        if llm:
+        if llm and self.policy.allows("llm"):
             self.configure_llm(model=model, provider=provider)
 
     # ------------------------------------------------------------ compile-time knowledge
@@ -364,18 +383,43 @@ class Interpreter:
         return True
 
     def _guarded(self, fn, *args, timeout: float | None = None):
-        """Run ``fn`` on the worker thread, turning timeouts and cancellation into SemaErrors."""
-        from .errors import EvalCancelledError, EvalTimeoutError
-        from .runtime.worker import Cancelled, CouldNotStop, TimedOut
+        """Run ``fn`` on the worker thread, turning stops (timeout, cancel, a limit) into SemaErrors."""
+        from .errors import EvalCancelledError, EvalTimeoutError, ResourceLimitError
+        from .runtime import output
+        from .runtime.worker import (
+            Cancelled, CouldNotStop, MemoryLimitReached, OutputLimitReached, TimedOut, stop,
+        )
+        limits = self.limits
+        watch = None
+        if limits.max_memory is not None:
+            from .runtime.limits import memory_watch
+            watch = memory_watch(limits.max_memory, MemoryLimitReached)
+        sink = None
+        if limits.max_output is not None or self.stdout is not None or self.stderr is not None:
+            def over(limit):
+                worker = self._worker
+                if worker is not None:
+                    stop(worker, OutputLimitReached)
+                raise OutputLimitReached()
+            sink = output.Sink(self.stdout, self.stderr, limits.max_output, over)
         try:
-            return run_with_deep_stack(fn, *args, timeout=timeout, track=self._track)
+            with output.using(sink):
+                return run_with_deep_stack(fn, *args, timeout=timeout, track=self._track, watch=watch)
         except TimedOut:
             self.reset_tail_state()
             raise EvalTimeoutError(f"evaluation timed out after {timeout:g} s") from None
         except Cancelled:
             self.reset_tail_state()
             raise EvalCancelledError("evaluation cancelled") from None
+        except MemoryLimitReached:
+            self.reset_tail_state()
+            raise ResourceLimitError("memory", limits.max_memory) from None
+        except OutputLimitReached:
+            self.reset_tail_state()
+            raise ResourceLimitError("output", limits.max_output) from None
         except CouldNotStop as exc:
+            if exc.reason in ("memory", "output"):
+                raise ResourceLimitError(exc.reason, getattr(limits, f"max_{exc.reason}"), str(exc)) from None
             cls = EvalTimeoutError if exc.reason == "timeout" else EvalCancelledError
             raise cls(str(exc)) from None
 

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import os
-import sys
 
 from ..errors import EvalError, LispIOError, LispTypeError, UserError
 from ..printer import display_str, write_str
+from ..runtime import output
+from ..runtime.capabilities import Need
 from ..runtime.registry import Any, Callable_, builtin, interp_builtin
 from ..values import EMPTY, ArrayList, Map, Pair, Symbol, iter_list, make_list, to_pylist
 
@@ -65,6 +66,9 @@ def spread_args(last) -> list:
 
 from ..values import Keyword  # noqa: E402
 
+#: load and import read the file they resolve to (next to the loading file first)
+_LOADS = Need("load", paths=lambda args, interp: [interp.resolve_path(a) for a in args[:1] if isinstance(a, str)])
+
 _K_TYPE, _K_MESSAGE = Keyword("type"), Keyword("message")
 
 
@@ -79,7 +83,7 @@ def make_eval(interp):
     return eval_
 
 
-@interp_builtin("load")
+@interp_builtin("load", needs=_LOADS)
 def make_load(interp):
     """Load and run the file at PATH (relative paths are tried next to the loading file first).
 
@@ -159,7 +163,7 @@ def make_doc(interp):
     """Print the documentation of NAME: a builtin, special form, macro or documented function."""
     def doc(name: Any) -> Any:
         text = interp.doc_text(name)
-        sys.stdout.write(text + "\n")
+        output.stdout().write(text + "\n")
         return None
     return doc
 
@@ -174,7 +178,7 @@ def make_module_exports(interp):
     return module_exports
 
 
-@interp_builtin("%import")
+@interp_builtin("%import", needs=_LOADS)
 def make_import(interp):
     """Load a module file in an isolated interpreter and bind its exports here."""
     def import_(path: Any, names: Any) -> Any:

@@ -6,6 +6,8 @@ written to a temporary file and renamed over, so a crash never leaves half a
 file).  The file is created on the first write.  Keys are strings; values are
 anything JSON can hold (maps come back with keyword keys, arrays as lists).
 Handles belong to the process; opening a name again replaces the old handle.
+In a sandbox the file needs fs-read and fs-write, and an interpreter sees only
+the stores it opened itself.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import typing
 
 from ..errors import LispIOError, LispValueError
 from ..printer import write_str
+from ..runtime import capabilities
+from ..runtime.capabilities import CHECKS_INSIDE, Need
 from ..runtime.registry import builtin
 from ..values import ListBase, make_list
 from .argcheck import type_error
@@ -24,7 +28,13 @@ from .jsonfmt import from_json_value, to_json_value
 
 Any = typing.Any
 _stores: dict[str, tuple[str, dict]] = {}
+_owners: dict[str, object] = {}  # name -> the sandbox policy that opened it (None: no sandbox)
 _lock = threading.Lock()
+
+
+def _visible(name) -> bool:
+    policy = capabilities.current()
+    return policy is None or _owners.get(name) is policy
 
 
 def _name(who: str, name) -> str:
@@ -34,7 +44,7 @@ def _name(who: str, name) -> str:
 
 
 def _store(who: str, name) -> tuple[str, dict]:
-    store = _stores.get(_name(who, name))
+    store = _stores.get(_name(who, name)) if _visible(name) else None
     if store is None:
         raise LispValueError(f"{who}: no open store named {write_str(name)} (open it with kv/open)")
     return store
@@ -59,7 +69,7 @@ def _flush(who: str, path: str, data: dict) -> None:
 
 
 @skip_doc_examples
-@builtin("kv/open")
+@builtin("kv/open", needs=(Need("fs-read", paths=1), Need("fs-write", paths=1)))
 def kv_open(name: str, path: str) -> str:
     """Open the store NAME backed by the JSON file at PATH (loaded if it exists); returns NAME.
 
@@ -80,12 +90,15 @@ def kv_open(name: str, path: str) -> str:
             raise LispIOError(f"kv/open: {write_str(path)} does not hold a JSON object")
         data = {k: from_json_value(v) for k, v in loaded.items()}
     with _lock:
+        if name in _stores and not _visible(name):
+            raise LispValueError(f"kv/open: the store name {write_str(name)} is in use by another interpreter")
         _stores[name] = (path, data)
+        _owners[name] = capabilities.current()
     return name
 
 
 @skip_doc_examples
-@builtin("kv/get")
+@builtin("kv/get", needs=CHECKS_INSIDE)
 def kv_get(name: str, key: str) -> Any:
     """The value under KEY in the store NAME, or nil.
 
@@ -95,7 +108,7 @@ def kv_get(name: str, key: str) -> Any:
 
 
 @skip_doc_examples
-@builtin("kv/set")
+@builtin("kv/set", needs=CHECKS_INSIDE)
 def kv_set(name: str, key: str, value: Any) -> Any:
     """Store VALUE under KEY in the store NAME and write the file; returns VALUE.
 
@@ -110,7 +123,7 @@ def kv_set(name: str, key: str, value: Any) -> Any:
 
 
 @skip_doc_examples
-@builtin("kv/delete")
+@builtin("kv/delete", needs=CHECKS_INSIDE)
 def kv_delete(name: str, key: str) -> bool:
     """Remove KEY from the store NAME (writing the file); #t if it was there.
 
@@ -126,7 +139,7 @@ def kv_delete(name: str, key: str) -> bool:
 
 
 @skip_doc_examples
-@builtin("kv/keys")
+@builtin("kv/keys", needs=CHECKS_INSIDE)
 def kv_keys(name: str) -> ListBase:
     """The keys of the store NAME, sorted.
 
@@ -136,7 +149,7 @@ def kv_keys(name: str) -> ListBase:
 
 
 @skip_doc_examples
-@builtin("kv/close")
+@builtin("kv/close", needs=CHECKS_INSIDE)
 def kv_close(name: str) -> None:
     """Write the store NAME and forget its handle.
 

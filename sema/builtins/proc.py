@@ -100,7 +100,7 @@ def _get(who: str, h) -> _Proc:
 
 
 @skip_doc_examples
-@builtin("proc/spawn")
+@builtin("proc/spawn", needs="shell")
 def spawn(argv: Any, opts: Map | None = None) -> int:
     """Start ARGV (a list or vector: the program, then its arguments) and return its handle.
 
@@ -120,7 +120,7 @@ def spawn(argv: Any, opts: Map | None = None) -> int:
 
 
 @skip_doc_examples
-@builtin("proc/write-stdin")
+@builtin("proc/write-stdin", needs="shell")
 def write_stdin(h: int, text: str) -> None:
     """Write TEXT to the process's standard input.
 
@@ -137,7 +137,7 @@ def write_stdin(h: int, text: str) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/close-stdin")
+@builtin("proc/close-stdin", needs="shell")
 def close_stdin(h: int) -> None:
     """Close the process's standard input (it sees end of file).
 
@@ -151,7 +151,7 @@ def close_stdin(h: int) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/read-stdout")
+@builtin("proc/read-stdout", needs="shell")
 def read_stdout(h: int) -> str:
     """The standard output that arrived since the last read ("" if none).
 
@@ -162,7 +162,7 @@ def read_stdout(h: int) -> str:
 
 
 @skip_doc_examples
-@builtin("proc/read-stderr")
+@builtin("proc/read-stderr", needs="shell")
 def read_stderr(h: int) -> str:
     """The standard error that arrived since the last read ("" if none).
 
@@ -173,7 +173,7 @@ def read_stderr(h: int) -> str:
 
 
 @skip_doc_examples
-@builtin("proc/running?")
+@builtin("proc/running?", needs="shell")
 def running_p(h: int) -> bool:
     """True while the process has not exited.
 
@@ -199,7 +199,7 @@ def _wait(p: _Proc) -> int:
 
 
 @skip_doc_examples
-@builtin("proc/wait")
+@builtin("proc/wait", needs="shell")
 def wait(h: int) -> int:
     """Wait for the process to exit and return its exit code (-1 if a signal killed it).
 
@@ -211,7 +211,7 @@ def wait(h: int) -> int:
 
 
 @skip_doc_examples
-@builtin("proc/exit-code")
+@builtin("proc/exit-code", needs="shell")
 def exit_code(h: int) -> int | None:
     """The exit code if the process has exited, else nil (without waiting).
 
@@ -221,7 +221,7 @@ def exit_code(h: int) -> int | None:
 
 
 @skip_doc_examples
-@builtin("proc/kill")
+@builtin("proc/kill", needs="shell")
 def kill(h: int) -> None:
     """Kill the process (SIGKILL); harmless if it has already exited.
 
@@ -233,7 +233,7 @@ def kill(h: int) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/close")
+@builtin("proc/close", needs="shell")
 def close(h: int) -> None:
     """Kill the process if it still runs, reap it, and free the handle.
 
@@ -253,7 +253,7 @@ def close(h: int) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/run")
+@builtin("proc/run", needs="shell")
 def run(argv: Any, opts: Map | None = None) -> int:
     """Run ARGV on sema's own terminal (stdin, stdout and stderr inherited) and return its exit code.
 

@@ -27,6 +27,8 @@ import typing
 
 from ..errors import LispIOError, LispValueError, SemaError
 from ..printer import write_str
+from ..runtime import capabilities
+from ..runtime.capabilities import Need
 from ..runtime.registry import Callable_, builtin
 from ..values import Keyword, Map, make_map, map_items
 from .argcheck import type_error
@@ -133,7 +135,7 @@ def text(s: str) -> Map:
 
 
 @skip_doc_examples
-@builtin("http/file")
+@builtin("http/file", needs=Need("fs-read", paths=0))
 def file(path: str, content_type: str | None = None) -> Map:
     """A 200 response with the file at PATH; the content type is guessed from its extension unless given.
 
@@ -317,7 +319,7 @@ def _app(inbox: queue.Queue):
 
 
 @skip_doc_examples
-@builtin("http/serve")
+@builtin("http/serve", needs="net")
 def serve(handler: Callable_, opts: Map | None = None) -> None:
     """Serve HTTP with HANDLER (request map -> response map) until interrupted; options :port (3000), :host.
 
@@ -334,6 +336,7 @@ def serve(handler: Callable_, opts: Map | None = None) -> None:
     host = opts.get(_K("host"), "127.0.0.1") if opts is not None else "127.0.0.1"
     if port.__class__ is not int or not 0 <= port <= 65535 or host.__class__ is not str:
         raise type_error("http/serve", "a :port from 0 to 65535 and a :host string", port)
+    capabilities.require("net", "http/serve", host=host)  # in a sandbox: a host it may listen on
     _require_stack()
     import uvicorn
 

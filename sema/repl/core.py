@@ -109,7 +109,8 @@ class ReplState:
         """Replace the interpreter by a fresh one with the same LLM settings and arguments."""
         from ..interpreter import Interpreter
         old = self.interp
-        new = Interpreter(llm=old.llm_enabled, args=old.args, model=old.llm_model, provider=old.llm_provider)
+        new = Interpreter(llm=old.llm_enabled, args=old.args, model=old.llm_model, provider=old.llm_provider,
+                          allow=old.policy)
         self.set_interpreter(new)
 
     def push_result(self, value) -> None:

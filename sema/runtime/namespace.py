@@ -4,7 +4,9 @@
 mangled name, stubs for the lazily imported ones, the ``%``-internals, the
 inline slots and the helpers the code generator refers to (``_Pair``,
 ``_bounce``, ``_resume`` ...).  Each interpreter gets its own namespace, so
-two interpreters share nothing.
+two interpreters share nothing.  A sandboxed interpreter's builtins that touch
+the machine go in through its policy (``runtime.capabilities``), which wraps
+them in checks; lazy ones too, when their module is imported.
 """
 
 from __future__ import annotations
@@ -35,11 +37,17 @@ def resolve_lazy(interp, ns: dict, name: str, module: str):
     names = {n for n, m in LAZY_BUILTINS.items() if m == module}
     real = {n: BUILTINS[n] for n in names if n in BUILTINS}
     real.update(make_interp_builtins(interp, names))
+    real = {n: _guarded(interp, n, fn) for n, fn in real.items()}
     for n, fn in real.items():
         current = ns.get(mangle(n))
         if getattr(current, "lazy_module", None) == module:  # not redefined by the user meanwhile
             ns[mangle(n)] = fn
     return real[name]
+
+
+def _guarded(interp, name: str, fn):
+    policy = getattr(interp, "policy", None)
+    return fn if policy is None else policy.guard(name, fn, interp)
 
 
 def make_namespace(interp) -> dict:
@@ -54,9 +62,9 @@ def make_namespace(interp) -> dict:
     for name, module in LAZY_BUILTINS.items():
         ns[mangle(name)] = lazy_stub(interp, ns, name, module)
     for name, fn in BUILTINS.items():
-        ns[mangle(name)] = fn
+        ns[mangle(name)] = _guarded(interp, name, fn)
     for name, fn in make_interp_builtins(interp).items():
-        ns[mangle(name)] = fn
+        ns[mangle(name)] = _guarded(interp, name, fn)
     for name, value in getattr(numbers, "CONSTANTS", {}).items():
         ns[mangle(name)] = value
     for name, fn in INTERNALS.items():
