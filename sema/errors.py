@@ -123,9 +123,36 @@ class SemaError(Exception):
 
 
 class ReaderError(SemaError, SyntaxError):
-    """Source text that cannot be read."""
+    """Source text that cannot be read.
+
+    As a SyntaxError it has ``filename``, ``lineno``, ``offset`` (1-based
+    column), ``end_lineno``, ``end_offset`` and ``text`` (the source line),
+    taken from its span, as ``code.InteractiveConsole`` and tracebacks expect.
+    """
 
     kind = "reader"
+
+    filename = property(lambda self: str(self.span.file) if self.span is not None else None,
+                        lambda self, value: None)
+    lineno = property(lambda self: self.span.line if self.span is not None else None, lambda self, value: None)
+    offset = property(lambda self: self.span.col if self.span is not None else None, lambda self, value: None)
+    end_lineno = property(lambda self: self.span.end_line if self.span is not None else None,
+                          lambda self, value: None)
+    end_offset = property(lambda self: self.span.end_col if self.span is not None else None,
+                          lambda self, value: None)
+
+    @property
+    def text(self):
+        span = self.span
+        source = getattr(span.file, "text", None) if span is not None else None
+        if source is None:
+            return None
+        lines = source.splitlines()
+        return lines[span.line - 1] if 0 < span.line <= len(lines) else None
+
+    @text.setter
+    def text(self, value):
+        pass
 
 
 class IncompleteInput(ReaderError):
@@ -178,7 +205,11 @@ class RecursionDepthError(SemaError, RecursionError):
 
 
 class UserError(SemaError):
-    """Raised by ``(throw value)`` and ``(error "message" ...)``; ``value`` is what was thrown."""
+    """Raised by ``(throw value)`` and ``(error "message" ...)``; ``value`` is what was thrown.
+
+    Out of the embedding API (``Interpreter.eval`` ...) ``value`` is converted
+    to Python data like any result, and ``lisp_value`` keeps the Lisp value.
+    """
 
     kind = "user"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any, Callable
 
 from .errors import SemaError
@@ -14,7 +15,7 @@ from .runtime.names import mangle, unmangle
 from .runtime.tailcalls import TAIL_BUDGET
 from .runtime.traceback import attach_stack, convert, unbound_error
 from .runtime.units import Entry, Recording, UnitTracker, deps_unchanged, digest
-from .runtime.worker import pending_stop, run_with_deep_stack
+from .runtime.worker import on_worker, pending_stop, run_with_deep_stack
 from .values import ArrayList, Keyword, Pair, Symbol, make_list, make_map
 
 
@@ -24,7 +25,7 @@ class Interpreter:
     def __init__(self, *, stdlib: bool = True, llm: bool = True, args: tuple | list = (),
                  model: str | None = None, provider: str | None = None, allow=None, deny=None,
                  max_output: int | None = None, max_memory: int | None = None, stdout=None,
-                 stderr=None) -> None:
+                 stderr=None, keys: str = "auto", keywords: str = "keyword-str") -> None:
         """A new interpreter.
 
         ``stdlib`` loads the Lisp part of the standard library; ``llm`` configures
@@ -38,6 +39,9 @@ class Interpreter:
         by one evaluation) and ``max_memory`` (bytes its process may grow by)
         stop an evaluation that goes past them with ``ResourceLimitError``;
         ``stdout``/``stderr`` (text streams) receive the Lisp code's output.
+        ``keys`` and ``keywords`` choose how keyword map keys and keyword values
+        come out to Python (``sema.convert``: "auto"/"str"/"keyword" and
+        "keyword-str"/"str"/"keyword").
         """
         from .runtime.capabilities import make_policy
         from .runtime.limits import Limits
@@ -46,6 +50,9 @@ class Interpreter:
         #: what this interpreter's Lisp code may do (``runtime.capabilities.Policy``)
         self.policy = make_policy(allow, deny)
         self.limits = Limits(max_output=max_output, max_memory=max_memory)
+        from .convert import _settings
+        #: how keyword keys and keyword values come out to Python (see sema.convert)
+        self.convert_keys, self.convert_keywords = _settings(None, keys, keywords)
         #: where this interpreter's Lisp output goes (None: sys.stdout / sys.stderr at the time)
         self.stdout = stdout
         self.stderr = stderr
@@ -63,6 +70,7 @@ class Interpreter:
         #: called with the text of each warning (a user definition shadowing a special form, say)
         self.on_warning: Callable[[str], None] | None = None
         self._worker = None
+        self._async_lock = threading.Lock()  # aeval/acall calls run one at a time
         self.namespace = make_namespace(self)
         if stdlib:
             from .stdlib_loader import load_stdlib
@@ -370,6 +378,26 @@ class Interpreter:
         from .convert import to_python
         return self._guarded(lambda: to_python(self.eval_source(source, filename), self), timeout=timeout)
 
+    async def aeval(self, source: str, *, filename: str = "<eval>", timeout: float | None = None) -> Any:
+        """``await interp.aeval(src)``: :meth:`eval` for asyncio code, without blocking the event loop.
+
+        Same value, errors, ``timeout`` and limits; :meth:`cancel` works too, and
+        cancelling the awaiting task stops the evaluation (see ``sema.aio``).
+        """
+        from .aio import run
+        from .convert import to_python
+        return await run(self, lambda ticket: self._guarded(
+            lambda: to_python(self.eval_source(source, filename), self), timeout=timeout, ticket=ticket))
+
+    async def acall(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """``await interp.acall(name, ...)``: :meth:`call` for asyncio code (see :meth:`aeval`)."""
+        from .aio import run
+        from .convert import from_python, to_python
+        fn = self.get_raw(name)
+        lisp_args = [from_python(a, self) for a in args]
+        return await run(self, lambda ticket: self._guarded(
+            lambda: to_python(self._run(lambda: fn(*lisp_args)), self), timeout=timeout, ticket=ticket))
+
     def cancel(self) -> bool:
         """Stop the evaluation running in this interpreter, from any other thread.
 
@@ -382,9 +410,9 @@ class Interpreter:
         stop(worker, Cancelled)
         return True
 
-    def _guarded(self, fn, *args, timeout: float | None = None):
+    def _guarded(self, fn, *args, timeout: float | None = None, ticket=None):
         """Run ``fn`` on the worker thread, turning stops (timeout, cancel, a limit) into SemaErrors."""
-        from .errors import EvalCancelledError, EvalTimeoutError, ResourceLimitError
+        from .errors import EvalCancelledError, EvalTimeoutError, ResourceLimitError, UserError
         from .runtime import output
         from .runtime.worker import (
             Cancelled, CouldNotStop, MemoryLimitReached, OutputLimitReached, TimedOut, stop,
@@ -404,7 +432,14 @@ class Interpreter:
             sink = output.Sink(self.stdout, self.stderr, limits.max_output, over)
         try:
             with output.using(sink):
-                return run_with_deep_stack(fn, *args, timeout=timeout, track=self._track, watch=watch)
+                track = self._track if ticket is None else lambda t: (self._track(t), ticket.started(t))
+                return run_with_deep_stack(fn, *args, timeout=timeout, track=track, watch=watch)
+        except UserError as exc:
+            if not on_worker() and not hasattr(exc, "lisp_value"):  # leaving Lisp: the thrown value as Python data
+                from .convert import to_python
+                exc.lisp_value = exc.value
+                exc.value = to_python(exc.value, self)
+            raise
         except TimedOut:
             self.reset_tail_state()
             raise EvalTimeoutError(f"evaluation timed out after {timeout:g} s") from None

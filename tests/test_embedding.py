@@ -31,7 +31,7 @@ class TestValues:
         ("nil", None), ("#t", True), ("#f", False), ("42", 42), ("2.5", 2.5), ("(/ 1 3)", Fraction(1, 3)),
         ('"text"', "text"), ("'(1 2 (3))", [1, 2, [3]]), ("[1 [2]]", [1, [2]]), ("'()", []),
         ('{:a 1 "b" 2}', {"a": 1, "b": 2}), ("{:nested {:x [1 2]}}", {"nested": {"x": [1, 2]}}),
-        (":k", sema.Keyword("k")), ("'sym", sema.Symbol("sym")),
+        (":k", sema.KeywordStr("k")), ("'sym", sema.Symbol("sym")),
     ])
     def test_lisp_to_python(self, interp, src, expected):
         """Lisp values come back as the Python values the embedding guide lists."""

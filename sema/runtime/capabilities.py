@@ -131,6 +131,13 @@ class Policy:
     def limits(self, capability: str) -> tuple | None:
         return self.grants.get(capability)
 
+    def union(self, other: "Policy") -> "Policy":
+        """Everything either policy grants (limits joined; no limit wins)."""
+        grants = dict(self.grants)
+        for name, limits in other.grants.items():
+            _merge(grants, name, limits)
+        return Policy(grants)
+
     # ------------------------------------------------------------ checks
 
     def check(self, capability: str, operation: str, *, path: str | None = None, url: str | None = None,
