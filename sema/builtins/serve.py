@@ -177,8 +177,12 @@ def _match(parts: list[str], path: str):
     return params if len(segs) == len(parts) else None
 
 
-def _static(prefix: str, directory: str, path: str):
-    """The response for a GET of PATH under a :static route, or None to fall through."""
+def _static(prefix: str, directory: str, path: str, policy=None):
+    """The response for a GET of PATH under a :static route, or None to fall through.
+
+    ``policy``: the sandbox the router was made in; a file it may not read (a
+    symlink leading out of the folder) is not served.
+    """
     import mimetypes
     if not (path == prefix or path.startswith(prefix.rstrip("/") + "/")):
         return None
@@ -190,6 +194,11 @@ def _static(prefix: str, directory: str, path: str):
         target = os.path.join(target, "index.html")
     if not os.path.isfile(target):
         return None
+    if policy is not None:
+        try:
+            policy.check("fs-read", "http/router", path=target)
+        except PermissionError:
+            return _response(403, "forbidden", "text/plain; charset=utf-8")
     with open(target, "rb") as fh:
         body = fh.read()
     resp = _response(200, body, mimetypes.guess_type(target)[0] or "application/octet-stream")
@@ -197,7 +206,22 @@ def _static(prefix: str, directory: str, path: str):
     return resp.set(_K("headers"), headers)
 
 
-@builtin("http/router")
+def _static_dirs(args, interp) -> list:
+    """The folders of a router's [:static prefix folder] routes (for the sandbox)."""
+    from ..values import ListBase, iter_list
+    routes = args[0] if args else None
+    if not isinstance(routes, (ListBase, tuple)):
+        return []
+    out = []
+    for route in (routes if routes.__class__ is tuple else list(iter_list(routes))):
+        items = list(route) if route.__class__ is tuple else list(iter_list(route)) if isinstance(route, ListBase) \
+            else []
+        if len(items) == 3 and items[0] == _K("static"):
+            out.append(items[2])
+    return out
+
+
+@builtin("http/router", needs=Need("fs-read", paths=_static_dirs, optional=True))
 def router(routes: Any) -> Callable_:
     """A handler that sends each request to the first route that matches it (404 when none does).
 
@@ -211,6 +235,7 @@ def router(routes: Any) -> Callable_:
     (:status ((http/router []) {:method :get :path "/"})) ; => 404
     """
     table = []
+    policy = capabilities.current()
     for route in seq_items(routes, "http/router"):
         items = list(seq_items(route, "http/router"))
         if len(items) != 3 or items[0].__class__ is not Keyword or items[1].__class__ is not str:
@@ -230,7 +255,7 @@ def router(routes: Any) -> Callable_:
         for kind, pattern, target in table:
             if kind == "static":
                 if name in ("get", "head"):
-                    resp = _static(pattern, target, path)
+                    resp = _static(pattern, target, path, policy)
                     if resp is not None:
                         return resp
                 continue

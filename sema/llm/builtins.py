@@ -167,8 +167,9 @@ def _option_strings(*names):
 
 
 #: configuring a provider at a URL the code chose is network access there; key files are files it reads
-CONFIGURE_NEEDS = ("llm", Need("net", urls=_option_strings("base-url", "host")),
-                   Need("fs-read", paths=_option_strings("key-file", "token-file", "credentials-file")))
+CONFIGURE_NEEDS = ("llm", Need("net", urls=_option_strings("base-url", "host"), optional=True),
+                   Need("fs-read", paths=_option_strings("key-file", "token-file", "credentials-file"),
+                        optional=True))
 
 
 def _skip(fn):

@@ -73,20 +73,23 @@ _current: contextvars.ContextVar["Policy | None"] = contextvars.ContextVar("sema
 class Need:
     """What one builtin needs: a capability, and where to find what it touches in its arguments.
 
-    ``paths`` / ``hosts``: the index of the argument that is a path (or URL),
-    or a function ``(args, interp) -> iterable of strings``.  ``capability``
-    None means "checks inside" (see :func:`require`): the builtin needs no
+    ``paths`` / ``urls``: the index of the argument that is a path (or URL),
+    or a function ``(args, interp) -> iterable of strings``.  ``optional``:
+    the capability is needed only for the paths or URLs the call has (a
+    router without static folders reads no files).  ``capability`` None
+    means "checks inside" (see :func:`require`): the builtin needs no
     capability to be called but must run with the policy current.
     """
 
-    __slots__ = ("capability", "paths", "urls")
+    __slots__ = ("capability", "paths", "urls", "optional")
 
-    def __init__(self, capability: str | None, *, paths=None, urls=None):
+    def __init__(self, capability: str | None, *, paths=None, urls=None, optional: bool = False):
         if capability is not None and capability not in CAPABILITIES:
             raise ValueError(f"unknown capability {capability!r}")
         self.capability = capability
         self.paths = paths
         self.urls = urls
+        self.optional = optional
 
     def targets(self, spec, args, interp) -> list:
         if spec is None:
@@ -160,7 +163,7 @@ class Policy:
             return
         paths = need.targets(need.paths, args, interp)
         urls = need.targets(need.urls, args, interp)
-        if not paths and not urls:
+        if not paths and not urls and not need.optional:
             self.check(need.capability, operation)
         for p in paths:
             self.check(need.capability, operation, path=p)
@@ -175,7 +178,8 @@ class Policy:
         if not needs or self.unrestricted or not callable(fn):
             return fn
         lisp_name = getattr(fn, "__name__", name)
-        missing = next((n for n in needs if n.capability is not None and n.capability not in self.grants), None)
+        missing = next((n for n in needs if n.capability is not None and not n.optional
+                        and n.capability not in self.grants), None)
         if missing is not None:
             def refused(*args):
                 raise denied(missing.capability, lisp_name)
