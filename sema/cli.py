@@ -17,9 +17,11 @@ import sys
 
 USAGE = """\
 usage: sema [OPTIONS] [FILE] [--] [ARGS...]
-       sema check FILE...      read and expand without running
+       sema check [--strict] FILE...  read and expand without running; warn about
+                               wrong argument counts and names bound nowhere
        sema doc NAME           show the documentation of NAME
        sema fmt [--check] FILE...
+       sema test [-k TEXT] [-x] [-q] [PATH...]  run the deftests of test*.scm files
        sema login qwen         sign in to Qwen (OAuth device flow)
 
 options:
@@ -71,7 +73,7 @@ class Options:
 
 def parse_args(argv: list[str]) -> Options:
     opts = Options()
-    if argv and argv[0] in ("check", "doc", "fmt", "login"):
+    if argv and argv[0] in ("check", "doc", "fmt", "login", "test"):
         opts.command = argv[0]
         opts.command_args = argv[1:]
         return opts
