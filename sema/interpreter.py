@@ -67,6 +67,7 @@ class Interpreter:
         self.llm_registry = None             # the LLM provider registry, made on first use
         self.llm_state = None                # per-interpreter state of the llm/* builtins
         self.unit_prefix = "p0"              # keeps constant names of different units apart
+        self.streamed = None                 # the text llm/stream last printed (the REPL shows it once)
         #: called with the text of each warning (a user definition shadowing a special form, say)
         self.on_warning: Callable[[str], None] | None = None
         self._worker = None

@@ -224,7 +224,8 @@ def read_line() -> str | None:
     if stream is None:
         return None
     try:
-        line = stream.readline()
+        with output.terminal_input():
+            line = stream.readline()
     except (OSError, ValueError) as exc:
         raise _io_error("read-line", "read", "<stdin>", exc) from None
     if not line:
@@ -245,7 +246,8 @@ def read_stdin() -> str:
     if stream is None:
         return ""
     try:
-        return stream.read()
+        with output.terminal_input():
+            return stream.read()
     except (OSError, ValueError) as exc:
         raise _io_error("read-stdin", "read", "<stdin>", exc) from None
 

@@ -20,6 +20,7 @@ import typing
 
 from ..errors import LispIOError, LispValueError
 from ..printer import write_str
+from ..runtime import output
 from ..runtime.registry import builtin
 from ..values import Map
 from .argcheck import type_error
@@ -263,12 +264,12 @@ def run(argv: Any, opts: Map | None = None) -> int:
     """
     import subprocess
     args = _argv("proc/run", argv)
-    try:
-        child = subprocess.Popen(args, **_options("proc/run", opts))
-    except OSError as exc:
-        raise LispIOError(f"proc/run: cannot run {write_str(args[0])}: {exc.strerror or exc}") from None
     from .blocking import blocking
-    with blocking():
+    with output.terminal_input(), blocking():  # the child gets the terminal as a program expects it
+        try:
+            child = subprocess.Popen(args, **_options("proc/run", opts))
+        except OSError as exc:
+            raise LispIOError(f"proc/run: cannot run {write_str(args[0])}: {exc.strerror or exc}") from None
         try:
             while True:
                 try:

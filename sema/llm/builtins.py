@@ -23,6 +23,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import LispTypeError, LispValueError
+from ..runtime import output
 from ..runtime.capabilities import Need
 from ..runtime.registry import Any, Callable_, interp_builtin
 from ..convert import to_python
@@ -151,7 +152,7 @@ def _fallback_provider(registry, who: str, entry):
 
 
 def _stdout_chunk(chunk: str) -> None:
-    out = sys.stdout
+    out = output.stdout()
     out.write(chunk)
     out.flush()
 
@@ -434,6 +435,8 @@ def make_stream(interp):
         response = call(state, who, request, o, stream=True, on_chunk=callback or _stdout_chunk)
         if request.tools or (o.get("response") is not None and o.get("response") is not False):
             return response_map(response)
+        if callback is None:
+            interp.streamed = response.content  # already on the screen: the REPL does not print it again
         return response.content
     return llm_stream
 

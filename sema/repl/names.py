@@ -13,6 +13,8 @@ from ..runtime.names import unmangle
 
 #: the REPL's result variables (see core.py); hidden from ``,env``
 RESULT_VARS = ("*1", "*2", "*3", "*e")
+#: the REPL's printing settings (see pretty.py); hidden from ``,env`` too
+SETTINGS = ("*print-length*", "*print-level*")
 
 _summaries: dict[tuple, str] = {}
 _special_forms: dict[str, str] = {}
@@ -107,7 +109,7 @@ def user_bindings(interp) -> dict[str, object]:
     baseline = _baseline()
     out = {}
     for name, value in interp.user_definitions().items():
-        if name.startswith("%") or name in RESULT_VARS:
+        if name.startswith("%") or name in RESULT_VARS or name in SETTINGS:
             continue
         if name in baseline and not is_user_code(value):
             from ..values import equal

@@ -93,6 +93,27 @@ class _Counted:
         return getattr(self.target, name)
 
 
+_terminal_input = None  # set by the terminal REPL: gives the terminal its line editing back while Lisp reads
+
+
+def set_terminal_input(guard):
+    """Install ``guard`` (a context manager factory) for :func:`terminal_input`; returns the previous one."""
+    global _terminal_input
+    previous, _terminal_input = _terminal_input, guard
+    return previous
+
+
+@contextmanager
+def terminal_input():
+    """Around code that reads the terminal (``read-line``, an editor): the terminal as a program expects it."""
+    guard = _terminal_input
+    if guard is None:
+        yield
+        return
+    with guard():
+        yield
+
+
 @contextmanager
 def using(sink: Sink | None):
     """Make ``sink`` current for the code run inside (and the threads it starts as evaluations)."""
