@@ -165,7 +165,7 @@ class Analysis:
             if not _is_list(form) or form.car.__class__ is not Symbol or form.car.name in local:
                 return form
             try:
-                expanded = self.interp.expand_once(form)
+                expanded = self.interp._expand_once(form)
             except SemaError:
                 return form  # the compile pass reports broken forms
             if expanded is form:

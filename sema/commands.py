@@ -53,7 +53,7 @@ def check(args: list[str]) -> int:
         interp = Interpreter(llm=False)
         interp.on_warning = lambda message: None  # the compile pass's own notes are not findings
         try:
-            interp.check_file(path)
+            interp._check_file(path)
             found = analyze(interp, path, read_all(read_source(path, "check"), path))
         except SemaError as exc:
             status = report(exc)

@@ -103,7 +103,7 @@ def stdlib_reference() -> str:
         if name.startswith("%") or name in ALIASES:
             continue
         entries[name] = interp.namespace[mangle(name)]
-    prelude = {name: fn for name, fn in interp.user_definitions().items()}
+    prelude = {name: fn for name, fn in interp._user_definitions().items()}
     for py, value in interp.namespace.items():
         name = _lisp(py)
         if name not in entries and callable(value) and getattr(getattr(value, "__code__", None), "co_filename",

@@ -84,7 +84,7 @@ class Interpreter:
     # ------------------------------------------------------------ compile-time knowledge
 
     @property
-    def redefined(self) -> set[str]:
+    def _redefined(self) -> set[str]:
         """Builtins redefined by user code (no longer inlined or called as known builtins)."""
         return self.units.redefined
 
@@ -99,7 +99,7 @@ class Interpreter:
         """True if user code defined a global named like the special or derived form ``name``."""
         return name in self.units.shadowed
 
-    def warn(self, message: str) -> None:
+    def _warn(self, message: str) -> None:
         if self.on_warning is not None:
             self.on_warning(message)
         else:
@@ -119,14 +119,14 @@ class Interpreter:
             units.state_changed()
             units.record(Entry("shadow", name))
             where = f" ({span})" if span is not None else ""
-            self.warn(f"{name} is a special form of sema; this definition replaces it in code compiled "
+            self._warn(f"{name} is a special form of sema; this definition replaces it in code compiled "
                       f"from here on{where}")
         if (self.is_builtin(name) or name in INLINE) and name not in units.redefined:
             units.redefined.add(name)
             units.state_changed()
             units.record(Entry("redefine", name))
 
-    def prescan(self, forms) -> None:
+    def _prescan(self, forms) -> None:
         """Note redefinitions of builtins anywhere in ``forms`` before compiling any of them."""
         define, set_ = Symbol("define"), Symbol("set!")
         for form in forms:
@@ -152,9 +152,9 @@ class Interpreter:
         entry.kind, entry.name, entry.fingerprint = "macro", name.name, source
         self.units.record(entry)
         rec = self.units.recording
-        self.add_macro(name, make(), self.units.macro_fingerprint(source, rec.key if rec else None))
+        self._add_macro(name, make(), self.units.macro_fingerprint(source, rec.key if rec else None))
 
-    def add_macro(self, name: Symbol, fn, fingerprint: str) -> None:
+    def _add_macro(self, name: Symbol, fn, fingerprint: str) -> None:
         fn.__name__ = fn.__qualname__ = name.name
         self.macros[name] = fn
         self.units.macro_fingerprints[name] = fingerprint
@@ -174,7 +174,7 @@ class Interpreter:
             exc.hints.append(f"while expanding the macro {form.car.name}")
             raise
         except Exception as exc:
-            err = convert(exc, self.global_names())
+            err = convert(exc, self._global_names())
             if err is None:
                 raise
             err.message = f"in macro {form.car.name}: {err.message}"
@@ -182,7 +182,7 @@ class Interpreter:
             raise err from None
         return with_span(result, span_of(form))
 
-    def expand_once(self, form):
+    def _expand_once(self, form):
         """One macro or derived-form expansion step at the head of ``form``."""
         from .compiler.forms import span_of, with_span
         from .compiler.tables import DERIVED, load_handlers
@@ -199,7 +199,7 @@ class Interpreter:
 
     # ------------------------------------------------------------ running code
 
-    def compile_form(self, form, filename: str):
+    def _compile_form(self, form, filename: str):
         """Compile one top-level form; returns a no-argument function that runs it."""
         entry, fn = self._compile(form, filename)
         self.units.record(entry)
@@ -226,42 +226,42 @@ class Interpreter:
         exec(code, self.namespace)
         return Entry("form", None, code, py_name, consts), self.namespace.pop(py_name)
 
-    def eval_form(self, form, filename: str = "<eval>"):
+    def _eval_form(self, form, filename: str = "<eval>"):
         """Compile and run one form (data); errors come out as SemaErrors with Lisp stacks."""
         if self.units.recording is None:
             self.units.untracked_run()
-        return self._run(lambda: self.compile_form(form, filename)())
+        return self._run(lambda: self._compile_form(form, filename)())
 
     def _run(self, thunk):
         """Run compiled code; errors come out as SemaErrors with Lisp stacks."""
         try:
             return thunk()
         except SemaError as exc:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise attach_stack(exc, exc.__traceback__)
         except Exception as exc:
-            self.reset_tail_state()
-            err = convert(exc, self.global_names())
+            self._reset_tail_state()
+            err = convert(exc, self._global_names())
             if err is None:
                 raise
             raise attach_stack(err, exc.__traceback__) from None
         except BaseException:  # Ctrl-C, a timeout, (exit): unwinding leaves tail-call state behind
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise
 
-    def reset_tail_state(self) -> None:
+    def _reset_tail_state(self) -> None:
         """Forget tail-call bookkeeping left by an evaluation that was interrupted."""
         self.namespace["_TOKEN"] = None
         self.namespace["_BUDGET"] = TAIL_BUDGET
 
-    def eval_forms(self, forms, filename: str):
+    def _eval_forms(self, forms, filename: str):
         """Run the top-level forms of the unit being recorded, compiling each just before it runs."""
-        self.prescan(forms)
+        self._prescan(forms)
         result = None
         for form in forms:
             def compile_and_run():
                 with self.units.compiling():  # state changes while compiling the unit's own form are keyed
-                    fn = self.compile_form(form, filename)
+                    fn = self._compile_form(form, filename)
                 return fn()
             result = self._run(compile_and_run)
         return result
@@ -289,7 +289,7 @@ class Interpreter:
         rec = units.recording = Recording(key or digest(text, filename))
         self.unit_prefix = rec.key[:12] if key is not None else f"p{id(forms):x}"
         try:
-            result = self.eval_forms(forms, filename)
+            result = self._eval_forms(forms, filename)
             if key is not None and rec.cacheable:
                 from .runtime import cache
                 cache.store(key, rec.entries, rec.deps)
@@ -315,7 +315,7 @@ class Interpreter:
                 exec(e.code, self.namespace)
                 fn = self.namespace.pop(e.py_name)
                 if e.kind == "macro":
-                    self.add_macro(Symbol(e.name), fn(), units.macro_fingerprint(e.fingerprint, key))
+                    self._add_macro(Symbol(e.name), fn(), units.macro_fingerprint(e.fingerprint, key))
                 else:
                     result = self._run(fn)
         finally:
@@ -326,16 +326,16 @@ class Interpreter:
         """Run the Lisp file ``path`` here (``load``); the value of its last form."""
         return self.loader.load_file(path)
 
-    def resolve_path(self, path: str) -> str:
+    def _resolve_path(self, path: str) -> str:
         return self.loader.resolve(path)
 
-    def catch_value(self, exc: BaseException):
+    def _catch_value(self, exc: BaseException):
         """The error map a ``catch`` clause receives for ``exc``."""
-        self.reset_tail_state()
+        self._reset_tail_state()
         stopped = pending_stop()
         if stopped is not None:  # a timeout or cancel is under way: no catch may end it
             raise stopped()
-        err = convert(exc, self.global_names()) if not isinstance(exc, SemaError) else exc
+        err = convert(exc, self._global_names()) if not isinstance(exc, SemaError) else exc
         if err is None:  # an internal error: let it through rather than hide it
             raise exc
         attach_stack(err, exc.__traceback__)
@@ -346,16 +346,16 @@ class Interpreter:
 
     # ------------------------------------------------------------ names
 
-    def global_names(self) -> list[str]:
+    def _global_names(self) -> list[str]:
         from .compiler.tables import DERIVED, SPECIAL_FORMS, load_handlers
         load_handlers()
         names = [unmangle(k) for k in self.namespace if not k.startswith("_")]
         return names + list(SPECIAL_FORMS) + list(DERIVED) + [m.name for m in self.macros]
 
-    def lookup(self, name: str):
+    def _lookup(self, name: str):
         return self.namespace[mangle(name)]
 
-    def user_definitions(self) -> dict:
+    def _user_definitions(self) -> dict:
         """Globals defined by Lisp code or the embedder (not builtins or the stdlib), by Lisp name."""
         out = {}
         for py, value in self.namespace.items():
@@ -394,7 +394,7 @@ class Interpreter:
         """``await interp.acall(name, ...)``: :meth:`call` for asyncio code (see :meth:`aeval`)."""
         from .aio import run
         from .convert import from_python, to_python
-        fn = self.get_raw(name)
+        fn = self._get_raw(name)
         lisp_args = [from_python(a, self) for a in args]
         return await run(self, lambda ticket: self._guarded(
             lambda: to_python(self._run(lambda: fn(*lisp_args)), self), timeout=timeout, ticket=ticket))
@@ -442,16 +442,16 @@ class Interpreter:
                 exc.value = to_python(exc.value, self)
             raise
         except TimedOut:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise EvalTimeoutError(f"evaluation timed out after {timeout:g} s") from None
         except Cancelled:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise EvalCancelledError("evaluation cancelled") from None
         except MemoryLimitReached:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise ResourceLimitError("memory", limits.max_memory) from None
         except OutputLimitReached:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise ResourceLimitError("output", limits.max_output) from None
         except CouldNotStop as exc:
             if exc.reason in ("memory", "output"):
@@ -473,7 +473,7 @@ class Interpreter:
         ``timeout`` works as for :meth:`eval`.
         """
         from .convert import from_python, to_python
-        fn = self.get_raw(name)
+        fn = self._get_raw(name)
         lisp_args = [from_python(a, self) for a in args]
         return self._guarded(lambda: to_python(self._run(lambda: fn(*lisp_args)), self), timeout=timeout)
 
@@ -494,14 +494,14 @@ class Interpreter:
     def get(self, name: str) -> Any:
         """The value of the global ``name`` as Python data."""
         from .convert import to_python
-        return to_python(self.get_raw(name), self)
+        return to_python(self._get_raw(name), self)
 
-    def get_raw(self, name: str) -> Any:
+    def _get_raw(self, name: str) -> Any:
         """The value of the global ``name`` as a Lisp value."""
         try:
             return self.namespace[mangle(name)]
         except KeyError:
-            raise unbound_error(name, self.global_names()) from None
+            raise unbound_error(name, self._global_names()) from None
 
     def register_function(self, name: str, fn: Callable[..., Any], *, convert: bool = True) -> None:
         """Make the Python callable ``fn`` a Lisp function named ``name``.
@@ -513,7 +513,7 @@ class Interpreter:
         from .convert import lisp_callable
         self._set_global(name, lisp_callable(fn, name, self, convert=convert))
 
-    def check_file(self, path: str) -> int:
+    def _check_file(self, path: str) -> int:
         """Read and expand a file without running it (``sema check``); returns the form count."""
         from .compiler.codegen import Compiler
         from .reader import read_all

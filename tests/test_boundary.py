@@ -220,3 +220,19 @@ def test_huge_ranges_stay_lazy():
     assert interp.eval("(length (reverse (range 1000000000)))") == 1000000000
     assert interp.eval("(car (reverse (range 1000000000)))") == 999999999
     assert interp.eval("(length (take (range 1000000000) 900000000))") == 900000000
+
+
+# ---------------------------------------------------------------- the public surface
+
+#: what an embedder calls (docs/embedding.md lists each)
+EMBEDDING_API = {"eval", "aeval", "eval_file", "call", "acall", "cancel", "define", "get", "register_function",
+                 "register_provider", "eval_source", "load_file", "apply", "doc_text", "configure_llm", "llm"}
+#: what the code generator calls back (sema/compiler/ is being rewritten: these keep their names until then)
+COMPILER_INTERFACE = {"define_macro", "expand_macro", "is_builtin", "is_redefined", "is_shadowed",
+                      "note_global_definition", "record_constant"}
+
+
+def test_internal_methods_are_private():
+    """Issue 13: an embedder's completion shows the embedding API, not the interpreter's machinery."""
+    public = {name for name in dir(sema.Interpreter) if not name.startswith("_")}
+    assert public == EMBEDDING_API | COMPILER_INTERFACE

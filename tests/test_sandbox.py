@@ -216,6 +216,16 @@ class TestFiles:
         assert (inside / "copy.txt").read_text() == "TOP SECRET" and sorted(os.listdir(outside)) == [
             "lib.scm", "secret.txt"]
 
+    def test_a_router_serves_static_files_only_from_folders_it_may_read(self, box):
+        """[:static ...] routes need fs-read for their folder, and a symlink in it leading out is not served."""
+        inside, outside = box
+        interp = sandboxed(fs_read=[str(inside)])
+        denied(interp, f'(http/router [[:static "/s" "{outside}"]])')
+        statuses = interp.eval(f'(define h (http/router [[:static "/s" "{inside}"]])) '
+                               '(map (fn (p) (:status (h {:method :get :path p}))) ["/s/ok.txt" "/s/link.txt"])')
+        assert statuses == [200, 403]
+        assert sandboxed().eval('(:status ((http/router []) {:method :get :path "/"}))') == 404
+
     def test_sqlite_cannot_attach_or_vacuum_into_a_file_outside(self, box):
         """db/open-memory needs no capability, but SQL cannot reach files the sandbox does not allow."""
         inside, outside = box
@@ -228,6 +238,7 @@ class TestFiles:
         assert not (outside / "evil.db").exists() and not (outside / "copy.db").exists()
 
     def test_another_interpreters_kv_store_and_database_are_invisible(self, tmp_path):
+        """A sandbox whose files are limited has handle names of its own: the host's are out of reach."""
         host = sema.Interpreter(llm=False)
         host.eval(f'(kv/open "host-store" "{tmp_path}/host.json") (kv/set "host-store" "k" "secret")')
         host.eval('(db/open-memory "host-db") (db/exec "host-db" "CREATE TABLE t (x)")')
@@ -236,10 +247,11 @@ class TestFiles:
             guest.eval('(kv/get "host-store" "k")')
         with pytest.raises(sema.LispValueError, match="no open database"):
             guest.eval('(db/query "host-db" "SELECT * FROM t")')
-        with pytest.raises(sema.LispValueError, match="in use by another interpreter"):
-            guest.eval('(db/open-memory "host-db")')
-        assert host.eval('(kv/get "host-store" "k")') == "secret"
+        guest.eval('(db/open-memory "host-db") (db/exec "host-db" "CREATE TABLE mine (y)")')  # its own, not the host's
+        assert guest.eval('(db/tables "host-db")') == ["mine"]
+        assert host.eval('(kv/get "host-store" "k")') == "secret" and host.eval('(db/tables "host-db")') == ["t"]
         host.eval('(kv/close "host-store") (db/close "host-db")')
+        guest.eval('(db/close "host-db")')
 
 
 # ---------------------------------------------------------------- load and import

@@ -67,7 +67,7 @@ def spread_args(last) -> list:
 from ..values import Keyword  # noqa: E402
 
 #: load and import read the file they resolve to (next to the loading file first)
-_LOADS = Need("load", paths=lambda args, interp: [interp.resolve_path(a) for a in args[:1] if isinstance(a, str)])
+_LOADS = Need("load", paths=lambda args, interp: [interp._resolve_path(a) for a in args[:1] if isinstance(a, str)])
 
 _K_TYPE, _K_MESSAGE = Keyword("type"), Keyword("message")
 
@@ -79,7 +79,7 @@ def make_eval(interp):
     (eval '(+ 1 2)) ; => 3
     """
     def eval_(form: Any, env: Any = None) -> Any:
-        return interp.eval_form(form, "<eval>")
+        return interp._eval_form(form, "<eval>")
     return eval_
 
 
@@ -90,7 +90,7 @@ def make_load(interp):
     (load "lib.scm") ; => nil
     """
     def load(path: str) -> Any:
-        interp.load_file(interp.resolve_path(path))
+        interp.load_file(interp._resolve_path(path))
         return None
     load.doc_example_skip = True
     return load
@@ -128,7 +128,7 @@ def make_macroexpand(interp):
     """
     def macroexpand(form: Any) -> Any:
         while True:
-            expanded = interp.expand_once(form)
+            expanded = interp._expand_once(form)
             if expanded is form:
                 return form
             form = expanded
@@ -142,7 +142,7 @@ def make_macroexpand_1(interp):
     (macroexpand-1 '(unless a b)) ; => (if a nil b)
     """
     def macroexpand_1(form: Any) -> Any:
-        return interp.expand_once(form)
+        return interp._expand_once(form)
     return macroexpand_1
 
 
@@ -184,7 +184,7 @@ def make_import(interp):
     def import_(path: Any, names: Any) -> Any:
         if not isinstance(path, str):
             raise LispTypeError(f"import: expected a file name string, got {write_str(path)}")
-        full = interp.resolve_path(path)
+        full = interp._resolve_path(path)
         if not os.path.exists(full):
             raise LispIOError(f"import: no such module file: {path}")
         wanted = list(iter_list(names)) if names is not None else []

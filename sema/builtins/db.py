@@ -9,7 +9,8 @@ bytevectors.
 
 In a sandbox (``runtime.capabilities``) a database file needs fs-read and
 fs-write for its path, an SQL ``ATTACH`` (and ``VACUUM INTO``) the same for
-the file it names, and an interpreter sees only the handles it opened itself.
+the file it names, and a sandbox whose files are limited has handle names of
+its own (it neither sees nor replaces the host's).
 """
 
 from __future__ import annotations
@@ -29,24 +30,23 @@ from .argcheck import type_error
 from .io import skip_doc_examples
 
 Any = typing.Any
-_dbs: dict[str, sqlite3.Connection] = {}
-_owners: dict[str, object] = {}  # handle -> the sandbox policy that opened it (None: no sandbox)
+_dbs: dict = {}  # handle name (or (sandbox space, name): see capabilities.handle_space) -> connection
 _lock = threading.Lock()
 #: db/open's file: (name path) or (name) where the name is the path
 _DB_FILE = lambda args, interp: args[1:2] if len(args) > 1 and args[1] is not None else args[:1]  # noqa: E731
 _OPEN_NEEDS = (Need("fs-read", paths=_DB_FILE), Need("fs-write", paths=_DB_FILE))
 
 
-def _visible(handle: str) -> bool:
-    """A sandboxed interpreter sees only its own handles; an unsandboxed one sees all."""
-    policy = capabilities.current()
-    return policy is None or _owners.get(handle) is policy
+def _key(handle: str):
+    """Where ``handle`` lives: a sandbox whose files are limited has handle names of its own."""
+    space = capabilities.handle_space()
+    return handle if space is None else (space, handle)
 
 
 def _conn(who: str, handle) -> sqlite3.Connection:
     if handle.__class__ is not str:
         raise type_error(who, "a database handle (a string)", handle)
-    conn = _dbs.get(handle) if _visible(handle) else None
+    conn = _dbs.get(_key(handle))
     if conn is None:
         raise LispValueError(f"{who}: no open database {write_str(handle)} (open it with db/open)")
     return conn
@@ -84,8 +84,7 @@ def _authorizer(policy):
 
 def _register(who: str, handle: str, target: str) -> str:
     policy = capabilities.current()
-    if handle in _dbs and not _visible(handle):
-        raise LispValueError(f"{who}: the handle {write_str(handle)} is in use by another interpreter")
+    key = _key(handle)
     try:
         conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         if policy is not None:
@@ -96,11 +95,10 @@ def _register(who: str, handle: str, target: str) -> str:
     except sqlite3.Error as exc:
         raise _failed(who, exc) from None
     with _lock:
-        old = _dbs.pop(handle, None)
+        old = _dbs.pop(key, None)
         if old is not None:
             old.close()
-        _dbs[handle] = conn
-        _owners[handle] = policy
+        _dbs[key] = conn
     return handle
 
 
@@ -224,5 +222,5 @@ def db_close(handle: str) -> None:
     """
     conn = _conn("db/close", handle)
     with _lock:
-        _dbs.pop(handle, None)
+        _dbs.pop(_key(handle), None)
     conn.close()

@@ -6,8 +6,8 @@ written to a temporary file and renamed over, so a crash never leaves half a
 file).  The file is created on the first write.  Keys are strings; values are
 anything JSON can hold (maps come back with keyword keys, arrays as lists).
 Handles belong to the process; opening a name again replaces the old handle.
-In a sandbox the file needs fs-read and fs-write, and an interpreter sees only
-the stores it opened itself.
+In a sandbox the file needs fs-read and fs-write, and a sandbox whose files
+are limited has store names of its own (it neither sees nor replaces the host's).
 """
 
 from __future__ import annotations
@@ -27,14 +27,13 @@ from .io import skip_doc_examples
 from .jsonfmt import from_json_value, to_json_value
 
 Any = typing.Any
-_stores: dict[str, tuple[str, dict]] = {}
-_owners: dict[str, object] = {}  # name -> the sandbox policy that opened it (None: no sandbox)
+_stores: dict = {}  # name (or (sandbox space, name): see capabilities.handle_space) -> (path, data)
 _lock = threading.Lock()
 
 
-def _visible(name) -> bool:
-    policy = capabilities.current()
-    return policy is None or _owners.get(name) is policy
+def _slot(name):
+    space = capabilities.handle_space()
+    return name if space is None else (space, name)
 
 
 def _name(who: str, name) -> str:
@@ -44,7 +43,7 @@ def _name(who: str, name) -> str:
 
 
 def _store(who: str, name) -> tuple[str, dict]:
-    store = _stores.get(_name(who, name)) if _visible(name) else None
+    store = _stores.get(_slot(_name(who, name)))
     if store is None:
         raise LispValueError(f"{who}: no open store named {write_str(name)} (open it with kv/open)")
     return store
@@ -90,10 +89,7 @@ def kv_open(name: str, path: str) -> str:
             raise LispIOError(f"kv/open: {write_str(path)} does not hold a JSON object")
         data = {k: from_json_value(v) for k, v in loaded.items()}
     with _lock:
-        if name in _stores and not _visible(name):
-            raise LispValueError(f"kv/open: the store name {write_str(name)} is in use by another interpreter")
-        _stores[name] = (path, data)
-        _owners[name] = capabilities.current()
+        _stores[_slot(name)] = (path, data)
     return name
 
 
@@ -159,4 +155,4 @@ def kv_close(name: str) -> None:
     with _lock:
         if data or os.path.exists(path):
             _flush("kv/close", path, data)
-        _stores.pop(name, None)
+        _stores.pop(_slot(name), None)

@@ -160,7 +160,7 @@ def cmd_expand(state, arg, column):
         return
     forms = read_all("\n" * state.input_line + " " * column + arg + "\n", state.filename)
     for form in forms:
-        one = state.interp.expand_once(form)
+        one = state.interp._expand_once(form)
         full = expand_all(state.interp, form)
         state.say("; one step:\n" + state.format(one) + "\n; fully expanded:\n" + state.format(full))
 

@@ -208,15 +208,15 @@ class ReplState:
         """
         from ..runtime.worker import run_with_deep_stack
         interp = self.interp
-        before = set(interp.redefined) if self.warn_redefinitions else None
-        interp.prescan(forms)
+        before = set(interp._redefined) if self.warn_redefinitions else None
+        interp._prescan(forms)
         if before is not None:
-            for name in sorted(interp.redefined - before):
+            for name in sorted(interp._redefined - before):
                 if interp.is_builtin(name):
                     self.warn(f"warning: redefining the builtin {name}")
         values = []
         for form in forms:
-            value = run_with_deep_stack(interp.eval_form, form, self.filename)
+            value = run_with_deep_stack(interp._eval_form, form, self.filename)
             values.append(value)
             self.push_result(value)
             (show or self.show_value)(value)
@@ -234,7 +234,7 @@ class ReplState:
 
     def interrupted(self) -> None:
         """After Ctrl-C stopped an evaluation: leave the interpreter usable."""
-        reset = getattr(self.interp, "reset_tail_state", None)
+        reset = getattr(self.interp, "_reset_tail_state", None)
         if reset is not None:
             reset()
 

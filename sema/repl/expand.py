@@ -32,7 +32,7 @@ def _is_list(x) -> bool:
 
 def expand_head(interp, form, limit: int = 1000):
     for _ in range(limit):
-        expanded = interp.expand_once(form)
+        expanded = interp._expand_once(form)
         if expanded is form:
             return form
         form = expanded

@@ -118,12 +118,15 @@ def declare(name: str, needs) -> None:
 class Policy:
     """What one interpreter may do: granted capability -> None (no limits) or allowed paths/hosts."""
 
-    __slots__ = ("grants", "unrestricted")
+    __slots__ = ("grants", "unrestricted", "space")
 
     def __init__(self, grants: dict[str, tuple | None]):
         self.grants = dict(grants)
         #: everything granted without limits: builtins run unwrapped
         self.unrestricted = all(self.grants.get(name, 0) is None for name in CAPABILITIES)
+        #: the named handles (kv stores, databases) of interpreters with this policy, when files are limited:
+        #: such an interpreter sees only its own handles (see :func:`handle_space`)
+        self.space = None if all(self.grants.get(c, 0) is None for c in ("fs-read", "fs-write")) else object()
 
     def __repr__(self) -> str:
         return f"Policy({describe(self)})"
@@ -229,6 +232,17 @@ def current() -> Policy | None:
     return _current.get()
 
 
+def handle_space():
+    """Which set of process-wide named handles (``kv/open``, ``db/open`` names) the running code uses.
+
+    None for code whose files are not limited (the process's shared names);
+    for code whose files are, a token of its policy, so that it neither sees
+    nor replaces the handles of the host or of other sandboxes.
+    """
+    policy = _current.get()
+    return None if policy is None else policy.space
+
+
 def allowed_paths(capability: str, paths: Iterable[str]) -> list[str]:
     """Those of ``paths`` the current policy lets ``capability`` touch (all of them outside a sandbox)."""
     policy = _current.get()
@@ -324,6 +338,8 @@ def make_policy(allow=None, deny=None, *, default: Policy = EMBEDDED) -> Policy:
     Only what ``allow`` lists is granted.  ``deny``: names taken away after that.
     """
     if isinstance(allow, Policy):
+        if not deny:
+            return allow  # the same policy (an imported module shares its importer's handles)
         grants = dict(allow.grants)
     elif allow is None:
         grants = dict(default.grants)

@@ -98,7 +98,7 @@ class ModuleLoader:
     def import_binding(self, module, sym: Symbol) -> None:
         interp = self.interp
         if sym in module.macros:
-            interp.add_macro(sym, module.macros[sym], module.units.macro_fingerprints.get(sym, "?"))
+            interp._add_macro(sym, module.macros[sym], module.units.macro_fingerprints.get(sym, "?"))
             return
         py = mangle(sym.name)
         if py not in module.namespace:

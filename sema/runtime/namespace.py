@@ -73,11 +73,11 @@ def make_namespace(interp) -> dict:
     ns.update({
         "_FunctionType": type(make_namespace), "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
         "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
-        "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
+        "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp._catch_value,
         "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
         "_list_length": list_length, "_spread": spread_args,
         "_redefined": lambda name: redirect(ns, name, ns[mangle(name)]),
-        "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp.global_names()),
+        "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp._global_names()),
         "_WRAPPED_KEYS": WRAPPED_KEY_TYPES, "_str": int_to_str, "_len": len,
     })
     ns.update(initial_values())
