@@ -32,7 +32,8 @@ options:
   -q, --quiet          no banner in the REPL
       --sandbox MODE   strict: the code may not touch the machine (files, network,
                        programs, environment, LLMs, Python) beyond loading files
-                       under the current folder; all: no limits (the default)
+                       under its own folder; all: no limits (the default);
+                       no-shell,no-net,...: all but those
       --allow CAPS     grant capabilities, e.g. fs-read,net=api.example.com,llm
                        (with no --sandbox: only these); repeatable
       --deny CAPS      take capabilities away, e.g. shell,net; repeatable
@@ -168,16 +169,22 @@ def _flush() -> None:
 def policy_of(opts: Options):
     """What the program may do: everything, unless --sandbox/--allow/--deny say otherwise."""
     from .runtime.capabilities import ALL, make_policy
-    if opts.sandbox not in (None, "strict", "all"):
-        raise ValueError(f"--sandbox takes strict or all, not {opts.sandbox!r}")
-    if opts.sandbox == "all" or (opts.sandbox is None and not opts.allow):
+    mode = opts.sandbox
+    denied = list(opts.deny)
+    if mode not in (None, "strict", "all"):  # Sema's spelling: --sandbox no-shell,no-network
+        items = [x.strip() for x in mode.split(",") if x.strip()]
+        if not items or not all(x.startswith("no-") for x in items):
+            raise ValueError(f"--sandbox takes strict, all, or a list of no-CAPABILITY, not {mode!r}")
+        denied += [x[3:] for x in items]
+        mode = "all"
+    if mode == "all" or (mode is None and not opts.allow):
         policy = ALL
     else:  # strict (or --allow alone): exit, and loading Lisp files under the program's folder
         here = os.path.dirname(os.path.abspath(opts.file)) if opts.file not in (None, "-") else os.getcwd()
         policy = make_policy(["exit", "load=" + here])
     if opts.allow:
         policy = policy.union(make_policy(opts.allow))
-    return make_policy(policy, opts.deny)
+    return make_policy(policy, denied)
 
 
 def run(opts: Options) -> int:

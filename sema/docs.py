@@ -59,6 +59,9 @@ def doc_for(interp, name) -> str:
         target = ALIASES.get(key)
         if target:
             text += f"\n(alias of {target})"
+        needs = needs_text(target or key)
+        if needs:
+            text += "\n" + needs.replace("`", "")
         return text
     from .printer import write_str
     return f"{key}: a variable, currently {write_str(value)[:200]}"
@@ -138,8 +141,31 @@ def stdlib_reference() -> str:
             if aliases.get(name):
                 out.append("")
                 out.append("Also named: " + ", ".join(f"`{a}`" for a in sorted(aliases[name])))
+            needs = needs_text(name)
+            if needs:
+                out.append("")
+                out.append(needs)
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def needs_text(name: str) -> str:
+    """``Sandbox: needs fs-read (for its path argument).``, from the builtin's ``needs=`` declaration."""
+    from .runtime.capabilities import NEEDS
+    parts = []
+    for need in NEEDS.get(name, ()):
+        if need.capability is None:
+            continue
+        what = f"`{need.capability}`"
+        if need.paths is not None:
+            what += " (for the paths it is given)"
+        elif need.urls is not None:
+            what += " (for the URLs it is given)"
+        if need.optional:
+            what += " when it has them"
+        if what not in parts:
+            parts.append(what)
+    return "Sandbox: needs " + ", ".join(parts) + "." if parts else ""
 
 
 def _lisp(py: str) -> str:

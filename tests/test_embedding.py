@@ -142,7 +142,8 @@ def test_embedding_example_runs():
     assert proc.stdout.splitlines() == [
         "hi Ada", "[0.5, 'tiny', 3]", "{'langs': ['math'], 'name': 'Ada'}", "SHOUT", "144", "desserts",
         "inline.scm:1:1: car: expected a pair, got integer 5", "evaluation timed out after 0.2 s",
-        "evaluation cancelled", "0.5",
+        "evaluation cancelled", "0.5", "True {'s': 2, Keyword('s'): 1}", "42", "42", "shell denied",
+        "fs-read denied",
     ]
 
 

@@ -61,8 +61,9 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("load", "load and import of Lisp files", "paths"),
 )}
 
-#: names that stand for several capabilities
-GROUPS = {"fs": ("fs-read", "fs-write"), "env": ("env-read", "env-write")}
+#: names that stand for other capabilities (fs, env: both halves; Sema's network and process)
+GROUPS = {"fs": ("fs-read", "fs-write"), "env": ("env-read", "env-write"), "network": ("net",),
+          "process": ("shell",)}
 
 #: builtin Lisp name -> what it needs (filled by the ``needs=`` of the registration decorators)
 NEEDS: dict[str, tuple["Need", ...]] = {}
@@ -300,8 +301,6 @@ NOTHING = Policy({})
 
 def expand(name: str) -> tuple[str, ...]:
     name = name.strip().lower()
-    if name.startswith("no-"):
-        name = name[3:]
     if name in GROUPS:
         return GROUPS[name]
     if name not in CAPABILITIES:
