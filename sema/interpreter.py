@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from .errors import SemaError
 from .printer import write_str
+from .runtime.capabilities import enter_policy, leave_policy
 from .runtime.codeinfo import install_code
 from .runtime.inline_slots import redirect
 from .runtime.modules import ModuleLoader, read_source
@@ -233,7 +234,13 @@ class Interpreter:
         return self._run(lambda: self._compile_form(form, filename)())
 
     def _run(self, thunk):
-        """Run compiled code; errors come out as SemaErrors with Lisp stacks."""
+        """Run compiled code; errors come out as SemaErrors with Lisp stacks.
+
+        The interpreter's sandbox policy is current while it runs, so that
+        checks deep inside (an LLM call, a redirect) apply even below a builtin
+        that declares nothing (see ``runtime.capabilities``).
+        """
+        token = enter_policy(self.policy)
         try:
             return thunk()
         except SemaError as exc:
@@ -248,6 +255,8 @@ class Interpreter:
         except BaseException:  # Ctrl-C, a timeout, (exit): unwinding leaves tail-call state behind
             self._reset_tail_state()
             raise
+        finally:
+            leave_policy(token)
 
     def _reset_tail_state(self) -> None:
         """Forget tail-call bookkeeping left by an evaluation that was interrupted."""

@@ -377,6 +377,21 @@ class TestNoWayAround:
                     '((fn (f) (f "true")) shell)', '(let ((s shell)) (s "true"))', "(eval (read \"(exit 1)\"))"):
             denied(interp, src)
 
+    def test_the_llm_layer_checks_every_call_itself(self):
+        """A path into the LLM layer that declares nothing (a new builtin, a registered Python function)
+        still needs llm: every provider call checks against the running interpreter's policy."""
+        from sema.llm.fake import FakeProvider
+        from sema.llm.router import invoke
+        from sema.llm.types import request_from_python
+
+        def sneaky():
+            return invoke(FakeProvider(), request_from_python({"messages": [{"role": "user", "content": "x"}]})).content
+        guest, host = sandboxed(), sema.Interpreter(llm=False)
+        for interp in (guest, host):
+            interp.register_function("sneaky", sneaky)
+        assert denied(guest, "(sneaky)").capability == "llm"
+        assert host.eval("(sneaky)") == "fake response"
+
     def test_a_lazy_builtin_is_checked_on_its_first_call(self):
         """http/* and llm/* load their module on first use; the loaded builtins are wrapped as well."""
         interp = sandboxed()

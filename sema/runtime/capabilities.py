@@ -228,6 +228,15 @@ def require(capability: str, operation: str, *, path: str | None = None, url: st
         policy.check(capability, operation, path=path, url=url, host=host)
 
 
+def enter_policy(policy: Policy):
+    """Make ``policy`` current (None for an unrestricted one) for Lisp code about to run; a token for leave."""
+    return _current.set(None if policy.unrestricted else policy)
+
+
+def leave_policy(token) -> None:
+    _current.reset(token)
+
+
 def current() -> Policy | None:
     """The policy of the sandboxed builtin now running, or None."""
     return _current.get()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextvars
 import sys
-from contextlib import contextmanager
 
 _sink: contextvars.ContextVar["Sink | None"] = contextvars.ContextVar("sema_output", default=None)
 
@@ -103,25 +102,35 @@ def set_terminal_input(guard):
     return previous
 
 
-@contextmanager
-def terminal_input():
-    """Around code that reads the terminal (``read-line``, an editor): the terminal as a program expects it."""
-    guard = _terminal_input
-    if guard is None:
-        yield
-        return
-    with guard():
-        yield
+class terminal_input:
+    """``with terminal_input():`` around code that reads the terminal (``read-line``, an editor), so that
+    the terminal is as a program expects it (no contextlib: this module is imported at start-up)."""
+
+    __slots__ = ("guard",)
+
+    def __enter__(self):
+        self.guard = _terminal_input() if _terminal_input is not None else None
+        if self.guard is not None:
+            self.guard.__enter__()
+
+    def __exit__(self, *exc):
+        if self.guard is not None:
+            return self.guard.__exit__(*exc)
+        return False
 
 
-@contextmanager
-def using(sink: Sink | None):
-    """Make ``sink`` current for the code run inside (and the threads it starts as evaluations)."""
-    if sink is None:
-        yield
-        return
-    token = _sink.set(sink)
-    try:
-        yield
-    finally:
-        _sink.reset(token)
+class using:
+    """``with using(sink):`` makes ``sink`` current for the code run inside (and the evaluations it starts)."""
+
+    __slots__ = ("sink", "token")
+
+    def __init__(self, sink: Sink | None):
+        self.sink = sink
+
+    def __enter__(self):
+        self.token = _sink.set(self.sink) if self.sink is not None else None
+
+    def __exit__(self, *exc):
+        if self.token is not None:
+            _sink.reset(self.token)
+        return False
