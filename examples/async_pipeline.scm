@@ -15,7 +15,7 @@
         (if (nil? x)
             (list id n)
             (begin
-              (async/sleep (* 2 (mod x 3)))       ; uneven work: tasks interleave
+              (async/sleep (* 2 (mod x 3))) ; uneven work: tasks interleave
               (channel/send out (list x (* x x)))
               (loop (+ n 1))))))))
 
@@ -39,7 +39,9 @@
 (println "jobs per worker add up:" (list/sum (map cadr (async/all workers))))
 
 ;; fan-out with a bound on concurrency, results in input order
-(println "pool:" (async/pool-map (fn (x) (async/sleep (- 10 x)) (* 10 x)) '(1 2 3 4 5) 2))
+(println
+ "pool:"
+ (async/pool-map (fn (x) (async/sleep (- 10 x)) (* 10 x)) '(1 2 3 4 5) 2))
 
 ;; the first answer wins; the slow one is cancelled
 (define slow (async (async/sleep 500) :slow))
@@ -47,8 +49,10 @@
 (println "race:" (async/race-owned (list slow fast)) (async/cancelled? slow))
 
 ;; a timeout cancels the task it gave up on
-(println "timeout:" (try (async/timeout 20 (async (async/sleep 1000) :late))
-                         (catch e (:type e))))
+(println "timeout:"
+         (try
+           (async/timeout 20 (async (async/sleep 1000) :late))
+           (catch e (:type e))))
 
 ;; errors travel to whoever awaits
 (println "error:" (try (await (async (/ 1 0))) (catch e (:message e))))

@@ -29,23 +29,26 @@ Oslo,Mar,47.8
 
 (define report (sort-by :total (map summary (keys by-city)) >))
 
-(for-each
-  (fn (s)
-    (println (string/pad-right (:city s) 8)
-             (string/pad-left (number->string (:total s)) 7)
-             (string/pad-left (number->string (:mean s)) 7)))
-  report)
+(for-each (fn (s)
+            (println (string/pad-right (:city s) 8)
+                     (string/pad-left (number->string (:total s)) 7)
+                     (string/pad-left (number->string (:mean s)) 7)))
+          report)
 
 ;; the wettest month of each city
 (println "wettest:"
-         (map (fn (city) (let ((best (last (sort-by :rain (get by-city city)))))
-                           (str city " " (:month best))))
+         (map (fn (city)
+                (let ((best (last (sort-by :rain (get by-city city)))))
+                  (str city " " (:month best))))
               (keys by-city)))
 
 ;; back to CSV (a header row, then one row per city)
 (display (csv/encode (cons ["city" "months" "total_mm" "mean_mm"]
-                           (map (fn (s) [(:city s) (:months s) (:total s) (:mean s)]) report))))
+                           (map (fn (s)
+                                  [(:city s) (:months s) (:total s) (:mean s)])
+                                report))))
 
 ;; quoting survives a round trip
 (define tricky [["name" "note"] ["Ada" "said \"hi\", then left"]])
-(println (equal? (csv/parse (csv/encode tricky)) (map (fn (r) (apply list r)) tricky)))
+(println (equal? (csv/parse (csv/encode tricky))
+                 (map (fn (r) (apply list r)) tricky)))

@@ -3,6 +3,9 @@
 Run it with:  python3 examples/embedding.py
 """
 
+import asyncio
+import os
+import tempfile
 import threading
 
 import sema
@@ -58,3 +61,21 @@ try:
 except sema.EvalCancelledError as err:
     print(err)                                         # evaluation cancelled
 print(interp.get("threshold"))                         # 0.5: the interpreter is still usable
+
+# Keyword values compare equal to their names, and no map entry is ever lost.
+print(interp.eval(":done") == "done", interp.eval('{:s 1 "s" 2}'))   # True {'s': 2, Keyword('s'): 1}
+
+# From asyncio code: the event loop goes on while Lisp works.
+print(asyncio.run(interp.aeval("(* 6 7)")))            # 42
+
+# Code you did not write, in a sandbox: it may read one folder and nothing else.
+box = tempfile.mkdtemp()
+with open(os.path.join(box, "data.txt"), "w") as fh:
+    fh.write("41")
+guest = sema.Interpreter(llm=False, allow={"fs-read": [box]}, max_output=10_000)
+print(guest.eval(f'(+ 1 (string->number (file/read "{box}/data.txt")))'))   # 42
+for attempt in ['(shell "rm -rf ~")', f'(file/read "{box}/../../etc/passwd")']:
+    try:
+        guest.eval(attempt)
+    except PermissionError as err:                     # sema.PermissionDenied
+        print(err.capability, "denied")                # shell denied, then fs-read denied

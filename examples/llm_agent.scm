@@ -9,16 +9,19 @@
 
 (define temperatures {"paris" 18 "oslo" 4 "rome" 24})
 
-(deftool get-weather "The temperature in a city, in degrees Celsius"
+(deftool get-weather
+  "The temperature in a city, in degrees Celsius"
   {:city {:type :string :description "The name of the city"}}
   (fn (city)
     (let* ((name (string/lower (first (string/split city ","))))
            (t (get temperatures (string/trim name))))
       (if t
           {:city city :celsius t}
-          (error (str "no weather station in " city " (try Paris, Oslo or Rome)"))))))
+          (error
+           (str "no weather station in " city " (try Paris, Oslo or Rome)"))))))
 
-(deftool to-fahrenheit "Convert degrees Celsius to degrees Fahrenheit"
+(deftool to-fahrenheit
+  "Convert degrees Celsius to degrees Fahrenheit"
   {:celsius {:type :number :description "Degrees Celsius"}}
   (fn (celsius) (+ 32 (* 1.8 celsius))))
 
@@ -32,12 +35,21 @@
    :temperature 0})
 
 (define result
-  (agent/run forecaster "How warm is it in Paris, in Fahrenheit?"
-    {:on-tool-call (fn (e)
-                     (when (= (:event e) "end")
-                       (println (str (:tool e) " " (json/encode (:args e)) " -> "
-                                     (if (:error e) (:result e) (str "ok: " (:result e)))))))}))
+  (agent/run forecaster
+             "How warm is it in Paris, in Fahrenheit?"
+             {:on-tool-call (fn (e)
+                              (when (= (:event e) "end")
+                                (println (str (:tool e)
+                                              " "
+                                              (json/encode (:args e))
+                                              " -> "
+                                              (if (:error e)
+                                                  (:result e)
+                                                  (str "ok: "
+                                                       (:result e)))))))}))
 
 (println (str "turns: " (:turns result) ", stopped: " (:stopped result)))
-(println (str "tool messages: " (length (filter (fn (m) (= (:role m) :tool)) (:messages result)))))
+(println (str "tool messages: "
+              (length (filter (fn (m) (= (:role m) :tool))
+                              (:messages result)))))
 (println (str "answer: " (:response result)))

@@ -11,19 +11,26 @@
 (define (define-my-api url)
   (llm/define-provider :my-api
     {:complete (fn (req)
-       (define resp (json/decode
-         (http/post url
-           {:headers {"Authorization" (string-append "Bearer " (or (env "MY_API_KEY") "demo-key"))
-                      "Content-Type" "application/json"}
-            :body (json/encode {:model (:model req)
-                                :prompt (:content (last (:messages req)))})})))
-       {:content (:text resp)
-        :usage {:prompt-tokens (:input-tokens resp)
-                :completion-tokens (:output-tokens resp)}})
+                 (define resp
+                   (json/decode
+                    (http/post url
+                               {:headers {"Authorization"
+                                            (string-append
+                                             "Bearer "
+                                             (or (env "MY_API_KEY") "demo-key"))
+                                          "Content-Type" "application/json"}
+                                :body (json/encode
+                                       {:model (:model req)
+                                        :prompt (:content
+                                                 (last (:messages req)))})})))
+                 {:content (:text resp)
+                  :usage {:prompt-tokens (:input-tokens resp)
+                          :completion-tokens (:output-tokens resp)}})
      :default-model "my-model-v2"}))
 
 (if (nil? api-url)
-    (println "set SEMA_EXAMPLE_API_URL to the URL of the chat API to run this example")
+    (println
+     "set SEMA_EXAMPLE_API_URL to the URL of the chat API to run this example")
     (begin
       (define-my-api api-url)
       (println "reply:" (llm/complete "Say hello"))
@@ -34,4 +41,4 @@
       (llm/set-default :my-api)
       (println "fallback:"
                (llm/with-fallback [:my-api :backup]
-                 (fn () (llm/complete "please fail"))))))
+                                  (fn () (llm/complete "please fail"))))))

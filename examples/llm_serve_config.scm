@@ -6,10 +6,13 @@
 ;; deployment names a real embedding model instead: --embed openai/text-embedding-3-small,
 ;; --embed ollama/nomic-embed-text ...
 
-(define vocabulary ["capital" "france" "spain" "italy" "city" "weather" "population" "largest"])
+(define vocabulary
+  ["capital" "france" "spain" "italy" "city" "weather" "population" "largest"])
 
 (define (clean text)
-  (reduce (fn (s mark) (string/replace s mark " ")) (string/lower text) ["?" "," "." "!"]))
+  (reduce (fn (s mark) (string/replace s mark " "))
+          (string/lower text)
+          ["?" "," "." "!"]))
 
 (define (word-counts text)
   (define words (string/words (clean text)))

@@ -24,14 +24,16 @@
 ;; the fake model: asks for the tool once, then answers from the tool's result
 (llm/define-provider :toy-model
   {:complete (fn (req)
-     (let ((last-msg (last (:messages req))))
-       (if (= (:role last-msg) "tool")
-           {:content (str "The weather: " (:content last-msg))
-            :usage {:prompt-tokens 20 :completion-tokens 8}}
-           {:content ""
-            :stop-reason "tool_use"
-            :tool-calls [{:id "call_1" :name "get_weather" :arguments {:city "Paris"}}]
-            :usage {:prompt-tokens 12 :completion-tokens 5}})))
+               (let ((last-msg (last (:messages req))))
+                 (if (= (:role last-msg) "tool")
+                     {:content (str "The weather: " (:content last-msg))
+                      :usage {:prompt-tokens 20 :completion-tokens 8}}
+                     {:content ""
+                      :stop-reason "tool_use"
+                      :tool-calls [{:id "call_1"
+                                    :name "get_weather"
+                                    :arguments {:city "Paris"}}]
+                      :usage {:prompt-tokens 12 :completion-tokens 5}})))
    :default-model "toy-1"})
 
 (define (run-tool call)
@@ -44,7 +46,9 @@
     (let ((resp (llm/request {:messages messages :tools [weather-tool]})))
       (if (and (not (empty? (:tool-calls resp))) (< rounds 5))
           (loop (append messages
-                        (list {:role "assistant" :content (:content resp) :tool-calls (:tool-calls resp)})
+                        (list {:role "assistant"
+                               :content (:content resp)
+                               :tool-calls (:tool-calls resp)})
                         (map run-tool (:tool-calls resp)))
                 (+ rounds 1))
           (:content resp)))))

@@ -9,6 +9,6 @@
 (println (sum-to 100000))
 
 ;; ... and going far deeper is a Lisp error, not a crash:
-(println
-  (try (sum-to 10000000)
-       (catch e (:message e))))
+(println (try
+           (sum-to 10000000)
+           (catch e (:message e))))

@@ -14,7 +14,8 @@
   (let ((n 0))
     (fn () (set! n (+ n 1)) n)))
 (define tick (make-counter))
-(tick) (tick)
+(tick)
+(tick)
 (println "counter:" (tick))
 (define (count-down n) (if (= n 0) 'done (count-down (- n 1))))
 (println "a million tail calls:" (count-down 1000000))
@@ -40,4 +41,7 @@
    :default-model "shouty-1"})
 (println (llm/complete "hello from sema"))
 (println (llm/chat (list {:role :user :content "what model is this?"})))
-(println "model:" (:model (llm/current-provider)) "usage:" (:prompt-tokens (llm/session-usage)))
+(println "model:"
+         (:model (llm/current-provider))
+         "usage:"
+         (:prompt-tokens (llm/session-usage)))

@@ -17,10 +17,11 @@ from __future__ import annotations
 from ._version import __version__
 from .errors import (
     ArityError, DivisionByZero, EvalCancelledError, EvalTimeoutError, ExitRequest, IncompleteInput, LispIOError,
-    LispSyntaxError, LispTypeError, LispValueError, ReaderError, RecursionDepthError, SemaError,
-    UnboundSymbolError, UserError,
+    LispSyntaxError, LispTypeError, LispValueError, PermissionDenied, PythonError, ReaderError,
+    RecursionDepthError, ResourceLimitError, SemaError, UnboundSymbolError, UserError,
 )
 from .values import Keyword, Symbol
+from .convert import ConversionError, KeywordStr, PyObject
 from .interpreter import Interpreter
 
 
@@ -33,5 +34,6 @@ __all__ = [
     "Interpreter", "eval_string", "Keyword", "Symbol", "__version__",
     "SemaError", "ReaderError", "IncompleteInput", "LispSyntaxError", "UnboundSymbolError", "LispTypeError",
     "ArityError", "LispValueError", "DivisionByZero", "RecursionDepthError", "UserError", "LispIOError",
-    "EvalTimeoutError", "EvalCancelledError", "ExitRequest",
+    "EvalTimeoutError", "EvalCancelledError", "ExitRequest", "PythonError", "PermissionDenied",
+    "ResourceLimitError", "ConversionError", "KeywordStr", "PyObject",
 ]

@@ -17,9 +17,11 @@ import sys
 
 USAGE = """\
 usage: sema [OPTIONS] [FILE] [--] [ARGS...]
-       sema check FILE...      read and expand without running
+       sema check [--strict] FILE...  read and expand without running; warn about
+                               wrong argument counts and names bound nowhere
        sema doc NAME           show the documentation of NAME
        sema fmt [--check] FILE...
+       sema test [-k TEXT] [-x] [-q] [PATH...]  run the deftests of test*.scm files
        sema login qwen         sign in to Qwen (OAuth device flow)
        sema serve [OPTIONS]    an OpenAI-compatible caching proxy (sema serve --help)
 
@@ -29,6 +31,13 @@ options:
   -l, --load FILE      load FILE first (repeatable)
   -i, --interactive    start the REPL after running FILE / -e / -l
   -q, --quiet          no banner in the REPL
+      --sandbox MODE   strict: the code may not touch the machine (files, network,
+                       programs, environment, LLMs, Python) beyond loading files
+                       under its own folder; all: no limits (the default);
+                       no-shell,no-net,...: all but those
+      --allow CAPS     grant capabilities, e.g. fs-read,net=api.example.com,llm
+                       (with no --sandbox: only these); repeatable
+      --deny CAPS      take capabilities away, e.g. shell,net; repeatable
       --no-llm         do not configure LLM providers from the environment
       --model NAME     default LLM model
       --provider NAME  default LLM provider
@@ -58,11 +67,15 @@ class Options:
         self.provider: str | None = None
         self.command: str | None = None
         self.command_args: list[str] = []
+        self.sandbox: str | None = None          # --sandbox MODE
+        self.allow: list[str] = []               # --allow items ("fs-read", "net=host" ...)
+        self.deny: list[str] = []                # --deny items
+        self.policy = None                       # the capabilities they make (None: everything)
 
 
 def parse_args(argv: list[str]) -> Options:
     opts = Options()
-    if argv and argv[0] in ("check", "doc", "fmt", "login", "serve"):
+    if argv and argv[0] in ("check", "doc", "fmt", "login", "serve", "test"):
         opts.command = argv[0]
         opts.command_args = argv[1:]
         return opts
@@ -89,6 +102,12 @@ def parse_args(argv: list[str]) -> Options:
             opts.interactive = True
         elif name in ("-q", "--quiet"):
             opts.quiet = True
+        elif name == "--sandbox":
+            opts.sandbox = value()
+        elif name == "--allow":
+            opts.allow.extend(x for x in value().split(",") if x.strip())
+        elif name == "--deny":
+            opts.deny.extend(x for x in value().split(",") if x.strip())
         elif name == "--no-llm":
             opts.llm = False
         elif name == "--model":
@@ -130,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     if opts.command is not None:
         from .commands import run_command
         return run_command(opts.command, opts.command_args)
+    try:
+        opts.policy = policy_of(opts)
+    except ValueError as exc:
+        sys.stderr.write(f"sema: {exc}\n")
+        return 2
     code = run(opts)
     _flush()
     return code
@@ -143,13 +167,35 @@ def _flush() -> None:
             pass
 
 
+def policy_of(opts: Options):
+    """What the program may do: everything, unless --sandbox/--allow/--deny say otherwise."""
+    from .runtime.capabilities import ALL, make_policy
+    mode = opts.sandbox
+    denied = list(opts.deny)
+    if mode not in (None, "strict", "all"):  # Sema's spelling: --sandbox no-shell,no-network
+        items = [x.strip() for x in mode.split(",") if x.strip()]
+        if not items or not all(x.startswith("no-") for x in items):
+            raise ValueError(f"--sandbox takes strict, all, or a list of no-CAPABILITY, not {mode!r}")
+        denied += [x[3:] for x in items]
+        mode = "all"
+    if mode == "all" or (mode is None and not opts.allow):
+        policy = ALL
+    else:  # strict (or --allow alone): exit, and loading Lisp files under the program's folder
+        here = os.path.dirname(os.path.abspath(opts.file)) if opts.file not in (None, "-") else os.getcwd()
+        policy = make_policy(["exit", "load=" + here])
+    if opts.allow:
+        policy = policy.union(make_policy(opts.allow))
+    return make_policy(policy, denied)
+
+
 def run(opts: Options) -> int:
     from .errors import ExitRequest
     from .interpreter import Interpreter
     from .printer import write_str
 
     try:
-        interp = Interpreter(llm=opts.llm, args=opts.args, model=opts.model, provider=opts.provider)
+        interp = Interpreter(llm=opts.llm, args=opts.args, model=opts.model, provider=opts.provider,
+                             allow=opts.policy if opts.policy is not None else "all")
         for path in opts.loads:
             interp.load_file(path)
         if opts.file is not None:

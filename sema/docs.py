@@ -9,6 +9,28 @@ from .runtime.names import mangle
 from .values import Keyword, Symbol
 
 
+def close_names(interp, key: str, n: int = 5) -> list[str]:
+    """Documented names close to ``key``: typos (difflib), and names whose part after a ``/`` it starts."""
+    import difflib
+
+    from .compiler.special_docs import SPECIAL_DOCS
+    from .runtime.names import unmangle
+    names = {unmangle(k) for k in interp.namespace if not k.startswith("_")}
+    names.update(m.name for m in interp.macros)
+    names.update(SPECIAL_DOCS)
+    names = sorted(n for n in names if not n.startswith("%"))
+    close = difflib.get_close_matches(key, names, n=n, cutoff=0.7)
+    if "/" not in key:  # `upper` and `uper` find string/upper
+        by_part: dict[str, list[str]] = {}
+        for name in names:
+            if "/" in name:
+                by_part.setdefault(name.split("/", 1)[1], []).append(name)
+        for part in sorted(by_part, key=lambda p: (not p.startswith(key), p)):
+            if part.startswith(key) or difflib.SequenceMatcher(None, key, part).ratio() >= 0.8:
+                close += [name for name in by_part[part] if name not in close]
+    return close[:n]
+
+
 def doc_for(interp, name) -> str:
     """The documentation text of ``name`` (a symbol, string or function)."""
     from .compiler import special  # noqa: F401  (registers the special forms)
@@ -27,7 +49,8 @@ def doc_for(interp, name) -> str:
         return f"{key}: macro\n" + (inspect.getdoc(macro) or "")
     value = interp.namespace.get(mangle(key))
     if value is None:
-        return f"no documentation for {key}"
+        close = close_names(interp, key)
+        return f"no documentation for {key}" + (f"\ndid you mean {', '.join(close)}?" if close else "")
     if getattr(value, "lazy_module", None):  # a builtin whose module is not imported yet
         from .runtime.namespace import resolve_lazy
         value = resolve_lazy(interp, interp.namespace, key, value.lazy_module)
@@ -36,6 +59,9 @@ def doc_for(interp, name) -> str:
         target = ALIASES.get(key)
         if target:
             text += f"\n(alias of {target})"
+        needs = needs_text(target or key)
+        if needs:
+            text += "\n" + needs.replace("`", "")
         return text
     from .printer import write_str
     return f"{key}: a variable, currently {write_str(value)[:200]}"
@@ -80,7 +106,7 @@ def stdlib_reference() -> str:
         if name.startswith("%") or name in ALIASES:
             continue
         entries[name] = interp.namespace[mangle(name)]
-    prelude = {name: fn for name, fn in interp.user_definitions().items()}
+    prelude = {name: fn for name, fn in interp._user_definitions().items()}
     for py, value in interp.namespace.items():
         if py.startswith("_"):  # the runtime's own names (helpers, int variants of functions)
             continue
@@ -117,8 +143,31 @@ def stdlib_reference() -> str:
             if aliases.get(name):
                 out.append("")
                 out.append("Also named: " + ", ".join(f"`{a}`" for a in sorted(aliases[name])))
+            needs = needs_text(name)
+            if needs:
+                out.append("")
+                out.append(needs)
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def needs_text(name: str) -> str:
+    """``Sandbox: needs fs-read (for its path argument).``, from the builtin's ``needs=`` declaration."""
+    from .runtime.capabilities import NEEDS
+    parts = []
+    for need in NEEDS.get(name, ()):
+        if need.capability is None:
+            continue
+        what = f"`{need.capability}`"
+        if need.paths is not None:
+            what += " (for the paths it is given)"
+        elif need.urls is not None:
+            what += " (for the URLs it is given)"
+        if need.optional:
+            what += " when it has them"
+        if what not in parts:
+            parts.append(what)
+    return "Sandbox: needs " + ", ".join(parts) + "." if parts else ""
 
 
 def _lisp(py: str) -> str:

@@ -17,6 +17,7 @@
     ├── PermissionDenied            (also a PermissionError)
     ├── EvalTimeoutError            an evaluation past its timeout (also a TimeoutError)
     ├── EvalCancelledError          an evaluation cancelled from another thread
+    ├── ResourceLimitError          an evaluation past its interpreter's output or memory limit
     ├── PythonError                 an exception of a Python function the embedder registered
     ├── EvalError                   anything else the language reports
     └── LlmError                    see sema.llm.errors for its subtree
@@ -122,9 +123,36 @@ class SemaError(Exception):
 
 
 class ReaderError(SemaError, SyntaxError):
-    """Source text that cannot be read."""
+    """Source text that cannot be read.
+
+    As a SyntaxError it has ``filename``, ``lineno``, ``offset`` (1-based
+    column), ``end_lineno``, ``end_offset`` and ``text`` (the source line),
+    taken from its span, as ``code.InteractiveConsole`` and tracebacks expect.
+    """
 
     kind = "reader"
+
+    filename = property(lambda self: str(self.span.file) if self.span is not None else None,
+                        lambda self, value: None)
+    lineno = property(lambda self: self.span.line if self.span is not None else None, lambda self, value: None)
+    offset = property(lambda self: self.span.col if self.span is not None else None, lambda self, value: None)
+    end_lineno = property(lambda self: self.span.end_line if self.span is not None else None,
+                          lambda self, value: None)
+    end_offset = property(lambda self: self.span.end_col if self.span is not None else None,
+                          lambda self, value: None)
+
+    @property
+    def text(self):
+        span = self.span
+        source = getattr(span.file, "text", None) if span is not None else None
+        if source is None:
+            return None
+        lines = source.splitlines()
+        return lines[span.line - 1] if 0 < span.line <= len(lines) else None
+
+    @text.setter
+    def text(self, value):
+        pass
 
 
 class IncompleteInput(ReaderError):
@@ -177,7 +205,11 @@ class RecursionDepthError(SemaError, RecursionError):
 
 
 class UserError(SemaError):
-    """Raised by ``(throw value)`` and ``(error "message" ...)``; ``value`` is what was thrown."""
+    """Raised by ``(throw value)`` and ``(error "message" ...)``; ``value`` is what was thrown.
+
+    Out of the embedding API (``Interpreter.eval`` ...) ``value`` is converted
+    to Python data like any result, and ``lisp_value`` keeps the Lisp value.
+    """
 
     kind = "user"
 
@@ -196,7 +228,25 @@ class LispIOError(SemaError, OSError):
 
 
 class PermissionDenied(SemaError, PermissionError):
+    """An operation the interpreter's capabilities do not allow (see ``sema.runtime.capabilities``).
+
+    ``capability`` is the capability it needs, ``operation`` the builtin that
+    tried, ``target`` the path, URL or host it was for (or None).  Lisp
+    ``catch`` sees them as ``:capability :operation :target`` (and Sema's
+    ``:function``).
+    """
+
     kind = "permission-denied"
+    capability: str | None = None
+    operation: str | None = None
+    target: str | None = None
+
+    def extra_fields(self):
+        if self.capability is None:
+            return {}
+        from .values import Keyword
+        return {"capability": Keyword(self.capability), "operation": self.operation,
+                "function": self.operation, "target": self.target}
 
 
 class PythonError(SemaError):
@@ -231,6 +281,27 @@ class EvalCancelledError(SemaError):
     """An evaluation stopped by :meth:`Interpreter.cancel` from another thread."""
 
     kind = "cancelled"
+
+
+class ResourceLimitError(SemaError):
+    """An evaluation stopped because it went past a limit of its interpreter (``max_output``, ``max_memory``).
+
+    ``resource`` is ``"output"`` or ``"memory"``, ``limit`` the limit (characters or bytes).
+    """
+
+    kind = "limit"
+
+    def __init__(self, resource: str, limit: int | None, message: str | None = None):
+        if message is None:
+            what = f"{limit:,} characters of output" if resource == "output" else \
+                f"{limit / (1 << 20):g} MiB more memory"
+            message = f"evaluation stopped: it used more than {what}, the interpreter's limit"
+        super().__init__(message)
+        self.resource = resource
+        self.limit = limit
+
+    def extra_fields(self):
+        return {"resource": self.resource, "limit": self.limit}
 
 
 class ExitRequest(BaseException):

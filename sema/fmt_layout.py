@@ -41,13 +41,13 @@ from .fmt import Atom, Comment, Prefix, Seq, Tree
 
 #: body-style heads -> number of distinguished arguments kept on the first line
 BODY_FORMS = {
-    "begin": 0, "progn": 0, "try": 0, "finally": 0,
+    "begin": 0, "progn": 0, "try": 0, "finally": 0, "async": 0,
     "define": 1, "def": 1, "lambda": 1, "fn": 1, "let": 1, "let*": 1, "letrec": 1, "letrec*": 1,
     "let-values": 1, "let*-values": 1, "define-values": 1, "define-syntax": 1, "syntax-rules": 1,
     "when": 1, "unless": 1, "while": 1, "catch": 1, "match": 1, "match*": 1, "module": 1,
     "deftest": 1, "case": 1, "dotimes": 1, "for-range": 1, "parameterize": 1, "when-let": 1,
     "with-open": 1, "with-stream": 1, "guard": 1,
-    "defn": 2, "defun": 2, "defmacro": 2, "do": 2,
+    "defn": 2, "defun": 2, "defmacro": 2, "do": 2, "defmethod": 2,
 }
 #: a form this short stays on one line even past the width: breaking it gains nothing
 TINY = 20

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 
 from .errors import SemaError
 from .printer import write_str
+from .runtime.capabilities import enter_policy, leave_policy
 from .runtime.codeinfo import install_code
 from .runtime.inline_slots import redirect
 from .runtime.modules import ModuleLoader, read_source
@@ -15,7 +17,7 @@ from .runtime.registry import Any
 from .runtime.tailcalls import TAIL_BUDGET
 from .runtime.traceback import attach_stack, convert, unbound_error
 from .runtime.units import Entry, Recording, UnitTracker, deps_unchanged, digest
-from .runtime.worker import pending_stop, run_with_deep_stack
+from .runtime.worker import on_worker, pending_stop, run_with_deep_stack
 from .values import ArrayList, Keyword, Pair, Symbol, make_list, make_map
 
 
@@ -23,14 +25,39 @@ class Interpreter:
     """An isolated sema interpreter: its own globals, macros, providers and state."""
 
     def __init__(self, *, stdlib: bool = True, llm: bool = True, args: tuple | list = (),
-                 model: str | None = None, provider: str | None = None) -> None:
+                 model: str | None = None, provider: str | None = None, allow=None, deny=None,
+                 max_output: int | None = None, max_memory: int | None = None, stdout=None,
+                 stderr=None, keys: str = "auto", keywords: str = "keyword-str") -> None:
         """A new interpreter.
 
         ``stdlib`` loads the Lisp part of the standard library; ``llm`` configures
         LLM providers from the environment (``model``/``provider`` choose the
         default, like ``--model``/``--provider``); ``args`` is ``(sys/args)``.
+
+        ``allow``/``deny`` say what the Lisp code may do to the machine (the
+        sandbox, see docs/embedding.md): by default everything but Python
+        interop; ``allow="strict"`` (or an empty set) nothing; ``allow={"fs-read":
+        ["/data"], "llm": True}`` only that.  ``max_output`` (characters written
+        by one evaluation) and ``max_memory`` (bytes its process may grow by)
+        stop an evaluation that goes past them with ``ResourceLimitError``;
+        ``stdout``/``stderr`` (text streams) receive the Lisp code's output.
+        ``keys`` and ``keywords`` choose how keyword map keys and keyword values
+        come out to Python (``sema.convert``: "auto"/"str"/"keyword" and
+        "keyword-str"/"str"/"keyword").
         """
+        from .runtime.capabilities import make_policy
+        from .runtime.limits import Limits
         from .runtime.namespace import make_namespace
+
+        #: what this interpreter's Lisp code may do (``runtime.capabilities.Policy``)
+        self.policy = make_policy(allow, deny)
+        self.limits = Limits(max_output=max_output, max_memory=max_memory)
+        from .convert import _settings
+        #: how keyword keys and keyword values come out to Python (see sema.convert)
+        self.convert_keys, self.convert_keywords = _settings(None, keys, keywords)
+        #: where this interpreter's Lisp output goes (None: sys.stdout / sys.stderr at the time)
+        self.stdout = stdout
+        self.stderr = stderr
 
         self.macros: dict[Symbol, Callable] = {}
         self.units = UnitTracker()           # compile-time state and the cache recording under way
@@ -42,22 +69,24 @@ class Interpreter:
         self.llm_registry = None             # the LLM provider registry, made on first use
         self.llm_state = None                # per-interpreter state of the llm/* builtins
         self.unit_prefix = "p0"              # keeps constant names of different units apart
+        self.streamed = None                 # the text llm/stream last printed (the REPL shows it once)
         #: called with the text of each warning (a user definition shadowing a special form, say)
         self.on_warning: Callable[[str], None] | None = None
         self._worker = None
+        self._async_lock = threading.Lock()  # aeval/acall calls run one at a time
         self.namespace = make_namespace(self)
         if stdlib:
             from .stdlib_loader import load_stdlib
             load_stdlib(self)
         #: globals present before any user code: builtins, stdlib, helpers
         self.startup_globals = frozenset(self.namespace)
-        if llm:
+        if llm and self.policy.allows("llm"):
             self.configure_llm(model=model, provider=provider)
 
     # ------------------------------------------------------------ compile-time knowledge
 
     @property
-    def redefined(self) -> set[str]:
+    def _redefined(self) -> set[str]:
         """Builtins redefined by user code (no longer inlined or called as known builtins)."""
         return self.units.redefined
 
@@ -72,7 +101,7 @@ class Interpreter:
         """True if user code defined a global named like the special or derived form ``name``."""
         return name in self.units.shadowed
 
-    def warn(self, message: str) -> None:
+    def _warn(self, message: str) -> None:
         if self.on_warning is not None:
             self.on_warning(message)
         else:
@@ -92,14 +121,14 @@ class Interpreter:
             units.state_changed()
             units.record(Entry("shadow", name))
             where = f" ({span})" if span is not None else ""
-            self.warn(f"{name} is a special form of sema; this definition replaces it in code compiled "
+            self._warn(f"{name} is a special form of sema; this definition replaces it in code compiled "
                       f"from here on{where}")
         if (self.is_builtin(name) or name in INLINE) and name not in units.redefined:
             units.redefined.add(name)
             units.state_changed()
             units.record(Entry("redefine", name))
 
-    def prescan(self, forms) -> None:
+    def _prescan(self, forms) -> None:
         """Note redefinitions of builtins anywhere in ``forms`` before compiling any of them."""
         define, set_ = Symbol("define"), Symbol("set!")
         for form in forms:
@@ -125,9 +154,9 @@ class Interpreter:
         entry.kind, entry.name, entry.fingerprint = "macro", name.name, source
         self.units.record(entry)
         rec = self.units.recording
-        self.add_macro(name, make(), self.units.macro_fingerprint(source, rec.key if rec else None))
+        self._add_macro(name, make(), self.units.macro_fingerprint(source, rec.key if rec else None))
 
-    def add_macro(self, name: Symbol, fn, fingerprint: str) -> None:
+    def _add_macro(self, name: Symbol, fn, fingerprint: str) -> None:
         fn.__name__ = fn.__qualname__ = name.name
         self.macros[name] = fn
         self.units.macro_fingerprints[name] = fingerprint
@@ -147,7 +176,7 @@ class Interpreter:
             exc.hints.append(f"while expanding the macro {form.car.name}")
             raise
         except Exception as exc:
-            err = convert(exc, self.global_names())
+            err = convert(exc, self._global_names())
             if err is None:
                 raise
             err.message = f"in macro {form.car.name}: {err.message}"
@@ -155,7 +184,7 @@ class Interpreter:
             raise err from None
         return with_span(result, span_of(form))
 
-    def expand_once(self, form):
+    def _expand_once(self, form):
         """One macro or derived-form expansion step at the head of ``form``."""
         from .compiler.forms import span_of, with_span
         from .compiler.tables import DERIVED, load_handlers
@@ -172,7 +201,7 @@ class Interpreter:
 
     # ------------------------------------------------------------ running code
 
-    def compile_form(self, form, filename: str):
+    def _compile_form(self, form, filename: str):
         """Compile one top-level form; returns a no-argument function that runs it."""
         entry, fn = self._compile(form, filename)
         self.units.record(entry)
@@ -199,42 +228,50 @@ class Interpreter:
         exec(code, self.namespace)
         return Entry("form", None, code, py_name, consts), self.namespace.pop(py_name)
 
-    def eval_form(self, form, filename: str = "<eval>"):
+    def _eval_form(self, form, filename: str = "<eval>"):
         """Compile and run one form (data); errors come out as SemaErrors with Lisp stacks."""
         if self.units.recording is None:
             self.units.untracked_run()
-        return self._run(lambda: self.compile_form(form, filename)())
+        return self._run(lambda: self._compile_form(form, filename)())
 
     def _run(self, thunk):
-        """Run compiled code; errors come out as SemaErrors with Lisp stacks."""
+        """Run compiled code; errors come out as SemaErrors with Lisp stacks.
+
+        The interpreter's sandbox policy is current while it runs, so that
+        checks deep inside (an LLM call, a redirect) apply even below a builtin
+        that declares nothing (see ``runtime.capabilities``).
+        """
+        token = enter_policy(self.policy)
         try:
             return thunk()
         except SemaError as exc:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise attach_stack(exc, exc.__traceback__)
         except Exception as exc:
-            self.reset_tail_state()
-            err = convert(exc, self.global_names())
+            self._reset_tail_state()
+            err = convert(exc, self._global_names())
             if err is None:
                 raise
             raise attach_stack(err, exc.__traceback__) from None
         except BaseException:  # Ctrl-C, a timeout, (exit): unwinding leaves tail-call state behind
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise
+        finally:
+            leave_policy(token)
 
-    def reset_tail_state(self) -> None:
+    def _reset_tail_state(self) -> None:
         """Forget tail-call bookkeeping left by an evaluation that was interrupted."""
         self.namespace["_TOKEN"] = None
         self.namespace["_BUDGET"] = TAIL_BUDGET
 
-    def eval_forms(self, forms, filename: str):
+    def _eval_forms(self, forms, filename: str):
         """Run the top-level forms of the unit being recorded, compiling each just before it runs."""
-        self.prescan(forms)
+        self._prescan(forms)
         result = None
         for form in forms:
             def compile_and_run():
                 with self.units.compiling():  # state changes while compiling the unit's own form are keyed
-                    fn = self.compile_form(form, filename)
+                    fn = self._compile_form(form, filename)
                 return fn()
             result = self._run(compile_and_run)
         return result
@@ -262,7 +299,7 @@ class Interpreter:
         rec = units.recording = Recording(key or digest(text, filename))
         self.unit_prefix = rec.key[:12] if key is not None else f"p{id(forms):x}"
         try:
-            result = self.eval_forms(forms, filename)
+            result = self._eval_forms(forms, filename)
             if key is not None and rec.cacheable:
                 from .runtime import cache
                 cache.store(key, rec.entries, rec.deps)
@@ -288,7 +325,7 @@ class Interpreter:
                 exec(e.code, self.namespace)
                 fn = self.namespace.pop(e.py_name)
                 if e.kind == "macro":
-                    self.add_macro(Symbol(e.name), fn(), units.macro_fingerprint(e.fingerprint, key))
+                    self._add_macro(Symbol(e.name), fn(), units.macro_fingerprint(e.fingerprint, key))
                 else:
                     result = self._run(fn)
         finally:
@@ -299,16 +336,16 @@ class Interpreter:
         """Run the Lisp file ``path`` here (``load``); the value of its last form."""
         return self.loader.load_file(path)
 
-    def resolve_path(self, path: str) -> str:
+    def _resolve_path(self, path: str) -> str:
         return self.loader.resolve(path)
 
-    def catch_value(self, exc: BaseException):
+    def _catch_value(self, exc: BaseException):
         """The error map a ``catch`` clause receives for ``exc``."""
-        self.reset_tail_state()
+        self._reset_tail_state()
         stopped = pending_stop()
         if stopped is not None:  # a timeout or cancel is under way: no catch may end it
             raise stopped()
-        err = convert(exc, self.global_names()) if not isinstance(exc, SemaError) else exc
+        err = convert(exc, self._global_names()) if not isinstance(exc, SemaError) else exc
         if err is None:  # an internal error: let it through rather than hide it
             raise exc
         attach_stack(err, exc.__traceback__)
@@ -319,16 +356,16 @@ class Interpreter:
 
     # ------------------------------------------------------------ names
 
-    def global_names(self) -> list[str]:
+    def _global_names(self) -> list[str]:
         from .compiler.tables import DERIVED, SPECIAL_FORMS, load_handlers
         load_handlers()
         names = [unmangle(k) for k in self.namespace if not k.startswith("_")]
         return names + list(SPECIAL_FORMS) + list(DERIVED) + [m.name for m in self.macros]
 
-    def lookup(self, name: str):
+    def _lookup(self, name: str):
         return self.namespace[mangle(name)]
 
-    def user_definitions(self) -> dict:
+    def _user_definitions(self) -> dict:
         """Globals defined by Lisp code or the embedder (not builtins or the stdlib), by Lisp name."""
         out = {}
         for py, value in self.namespace.items():
@@ -352,6 +389,26 @@ class Interpreter:
         from .convert import to_python
         return self._guarded(lambda: to_python(self.eval_source(source, filename), self), timeout=timeout)
 
+    async def aeval(self, source: str, *, filename: str = "<eval>", timeout: float | None = None) -> Any:
+        """``await interp.aeval(src)``: :meth:`eval` for asyncio code, without blocking the event loop.
+
+        Same value, errors, ``timeout`` and limits; :meth:`cancel` works too, and
+        cancelling the awaiting task stops the evaluation (see ``sema.aio``).
+        """
+        from .aio import run
+        from .convert import to_python
+        return await run(self, lambda ticket: self._guarded(
+            lambda: to_python(self.eval_source(source, filename), self), timeout=timeout, ticket=ticket))
+
+    async def acall(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """``await interp.acall(name, ...)``: :meth:`call` for asyncio code (see :meth:`aeval`)."""
+        from .aio import run
+        from .convert import from_python, to_python
+        fn = self._get_raw(name)
+        lisp_args = [from_python(a, self) for a in args]
+        return await run(self, lambda ticket: self._guarded(
+            lambda: to_python(self._run(lambda: fn(*lisp_args)), self), timeout=timeout, ticket=ticket))
+
     def cancel(self) -> bool:
         """Stop the evaluation running in this interpreter, from any other thread.
 
@@ -364,19 +421,51 @@ class Interpreter:
         stop(worker, Cancelled)
         return True
 
-    def _guarded(self, fn, *args, timeout: float | None = None):
-        """Run ``fn`` on the worker thread, turning timeouts and cancellation into SemaErrors."""
-        from .errors import EvalCancelledError, EvalTimeoutError
-        from .runtime.worker import Cancelled, CouldNotStop, TimedOut
+    def _guarded(self, fn, *args, timeout: float | None = None, ticket=None):
+        """Run ``fn`` on the worker thread, turning stops (timeout, cancel, a limit) into SemaErrors."""
+        from .errors import EvalCancelledError, EvalTimeoutError, ResourceLimitError, UserError
+        from .runtime import output
+        from .runtime.worker import (
+            Cancelled, CouldNotStop, MemoryLimitReached, OutputLimitReached, TimedOut, stop,
+        )
+        limits = self.limits
+        watch = None
+        if limits.max_memory is not None:
+            from .runtime.limits import memory_watch
+            watch = memory_watch(limits.max_memory, MemoryLimitReached)
+        sink = None
+        if limits.max_output is not None or self.stdout is not None or self.stderr is not None:
+            def over(limit):
+                worker = self._worker
+                if worker is not None:
+                    stop(worker, OutputLimitReached)
+                raise OutputLimitReached()
+            sink = output.Sink(self.stdout, self.stderr, limits.max_output, over)
         try:
-            return run_with_deep_stack(fn, *args, timeout=timeout, track=self._track)
+            with output.using(sink):
+                track = self._track if ticket is None else lambda t: (self._track(t), ticket.started(t))
+                return run_with_deep_stack(fn, *args, timeout=timeout, track=track, watch=watch)
+        except UserError as exc:
+            if not on_worker() and not hasattr(exc, "lisp_value"):  # leaving Lisp: the thrown value as Python data
+                from .convert import to_python
+                exc.lisp_value = exc.value
+                exc.value = to_python(exc.value, self)
+            raise
         except TimedOut:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise EvalTimeoutError(f"evaluation timed out after {timeout:g} s") from None
         except Cancelled:
-            self.reset_tail_state()
+            self._reset_tail_state()
             raise EvalCancelledError("evaluation cancelled") from None
+        except MemoryLimitReached:
+            self._reset_tail_state()
+            raise ResourceLimitError("memory", limits.max_memory) from None
+        except OutputLimitReached:
+            self._reset_tail_state()
+            raise ResourceLimitError("output", limits.max_output) from None
         except CouldNotStop as exc:
+            if exc.reason in ("memory", "output"):
+                raise ResourceLimitError(exc.reason, getattr(limits, f"max_{exc.reason}"), str(exc)) from None
             cls = EvalTimeoutError if exc.reason == "timeout" else EvalCancelledError
             raise cls(str(exc)) from None
 
@@ -394,7 +483,7 @@ class Interpreter:
         ``timeout`` works as for :meth:`eval`.
         """
         from .convert import from_python, to_python
-        fn = self.get_raw(name)
+        fn = self._get_raw(name)
         lisp_args = [from_python(a, self) for a in args]
         return self._guarded(lambda: to_python(self._run(lambda: fn(*lisp_args)), self), timeout=timeout)
 
@@ -415,14 +504,14 @@ class Interpreter:
     def get(self, name: str) -> Any:
         """The value of the global ``name`` as Python data."""
         from .convert import to_python
-        return to_python(self.get_raw(name), self)
+        return to_python(self._get_raw(name), self)
 
-    def get_raw(self, name: str) -> Any:
+    def _get_raw(self, name: str) -> Any:
         """The value of the global ``name`` as a Lisp value."""
         try:
             return self.namespace[mangle(name)]
         except KeyError:
-            raise unbound_error(name, self.global_names()) from None
+            raise unbound_error(name, self._global_names()) from None
 
     def register_function(self, name: str, fn: Callable[..., Any], *, convert: bool = True) -> None:
         """Make the Python callable ``fn`` a Lisp function named ``name``.
@@ -434,7 +523,7 @@ class Interpreter:
         from .convert import lisp_callable
         self._set_global(name, lisp_callable(fn, name, self, convert=convert))
 
-    def check_file(self, path: str) -> int:
+    def _check_file(self, path: str) -> int:
         """Read and expand a file without running it (``sema check``); returns the form count."""
         from .compiler.codegen import Compiler
         from .reader import read_all

@@ -229,10 +229,38 @@ class ArrayList(ListBase):
 
 
 def make_list(items) -> ListBase:
-    """A proper list of ``items`` (any iterable); the list is not copied if it is a ``list``."""
-    if items.__class__ is not list:
+    """A proper list of ``items`` (any iterable); a ``list`` is not copied, a ``range`` stays lazy."""
+    if items.__class__ is not list and items.__class__ is not range:
         items = list(items)
     return ArrayList(items) if items else EMPTY
+
+
+#: bulk copies go in slices this long, so that a stop (Ctrl-C, a timeout) reaches the thread between them
+CHUNK = 1 << 16
+
+
+def chunked(seq, start: int = 0) -> list:
+    """A fresh list of ``seq[start:]`` (a list, tuple or range), copied slice by slice.
+
+    One C call copying 100 million items holds the thread for seconds, out of
+    reach of Ctrl-C; a loop over 64K-item slices lets a stop in between.
+    """
+    n = len(seq)
+    if n - start <= CHUNK:
+        return list(seq[start:]) if start else list(seq)
+    out: list = []
+    for i in range(start, n, CHUNK):
+        out += seq[i:i + CHUNK]
+    return out
+
+
+def extend(out: list, seq) -> None:
+    """``out += seq``, slice by slice for a long ``seq`` (see :func:`chunked`)."""
+    if len(seq) <= CHUNK:
+        out += seq
+        return
+    for i in range(0, len(seq), CHUNK):
+        out += seq[i:i + CHUNK]
 
 
 def list_from(*items) -> ListBase:
@@ -260,13 +288,16 @@ def to_pylist(x) -> list:
     """A fresh Python list of a Lisp list's elements."""
     cls = x.__class__
     if cls is ArrayList:
-        items = x.items
-        if items.__class__ is list:
-            return items[x.start:] if x.start else list(items)
-        return list(items[x.start:])
+        return chunked(x.items, x.start)
     if x is EMPTY or x is None:
         return []
-    return list(iter_list(x))
+    out = []
+    while x.__class__ is Pair:
+        out.append(x.car)
+        x = x.cdr
+    if x.__class__ is ArrayList:
+        extend(out, x.items[x.start:] if x.start else x.items)
+    return out
 
 
 def list_length(x) -> int:

@@ -31,7 +31,7 @@ class TestValues:
         ("nil", None), ("#t", True), ("#f", False), ("42", 42), ("2.5", 2.5), ("(/ 1 3)", Fraction(1, 3)),
         ('"text"', "text"), ("'(1 2 (3))", [1, 2, [3]]), ("[1 [2]]", [1, [2]]), ("'()", []),
         ('{:a 1 "b" 2}', {"a": 1, "b": 2}), ("{:nested {:x [1 2]}}", {"nested": {"x": [1, 2]}}),
-        (":k", sema.Keyword("k")), ("'sym", sema.Symbol("sym")),
+        (":k", sema.KeywordStr("k")), ("'sym", sema.Symbol("sym")),
     ])
     def test_lisp_to_python(self, interp, src, expected):
         """Lisp values come back as the Python values the embedding guide lists."""
@@ -142,7 +142,8 @@ def test_embedding_example_runs():
     assert proc.stdout.splitlines() == [
         "hi Ada", "[0.5, 'tiny', 3]", "{'langs': ['math'], 'name': 'Ada'}", "SHOUT", "144", "desserts",
         "inline.scm:1:1: car: expected a pair, got integer 5", "evaluation timed out after 0.2 s",
-        "evaluation cancelled", "0.5",
+        "evaluation cancelled", "0.5", "True {'s': 2, Keyword('s'): 1}", "42", "42", "shell denied",
+        "fs-read denied",
     ]
 
 

@@ -122,6 +122,10 @@ LAYOUT = [
     ("(defmacro unless2 (c . body)\n`(if ,c nil (begin ,@body)))",
      "(defmacro unless2 (c . body)\n  `(if ,c nil (begin ,@body)))\n"),
     ('(deftest "math"\n(is (= 2 (+ 1 1))))', '(deftest "math"\n  (is (= 2 (+ 1 1))))\n'),
+    # issue 13: defmethod keeps its name and dispatch value on the first line; async is a body
+    ('(defmethod describe :ready (fn (m) (format "~a coin(s): push to buy, please now" (:coins m))))',
+     '(defmethod describe :ready\n  (fn (m) (format "~a coin(s): push to buy, please now" (:coins m))))\n'),
+    ("(async\n(step-one)\n(step-two))", "(async\n  (step-one)\n  (step-two))\n"),
     ("(let ((a 1)\n(b 2))\n(+ a b))", "(let ((a 1)\n      (b 2))\n  (+ a b))\n"),
     ("(let loop ((i 0) (acc '()))\n(if (= i 10) (reverse acc) (loop (+ i 1) (cons i acc))))",
      "(let loop ((i 0) (acc '()))\n  (if (= i 10) (reverse acc) (loop (+ i 1) (cons i acc))))\n"),
@@ -317,6 +321,11 @@ def files(tmp_path):
 
 class TestCommand:
     """`sema fmt [--check] FILE...` and `sema fmt -`."""
+
+    def test_the_projects_examples_are_formatted(self, capsys):
+        """Issue 13: `sema fmt --check examples/` passes on the project's own examples."""
+        examples = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+        assert main(["--check", examples]) == 0, capsys.readouterr().out
 
     def test_check_formatted(self, files, capsys):
         """--check exits 0 when every file is formatted."""

@@ -37,7 +37,7 @@ def repl(capsys, monkeypatch):
 
     monkeypatch.delenv("NO_COLOR", raising=False)
 
-    def run(keys, interp=None, history=None):
+    def run(keys, interp=None, history=None, width=None, output=None):
         """``keys`` is a string sent at once, or a list of strings sent 0.1 s apart."""
         interp = interp if interp is not None else Interpreter(llm=False)
         capsys.readouterr()
@@ -50,7 +50,7 @@ def repl(capsys, monkeypatch):
                         time.sleep(0.1)
                         pipe.send_text(part)
                 threading.Thread(target=send, daemon=True).start()
-            code = run_session(interp, quiet=True, input=pipe, output=DummyOutput(),
+            code = run_session(interp, quiet=True, input=pipe, output=output or DummyOutput(), width=width,
                                history=history if history is not None else InMemoryHistory())
         out, err = capsys.readouterr()
         return code, out, err
@@ -153,7 +153,8 @@ class TestSession:
         assert "interrupted" in err and out == "3\n" and code == 0
 
     def test_streamed_output_reaches_stdout_at_once(self, repl, monkeypatch):
-        """llm/stream chunks are on sys.stdout before the next chunk is produced, then the value follows."""
+        """llm/stream chunks are on sys.stdout before the next chunk is produced, and the text is not
+        printed a second time as the value (issue 13); a value computed from it still prints."""
         import io
 
         from sema.llm.fake import FakeProvider
@@ -170,9 +171,9 @@ class TestSession:
         interp.register_provider("fake", Streaming())
         buffer = io.StringIO()
         monkeypatch.setattr(sys, "stdout", buffer)
-        repl('(llm/stream "hi")\r\x04', interp=interp)
-        assert seen == ["Hel"]
-        assert buffer.getvalue() == 'Hello\n"Hello"\n'
+        repl('(llm/stream "hi")\r(string/upper (llm/stream "hi"))\r\x04', interp=interp)
+        assert seen == ["Hel", "Hello\nHel"]
+        assert buffer.getvalue() == 'Hello\nHello\n"HELLO"\n'
 
     def test_history_search_with_ctrl_r(self, repl):
         """Ctrl-R finds an earlier input; Enter takes it and Enter runs it."""
@@ -273,6 +274,161 @@ class TestCommands:
         code, out, err = repl(",frobnicate\r\x04")
         assert "unknown command ,frobnicate" in err
 
+
+
+# ---------------------------------------------------------------- issue 13: a newcomer's REPL
+
+
+def screen_output(rows: int = 24, columns: int = 100):
+    """A terminal-like output for a session (it answers the cursor-position question, as terminals do)."""
+    import io
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+    buffer = io.StringIO()
+    return buffer, Vt100_Output(buffer, lambda: Size(rows=rows, columns=columns), term="xterm")
+
+
+def without_escapes(text: str) -> str:
+    import re
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+class TestPrettyValues:
+    def test_long_results_are_cut(self, repl):
+        """(range 100000) shows its first 100 elements and how many more there are: a few lines, not 100,000."""
+        code, out, err = repl("(range 100000)\r\x04", width=100)
+        assert out.count("\n") <= 4 and " 98 99" in out and out.endswith("...99,900 more)\n")
+        assert out.startswith("(0 1 2 ") and all(len(line) <= 100 for line in out.splitlines())
+
+    def test_the_settings_are_lisp_globals(self, repl):
+        """*print-length* and *print-level* change what is shown; nil shows everything."""
+        code, out, err = repl("(set! *print-length* 3)\r(range 10)\r(set! *print-level* 1)\r'(1 (2 (3)))\r"
+                              "(set! *print-length* nil)\r(length (str (range 500)))\r\x04", width=100)
+        assert out.splitlines() == ["(0 1 2 ...7 more)", "(1 (...))", "1891"]
+
+    def test_nested_values_are_broken_to_the_width(self, repl):
+        code, out, err = repl('{:name "Ada Lovelace" :langs ["math" "engines" "poetry"] :born 1815 :id 7}\r\x04',
+                              width=40)
+        assert out == ('{:born 1815\n :id 7\n :langs ["math" "engines" "poetry"]\n :name "Ada Lovelace"}\n')
+        assert all(len(line) <= 40 for line in out.splitlines())
+
+    def test_huge_strings_are_cut_with_a_marker(self, repl):
+        code, out, err = repl("(make-string 100000 #\\a)\r\x04", width=80)
+        assert out.rstrip().endswith('..." (98,000 more characters)') and len(out) < 2100
+
+
+class TestInterrupting:
+    def test_ctrl_c_stops_a_bulk_builtin_promptly(self, repl):
+        """Issue 13: Ctrl-C in (apply + (range 100000000)) stops it at once, without growing memory first."""
+        import _thread
+
+        from sema.runtime.limits import resident_size
+        interp = Interpreter(llm=False)
+        started = threading.Event()
+        interp.register_function("started!", started.set)
+        stopped_after = []
+
+        def interrupt():
+            if started.wait(5):
+                time.sleep(0.2)
+                begin = time.monotonic()
+                _thread.interrupt_main()
+                stopped_after.append(begin)
+        threading.Thread(target=interrupt, daemon=True).start()
+        before = resident_size()
+        code, out, err = repl("(begin (started!) (apply + (range 100000000)))\r(+ 1 2)\r\x04", interp=interp)
+        assert "interrupted" in err and out == "3\n"
+        if before is not None:
+            assert resident_size() - before < 1500 << 20  # it used to reach 3.9 GB before it noticed
+
+
+class TestCommandsOfIssue13:
+    def test_expand_one_step_and_full(self, repl):
+        code, out, err = repl("(defmacro twice (e) `(begin ,e ,e))\r,expand (when ok (twice (f)))\r\x04")
+        assert out.splitlines() == ["; one step:", "(if ok (twice (f)))", "; fully expanded:",
+                                    "(if ok (begin (f) (f)))"]
+
+    def test_source_of_a_lisp_function_and_of_others(self, repl, tmp_path):
+        path = tmp_path / "lib.scm"
+        path.write_text(";; a helper\n(define (triple x)\n  ;; three times\n  (* 3 x))\n")
+        code, out, err = repl(f"(define (sq x)\r(* x x))\r,source sq\r,load {path}\r,source triple\r,source car\r"
+                              ",source when\r,source nope\r\x04")
+        assert out.split("\n")[:2] == ["(define (sq x)", "  (* x x))"]
+        assert "(define (triple x)\n  ;; three times\n  (* 3 x))\n" in out
+        assert "car is a builtin written in Python" in out and "when is a special form" in out
+        assert "nope is not defined" in out
+
+    def test_load_completes_file_paths(self, tmp_path):
+        (tmp_path / "lib.scm").write_text("")
+        (tmp_path / "notes.txt").write_text("")
+        (tmp_path / "sub").mkdir()
+        found = completions(f",load {tmp_path}/")
+        assert set(found) == {"lib.scm", "sub"}
+        assert set(completions(f',load "{tmp_path}/li')) == {"b.scm"}
+
+
+class TestScreen:
+    def test_the_toolbar_shows_the_call_shape_being_typed(self):
+        """Typing (string/pad-left "7"  shows (string/pad-left s width [pad]) at the bottom."""
+        from prompt_toolkit.history import InMemoryHistory
+        from prompt_toolkit.input import create_pipe_input
+
+        from sema.repl.session import run_session
+        buffer, output = screen_output()
+        with create_pipe_input() as pipe:
+            def send():
+                time.sleep(0.3)
+                pipe.send_text('\x1b[1;1R(string/pad-left "7" ')  # the terminal's answer to the CPR query first
+                time.sleep(0.5)
+                pipe.send_text("\x03\x04")
+            threading.Thread(target=send, daemon=True).start()
+            run_session(Interpreter(llm=False), quiet=True, input=pipe, output=output, history=InMemoryHistory())
+        assert "(string/pad-left s width [pad])" in without_escapes(buffer.getvalue())
+
+    def test_toolbar_text_looks_outward_past_names_that_are_not_calls(self):
+        from sema.repl.toolbar import IDLE, toolbar_text
+        interp = Interpreter(llm=False)
+        assert toolbar_text("(let ((a ", interp).startswith("(let ")
+        assert toolbar_text("(map (fn (x) (car ", interp) == "(car x)"
+        assert toolbar_text("", interp) == IDLE and toolbar_text("(1 2 ", interp) == IDLE
+
+    def test_ctrl_x_ctrl_e_edits_the_input_in_editor(self, repl, tmp_path, monkeypatch):
+        editor = tmp_path / "editor.py"
+        editor.write_text("import sys\nopen(sys.argv[-1], 'w').write('(+ 40 2)\\n')\n")
+        monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+        monkeypatch.delenv("VISUAL", raising=False)
+        code, out, err = repl(["(+ 1", "\x18\x05", "", "", "", "", "", "\x04"])
+        assert out == "42\n" and code == 0
+
+    def test_keywords_have_a_colour_of_their_own(self):
+        from sema.repl.lexer import STYLE, highlight
+        assert ("class:keyword", ":name") in highlight("(:name m)")
+        rules = dict(STYLE.style_rules)
+        colour = {c for c in rules["keyword"].split() if c.startswith("ansi")}
+        others = {c for name, style in rules.items() if name != "keyword" for c in style.split()
+                  if c.startswith("ansi")}
+        assert colour and not colour & others
+
+    def test_typing_ahead_keeps_enter_between_prompts(self):
+        """Between prompts the terminal neither echoes nor turns Enter into Ctrl-J, and Ctrl-C keeps keys."""
+        import pty
+        import termios
+
+        from sema.repl.terminal import between_prompts
+        master, slave = pty.openpty()
+        try:
+            before = termios.tcgetattr(slave)
+            with open(slave, "rb", buffering=0, closefd=False) as tty, between_prompts(tty):
+                os.write(master, b"(+ 1 2)\r")
+                time.sleep(0.1)
+                assert os.read(slave, 100) == b"(+ 1 2)\r"
+                mode = termios.tcgetattr(slave)
+                assert mode[3] & termios.ISIG and mode[3] & termios.NOFLSH and not mode[3] & termios.ECHO
+            assert termios.tcgetattr(slave) == before
+        finally:
+            os.close(master)
+            os.close(slave)
 
 # ---------------------------------------------------------------- the parts
 
@@ -473,7 +629,9 @@ class TestPlainMode:
 
 class TestTerminal:
     def test_end_to_end_in_tmux(self, tmp_path):
-        """In a real terminal: a value is printed, Ctrl-C stops an endless loop, Ctrl-D exits."""
+        """In a real terminal: a value is printed, Ctrl-C stops an endless loop and a bulk builtin, keys typed
+        ahead or right after Ctrl-C run (issue 13), long values are cut, the toolbar shows call shapes,
+        Ctrl-D exits."""
         tmux = shutil.which("tmux")
         if tmux is None:
             pytest.skip("tmux is not installed (apt-get install tmux) so the terminal test cannot run")
@@ -499,7 +657,12 @@ class TestTerminal:
             raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen()}")
 
         def lines() -> list[str]:
-            return [line.rstrip() for line in screen().splitlines() if line.strip()]
+            """The screen's lines, without the bottom toolbar (always the last line)."""
+            return [line.rstrip() for line in screen().splitlines() if line.strip()][:-1]
+
+        def at_prompt() -> bool:
+            shown = lines()
+            return bool(shown) and shown[-1] == "sema>"
 
         command = f"cd {REPO} && exec {sys.executable} -m sema --no-llm -q"
         tm("new-session", "-d", "-x", "100", "-y", "30", command)
@@ -511,10 +674,26 @@ class TestTerminal:
                '(begin (println "spinning") (spin 0))', "Enter")
             wait_for(lambda s: "\nspinning" in s, "the loop to start")
             tm("send-keys", "C-c")
-            wait_for(lambda s: "interrupted" in s and lines()[-1] == "sema>", "the prompt after Ctrl-C")
-            tm("send-keys", "(* 6 7)", "Enter")
-            # keys sent before the next prompt is up would meet the terminal's line discipline
-            wait_for(lambda s: "42" in s and lines()[-1] == "sema>", "the REPL to work after the interrupt")
+            wait_for(lambda s: "interrupted" in s and at_prompt(), "the prompt after Ctrl-C")
+            # issue 13: keys typed while an evaluation runs are not lost, and their Enter still runs them
+            tm("send-keys", "(begin (sleep 700) :slept)", "Enter")
+            tm("send-keys", "(+ 40 2)", "Enter")
+            wait_for(lambda s: ":slept" in s and "42" in s.split(":slept", 1)[1] and at_prompt(),
+                     "the typed-ahead input to run after the sleep")
+            # Ctrl-C stops a bulk builtin at once, and what is typed right after it runs
+            tm("send-keys", "(apply + (range 100000000))", "Enter")
+            time.sleep(0.5)
+            tm("send-keys", "C-c")
+            tm("send-keys", "(* 6 7 10)", "Enter")
+            wait_for(lambda s: "420" in s and at_prompt(), "the input typed right after Ctrl-C")
+            # long values are cut; the toolbar shows the call shape being typed
+            tm("send-keys", "(range 100000)", "Enter")
+            wait_for(lambda s: "...99,900 more)" in s and at_prompt(), "the cut value")
+            tm("send-keys", '(string/pad-left "7" ')
+            wait_for(lambda s: s.rstrip().splitlines()[-1].strip() == "(string/pad-left s width [pad])",
+                     "the call shape in the toolbar")
+            tm("send-keys", "C-c")
+            wait_for(lambda s: at_prompt(), "a clean prompt")
             tm("send-keys", "C-d")
             end = time.monotonic() + 15
             while tm("has-session", check=False).returncode == 0 and time.monotonic() < end:

@@ -270,7 +270,7 @@ class TestBuiltinArgumentErrors:
     def test_no_veteran_hint_for_names_sema_has(self, show):
         from sema.diagnostics import VETERAN_HINTS
         interp = Interpreter(llm=False)
-        bound = set(interp.global_names())
+        bound = set(interp._global_names())
         assert not bound & set(VETERAN_HINTS)
         assert show("(def x 1) (defun f (y) y) (f x)") == "1"
 

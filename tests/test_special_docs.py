@@ -195,8 +195,8 @@ CASES = _cases()
 
 
 def run_example(src: str) -> str:
-    """The write form of the value of ``src`` in a fresh interpreter."""
-    return write_str(Interpreter(llm=False).eval_source(src, "<doc-example>"))
+    """The write form of the value of ``src`` in a fresh interpreter (with every capability, py/* too)."""
+    return write_str(Interpreter(llm=False, allow="all").eval_source(src, "<doc-example>"))
 
 
 # ---------------------------------------------------------------- tests

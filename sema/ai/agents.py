@@ -134,7 +134,7 @@ def run_agent(interp, a: Agent, message, o: dict, who: str = "agent/run"):
         on_tool(from_python({k: (v if k != "args" else v) for k, v in e.items()}))
     return run_tools(send, request, a.tools, max_calls=turns, tool_choice=choice,
                      on_event=event if on_tool is not None else None, on_text=on_text,
-                     reset=interp.reset_tail_state, who=f"{who} :{a.name}")
+                     reset=interp._reset_tail_state, who=f"{who} :{a.name}")
 
 
 # ---------------------------------------------------------------- builtins
@@ -163,7 +163,7 @@ def make_agent_builtin(interp):
     return agent
 
 
-@interp_builtin("agent/run")
+@interp_builtin("agent/run", needs="llm")
 def make_agent_run(interp):
     """Run AGENT on MESSAGE (a string or messages) through the tool loop; return its final answer.
 

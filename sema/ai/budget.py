@@ -171,7 +171,7 @@ def _remaining_map(b: Budget | None):
     return make_map((_K(k), v) for k, v in b.remaining().items())
 
 
-@interp_builtin("llm/set-budget")
+@interp_builtin("llm/set-budget", needs="llm")
 def make_set_budget(interp):
     """Set the program's LLM budget: a number of USD, or {:max-cost-usd N :max-tokens N}; nil removes it.
 
@@ -190,7 +190,7 @@ def make_set_budget(interp):
     return llm_set_budget
 
 
-@interp_builtin("llm/clear-budget")
+@interp_builtin("llm/clear-budget", needs="llm")
 def make_clear_budget(interp):
     """Remove the program's budget (set by llm/set-budget); scoped llm/with-budget limits stay.
 
@@ -204,7 +204,7 @@ def make_clear_budget(interp):
     return llm_clear_budget
 
 
-@interp_builtin("llm/budget-remaining")
+@interp_builtin("llm/budget-remaining", needs="llm")
 def make_budget_remaining(interp):
     """The innermost budget in force: {:limit :spent :remaining} in USD and/or {:token-limit :tokens-spent
     :tokens-remaining}; nil when there is none.
@@ -220,7 +220,7 @@ def make_budget_remaining(interp):
     return llm_budget_remaining
 
 
-@interp_builtin("llm/with-budget")
+@interp_builtin("llm/with-budget", needs="llm")
 def make_with_budget(interp):
     """Call THUNK with a budget {:max-cost-usd N :max-tokens N} (or a number of USD) on its LLM calls.
 

@@ -250,10 +250,20 @@ def from_environment(pipeline, environ):
 # ---------------------------------------------------------------- the builtin
 
 from ..llm.builtins import state_of  # noqa: E402  (registers the llm/* builtins first)
+from ..runtime.capabilities import Need  # noqa: E402
 from ..runtime.registry import Any, interp_builtin  # noqa: E402
+from ..values import Keyword, Map  # noqa: E402
 
 
-@interp_builtin("llm/with-cassette")
+def _written_cassette(args, interp) -> list:
+    """The cassette path when the call may write it (every mode but :replay)."""
+    opts = args[1] if len(args) > 1 else None
+    mode = opts.get(Keyword("mode")) if isinstance(opts, Map) else None
+    return [] if mode == Keyword("replay") else args[:1]
+
+
+@interp_builtin("llm/with-cassette", needs=("llm", Need("fs-read", paths=0),
+                                            Need("fs-write", paths=_written_cassette, optional=True)))
 def make_with_cassette(interp):
     """Call THUNK with its LLM calls recorded to, or replayed from, the NDJSON cassette at PATH.
 
@@ -280,7 +290,7 @@ def make_with_cassette(interp):
             raise LispTypeError(f"{who}: expected a function of no arguments, got {got(thunk)}")
         o = lisp_options(who, opts)
         mode = lisp_name(o["mode"], who, "a mode") if o.get("mode") is not None else "auto"
-        cassette = open_cassette(interp.resolve_path(path), mode, who)
+        cassette = open_cassette(interp._resolve_path(path), mode, who)
         layer = layer_of(state)
         layer.stack.append(cassette)
         try:

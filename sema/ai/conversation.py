@@ -108,7 +108,7 @@ def say(interp, who: str, c: Conversation, text, o: dict, system_override=None) 
             return state.pipeline.call(Call(req, who, "chat", options))
         rounds = o.get("max-tool-rounds")
         outcome = run_tools(send, build_request(who, messages, call_opts), tools,
-                            max_calls=(10 if rounds is None else rounds) + 1, reset=interp.reset_tail_state, who=who)
+                            max_calls=(10 if rounds is None else rounds) + 1, reset=interp._reset_tail_state, who=who)
         response = outcome.response.evolve(usage=outcome.usage)
         added = [message_map(m) for m in outcome.new_messages]
     else:
@@ -142,7 +142,7 @@ def make_new(interp):
     return conversation_new
 
 
-@interp_builtin("conversation/say")
+@interp_builtin("conversation/say", needs="llm")
 def make_say(interp):
     """Send TEXT in conversation CONV; return a new conversation with TEXT and the model's reply added.
 
@@ -159,7 +159,7 @@ def make_say(interp):
     return conversation_say
 
 
-@interp_builtin("conversation/say-as")
+@interp_builtin("conversation/say-as", needs="llm")
 def make_say_as(interp):
     """Like conversation/say, with SYSTEM as the system prompt for this one turn.
 

@@ -119,7 +119,7 @@ def extract(state, who: str, schema_form, text, o: dict):
 # ---------------------------------------------------------------- builtins
 
 
-@interp_builtin("llm/extract")
+@interp_builtin("llm/extract", needs="llm")
 def make_extract(interp):
     """Extract from TEXT a value matching SCHEMA, checked; returns a map with keyword keys.
 
@@ -176,7 +176,7 @@ def match_category(answer: str, names: list[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-@interp_builtin("llm/classify")
+@interp_builtin("llm/classify", needs="llm")
 def make_classify(interp):
     """The category of TEXT among CATEGORIES (keywords or strings): a keyword if they were keywords.
 
@@ -215,7 +215,7 @@ _STYLES = {"paragraph": "as one short paragraph", "bullets": "as a list of bulle
            "one-line": "in one line"}
 
 
-@interp_builtin("llm/summarize")
+@interp_builtin("llm/summarize", needs="llm")
 def make_summarize(interp):
     """A summary of TEXT. OPTS: :style "paragraph" (default), "bullets" or "one-line"; :max-length (words);
     :model :provider :temperature :max-tokens.
@@ -242,7 +242,7 @@ _COMPARE = make_map([(_K("similarity"), make_map([(_K("type"), _K("number")), (_
                      (_K("differences"), (_K("string"),)), (_K("summary"), _K("string"))])
 
 
-@interp_builtin("llm/compare")
+@interp_builtin("llm/compare", needs="llm")
 def make_compare(interp):
     """Compare texts A and B: {:similarity 0..1 :differences [...] :summary "..."} (extracted and checked).
 
@@ -262,7 +262,7 @@ def make_compare(interp):
     return llm_compare
 
 
-@interp_builtin("llm/send")
+@interp_builtin("llm/send", needs="llm")
 def make_send(interp):
     """Send PROMPT (a prompt value, a conversation, messages or a string) and return the reply text.
 
@@ -280,12 +280,12 @@ def make_send(interp):
         tools = runnable_tools(o.get("tools"))
         if tools:
             from ..llm.toolloop import chat_with_tools
-            return chat_with_tools(state, who, messages, o, tools=tools, reset=interp.reset_tail_state).content
+            return chat_with_tools(state, who, messages, o, tools=tools, reset=interp._reset_tail_state).content
         return call(state, who, build_request(who, messages, o), o).content
     return llm_send
 
 
-@interp_builtin("llm/pmap")
+@interp_builtin("llm/pmap", needs="llm")
 def make_pmap(interp):
     """Apply F to each item of ITEMS to make a prompt, send them all concurrently; the replies in order.
 
@@ -325,7 +325,7 @@ def _text_of(who: str, x) -> str:
     return "\n".join(_text_of(who, p) for p in parts)
 
 
-@interp_builtin("llm/token-estimate")
+@interp_builtin("llm/token-estimate", needs="llm")
 def make_token_estimate(interp):
     """An estimate of the tokens of X (a string, a list of strings or messages, a prompt or conversation):
     {:tokens :method "chars/4" :chars}. Offline and instant; llm/count-tokens asks the vendor.
@@ -338,7 +338,7 @@ def make_token_estimate(interp):
     return llm_token_estimate
 
 
-@interp_builtin("llm/token-count")
+@interp_builtin("llm/token-count", needs="llm")
 def make_token_count(interp):
     """The estimated tokens of X (as llm/token-estimate), as an integer.
 

@@ -222,7 +222,7 @@ def pricing_of(state) -> Pricing:
     """The Pricing of an interpreter's LlmState (made on first use)."""
     pricing = getattr(state, "pricing", None)
     if pricing is None:
-        pricing = state.pricing = Pricing(state.registry, warn=state.interp.warn)
+        pricing = state.pricing = Pricing(state.registry, warn=state.interp._warn)
     return pricing
 
 
@@ -252,7 +252,7 @@ def _real(who: str, what: str, x) -> float:
     return float(x)
 
 
-@interp_builtin("llm/set-pricing")
+@interp_builtin("llm/set-pricing", needs="llm")
 def make_set_pricing(interp):
     """Set the price of the models matching PATTERN: INPUT and OUTPUT USD per million tokens.
 
@@ -276,7 +276,7 @@ def make_set_pricing(interp):
     return llm_set_pricing
 
 
-@interp_builtin("llm/pricing-status")
+@interp_builtin("llm/pricing-status", needs="llm")
 def make_pricing_status(interp):
     """Where prices come from: {:source :updated-at :models N :custom [...]}, and with MODEL that model's price.
 

@@ -97,7 +97,7 @@ def _number(who, key, v, default):
     return v
 
 
-@interp_builtin("llm/with-rate-limit")
+@interp_builtin("llm/with-rate-limit", needs="llm")
 def make_with_rate_limit(interp):
     """Call THUNK with its LLM calls limited to RPS per second (a token bucket; bursts up to max(1, RPS)).
 
@@ -168,7 +168,7 @@ def make_retry(interp):
             try:
                 return thunk()
             except Exception as exc:
-                error = interp.catch_value(exc)  # as a catch sees it (an internal error is not retried)
+                error = interp._catch_value(exc)  # as a catch sees it (an internal error is not retried)
                 if attempt == attempts:
                     raise
                 wanted = _default_retry_if(exc) if retry_if is None else retry_if(error) not in (False, None)

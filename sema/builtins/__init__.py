@@ -103,6 +103,9 @@ LAZY = {
         "http/created", "http/error", "http/file", "http/html", "http/no-content", "http/not-found", "http/ok",
         "http/redirect", "http/router", "http/serve", "http/text",
     ),
+    "sema.builtins.python": (
+        "py/call", "py/get", "py/import", "py/list", "py/method", "py/object?", "py/set!", "py/type",
+    ),
     "sema.builtins.timefmt": (
         "time/add", "time/date-parts", "time/diff", "time/format", "time/ms", "time/parse", "time/tick",
     ),

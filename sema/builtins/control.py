@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import os
-import sys
 
 from ..errors import EvalError, LispIOError, LispTypeError, UserError
 from ..printer import display_str, write_str
+from ..runtime import output
+from ..runtime.capabilities import Need
 from ..runtime.registry import Any, Callable_, builtin, interp_builtin
 from ..values import (
     EMPTY,
@@ -74,6 +75,9 @@ def spread_args(last) -> list:
 
 from ..values import Keyword  # noqa: E402
 
+#: load and import read the file they resolve to (next to the loading file first)
+_LOADS = Need("load", paths=lambda args, interp: [interp._resolve_path(a) for a in args[:1] if isinstance(a, str)])
+
 _K_TYPE, _K_MESSAGE = Keyword("type"), Keyword("message")
 
 
@@ -84,18 +88,18 @@ def make_eval(interp):
     (eval '(+ 1 2)) ; => 3
     """
     def eval_(form: Any, env: Any = None) -> Any:
-        return interp.eval_form(form, "<eval>")
+        return interp._eval_form(form, "<eval>")
     return eval_
 
 
-@interp_builtin("load")
+@interp_builtin("load", needs=_LOADS)
 def make_load(interp):
     """Load and run the file at PATH (relative paths are tried next to the loading file first).
 
     (load "lib.scm") ; => nil
     """
     def load(path: str) -> Any:
-        interp.load_file(interp.resolve_path(path))
+        interp.load_file(interp._resolve_path(path))
         return None
     load.doc_example_skip = True
     return load
@@ -133,7 +137,7 @@ def make_macroexpand(interp):
     """
     def macroexpand(form: Any) -> Any:
         while True:
-            expanded = interp.expand_once(form)
+            expanded = interp._expand_once(form)
             if expanded is form:
                 return form
             form = expanded
@@ -147,7 +151,7 @@ def make_macroexpand_1(interp):
     (macroexpand-1 '(unless a b)) ; => (if a nil b)
     """
     def macroexpand_1(form: Any) -> Any:
-        return interp.expand_once(form)
+        return interp._expand_once(form)
     return macroexpand_1
 
 
@@ -168,7 +172,7 @@ def make_doc(interp):
     """Print the documentation of NAME: a builtin, special form, macro or documented function."""
     def doc(name: Any) -> Any:
         text = interp.doc_text(name)
-        sys.stdout.write(text + "\n")
+        output.stdout().write(text + "\n")
         return None
     return doc
 
@@ -183,13 +187,13 @@ def make_module_exports(interp):
     return module_exports
 
 
-@interp_builtin("%import")
+@interp_builtin("%import", needs=_LOADS)
 def make_import(interp):
     """Load a module file in an isolated interpreter and bind its exports here."""
     def import_(path: Any, names: Any) -> Any:
         if not isinstance(path, str):
             raise LispTypeError(f"import: expected a file name string, got {write_str(path)}")
-        full = interp.resolve_path(path)
+        full = interp._resolve_path(path)
         if not os.path.exists(full):
             raise LispIOError(f"import: no such module file: {path}")
         wanted = list(iter_list(names)) if names is not None else []

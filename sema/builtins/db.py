@@ -6,6 +6,11 @@ WAL journaling and foreign keys are switched on for files.  Statements take
 bytevectors go as they are, anything else as its printed form.  Rows come
 back as maps from column names (keywords) to values: NULL is nil, BLOBs are
 bytevectors.
+
+In a sandbox (``runtime.capabilities``) a database file needs fs-read and
+fs-write for its path, an SQL ``ATTACH`` (and ``VACUUM INTO``) the same for
+the file it names, and a sandbox whose files are limited has handle names of
+its own (it neither sees nor replaces the host's).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from fractions import Fraction
 
 from ..errors import LispIOError, LispValueError
 from ..printer import display_str, write_str
+from ..runtime import capabilities
+from ..runtime.capabilities import CHECKS_INSIDE, Need
 from ..runtime.registry import builtin
 from ..runtime.registry import typing_names as typing
 from ..values import Keyword, ListBase, Map, make_list, make_map
@@ -23,14 +30,23 @@ from .argcheck import type_error
 from .io import skip_doc_examples
 
 Any = typing.Any
-_dbs: dict[str, sqlite3.Connection] = {}
+_dbs: dict = {}  # handle name (or (sandbox space, name): see capabilities.handle_space) -> connection
 _lock = threading.Lock()
+#: db/open's file: (name path) or (name) where the name is the path
+_DB_FILE = lambda args, interp: args[1:2] if len(args) > 1 and args[1] is not None else args[:1]  # noqa: E731
+_OPEN_NEEDS = (Need("fs-read", paths=_DB_FILE), Need("fs-write", paths=_DB_FILE))
+
+
+def _key(handle: str):
+    """Where ``handle`` lives: a sandbox whose files are limited has handle names of its own."""
+    space = capabilities.handle_space()
+    return handle if space is None else (space, handle)
 
 
 def _conn(who: str, handle) -> sqlite3.Connection:
     if handle.__class__ is not str:
         raise type_error(who, "a database handle (a string)", handle)
-    conn = _dbs.get(handle)
+    conn = _dbs.get(_key(handle))
     if conn is None:
         raise LispValueError(f"{who}: no open database {write_str(handle)} (open it with db/open)")
     return conn
@@ -53,24 +69,41 @@ def _failed(who: str, exc: sqlite3.Error) -> LispIOError:
     return LispIOError(f"{who}: {exc}")
 
 
+def _authorizer(policy):
+    """Let SQL attach only the files the policy may read and write."""
+    def authorize(action, arg1, arg2, db_name, trigger):
+        if action == sqlite3.SQLITE_ATTACH and arg1 not in ("", ":memory:"):
+            try:
+                policy.check("fs-read", "db/exec", path=arg1)
+                policy.check("fs-write", "db/exec", path=arg1)
+            except PermissionError:
+                return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+    return authorize
+
+
 def _register(who: str, handle: str, target: str) -> str:
+    policy = capabilities.current()
+    key = _key(handle)
     try:
         conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        if policy is not None:
+            conn.set_authorizer(_authorizer(policy))
         if target != ":memory:":
             conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error as exc:
         raise _failed(who, exc) from None
     with _lock:
-        old = _dbs.pop(handle, None)
+        old = _dbs.pop(key, None)
         if old is not None:
             old.close()
-        _dbs[handle] = conn
+        _dbs[key] = conn
     return handle
 
 
 @skip_doc_examples
-@builtin("db/open")
+@builtin("db/open", needs=_OPEN_NEEDS)
 def db_open(name: str, path: str | None = None) -> str:
     """Open (or create) the SQLite file PATH under the handle NAME (the path itself when only one is given).
 
@@ -82,7 +115,7 @@ def db_open(name: str, path: str | None = None) -> str:
 
 
 @skip_doc_examples
-@builtin("db/open-memory")
+@builtin("db/open-memory", needs=CHECKS_INSIDE)
 def db_open_memory(name: str = ":memory:") -> str:
     """Open a new in-memory database under the handle NAME (":memory:" by default).
 
@@ -94,7 +127,7 @@ def db_open_memory(name: str = ":memory:") -> str:
 
 
 @skip_doc_examples
-@builtin("db/exec")
+@builtin("db/exec", needs=CHECKS_INSIDE)
 def db_exec(handle: str, sql: str, *params: Any) -> int:
     """Run one statement (INSERT, UPDATE, CREATE ...) with ? PARAMS; returns the number of rows changed.
 
@@ -109,7 +142,7 @@ def db_exec(handle: str, sql: str, *params: Any) -> int:
 
 
 @skip_doc_examples
-@builtin("db/exec-batch")
+@builtin("db/exec-batch", needs=CHECKS_INSIDE)
 def db_exec_batch(handle: str, sql: str) -> None:
     """Run several statements separated by semicolons (no parameters: static SQL only).
 
@@ -136,7 +169,7 @@ def _rows(who: str, handle, sql, params, limit=None) -> list:
 
 
 @skip_doc_examples
-@builtin("db/query")
+@builtin("db/query", needs=CHECKS_INSIDE)
 def db_query(handle: str, sql: str, *params: Any) -> ListBase:
     """The rows a SELECT with ? PARAMS gives, as a list of maps keyed by column name.
 
@@ -146,7 +179,7 @@ def db_query(handle: str, sql: str, *params: Any) -> ListBase:
 
 
 @skip_doc_examples
-@builtin("db/query-one")
+@builtin("db/query-one", needs=CHECKS_INSIDE)
 def db_query_one(handle: str, sql: str, *params: Any) -> Map | None:
     """The first row a SELECT with ? PARAMS gives, as a map, or nil when there is none.
 
@@ -157,7 +190,7 @@ def db_query_one(handle: str, sql: str, *params: Any) -> Map | None:
 
 
 @skip_doc_examples
-@builtin("db/last-insert-id")
+@builtin("db/last-insert-id", needs=CHECKS_INSIDE)
 def db_last_insert_id(handle: str) -> int:
     """The rowid of the last row inserted through HANDLE.
 
@@ -168,7 +201,7 @@ def db_last_insert_id(handle: str) -> int:
 
 
 @skip_doc_examples
-@builtin("db/tables")
+@builtin("db/tables", needs=CHECKS_INSIDE)
 def db_tables(handle: str) -> ListBase:
     """The names of the tables in the database (SQLite's own left out), sorted.
 
@@ -181,7 +214,7 @@ def db_tables(handle: str) -> ListBase:
 
 
 @skip_doc_examples
-@builtin("db/close")
+@builtin("db/close", needs=CHECKS_INSIDE)
 def db_close(handle: str) -> None:
     """Close the database and free its handle.
 
@@ -189,5 +222,5 @@ def db_close(handle: str) -> None:
     """
     conn = _conn("db/close", handle)
     with _lock:
-        _dbs.pop(handle, None)
+        _dbs.pop(_key(handle), None)
     conn.close()

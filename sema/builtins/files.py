@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+from ..runtime.capabilities import Need
 from ..runtime.registry import Callable_, builtin
 from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map, make_map
@@ -27,7 +28,7 @@ def _path(who: str, p) -> str:
 
 
 @skip_doc_examples
-@builtin("file/info")
+@builtin("file/info", needs=Need("fs-read", paths=0))
 def file_info(path: str) -> Map:
     """Facts about the file at PATH: ``{:size :modified :is-file :is-dir}`` (:modified in epoch milliseconds).
 
@@ -44,7 +45,7 @@ def file_info(path: str) -> Map:
 
 
 @skip_doc_examples
-@builtin("file/read-bytes")
+@builtin("file/read-bytes", needs=Need("fs-read", paths=0))
 def read_bytes(path: str) -> Bytes:
     """The content of the file at PATH as a bytevector.
 
@@ -59,7 +60,7 @@ def read_bytes(path: str) -> Bytes:
 
 
 @skip_doc_examples
-@builtin("file/write-bytes")
+@builtin("file/write-bytes", needs=Need("fs-write", paths=0))
 def write_bytes(path: str, data: Bytes) -> None:
     """Write the bytevector DATA to the file at PATH (replacing it); returns nil.
 
@@ -94,7 +95,7 @@ def _lines(who: str, path: str, binary: bool):
 
 
 @skip_doc_examples
-@builtin("file/for-each-line")
+@builtin("file/for-each-line", needs=Need("fs-read", paths=0))
 def for_each_line(path: str, f: Callable_) -> None:
     """Call F on each line of the file at PATH (without its line ending), reading one line at a time.
 
@@ -105,7 +106,7 @@ def for_each_line(path: str, f: Callable_) -> None:
 
 
 @skip_doc_examples
-@builtin("file/fold-lines")
+@builtin("file/fold-lines", needs=Need("fs-read", paths=0))
 def fold_lines(path: str, f: Callable_, init: typing.Any) -> typing.Any:
     """Fold F over the lines of the file at PATH: ``(f acc line)``, starting from INIT.
 
@@ -118,7 +119,7 @@ def fold_lines(path: str, f: Callable_, init: typing.Any) -> typing.Any:
 
 
 @skip_doc_examples
-@builtin("file/fold-lines-bytes")
+@builtin("file/fold-lines-bytes", needs=Need("fs-read", paths=0))
 def fold_lines_bytes(path: str, f: Callable_, init: typing.Any) -> typing.Any:
     """Like file/fold-lines, with each line as a bytevector (for the bytes/ parsers).
 

@@ -39,7 +39,7 @@ def _split0(text: str) -> list[str]:
 
 
 @skip_doc_examples
-@builtin("git/root")
+@builtin("git/root", needs="shell")
 def git_root() -> str:
     """The top-level directory of the repository around the current directory.
 
@@ -49,7 +49,7 @@ def git_root() -> str:
 
 
 @skip_doc_examples
-@builtin("git/current-branch")
+@builtin("git/current-branch", needs="shell")
 def current_branch() -> str:
     """The name of the checked-out branch ("HEAD" when detached).
 
@@ -72,7 +72,7 @@ def _status_entries(who: str) -> list:
 
 
 @skip_doc_examples
-@builtin("git/status")
+@builtin("git/status", needs="shell")
 def status() -> ListBase:
     """The changed files, as maps ``{:path :status :staged :untracked}`` (:status is git's short code).
 
@@ -88,7 +88,7 @@ def status() -> ListBase:
 
 
 @skip_doc_examples
-@builtin("git/changed-files")
+@builtin("git/changed-files", needs="shell")
 def changed_files() -> ListBase:
     """The paths of every changed, staged or untracked file.
 
@@ -98,7 +98,7 @@ def changed_files() -> ListBase:
 
 
 @skip_doc_examples
-@builtin("git/diff-files")
+@builtin("git/diff-files", needs="shell")
 def diff_files() -> ListBase:
     """The paths with unstaged changes (``git diff --name-only``).
 
@@ -108,7 +108,7 @@ def diff_files() -> ListBase:
 
 
 @skip_doc_examples
-@builtin("git/diff")
+@builtin("git/diff", needs="shell")
 def diff(path: str | None = None) -> str:
     """The unified diff of the unstaged changes (of PATH only, when given).
 
@@ -121,7 +121,7 @@ def diff(path: str | None = None) -> str:
 
 
 @skip_doc_examples
-@builtin("git/recent-files")
+@builtin("git/recent-files", needs="shell")
 def recent_files(n: int = 20) -> ListBase:
     """The files touched by the last N commits (20 by default), each once, most recent first.
 
@@ -138,7 +138,7 @@ def recent_files(n: int = 20) -> ListBase:
 
 
 @skip_doc_examples
-@builtin("git/ignore-matches?")
+@builtin("git/ignore-matches?", needs="shell")
 def ignore_matches_p(path: str) -> bool:
     """True if .gitignore rules ignore PATH.
 

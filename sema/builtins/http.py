@@ -16,6 +16,9 @@ httpx is imported on the first request; all requests share one pooled
 client, so repeated calls to a host reuse its connection.  Credentials never
 appear in errors: the values of authorization-like headers and key-like URL
 parameters are masked.
+
+In a sandbox every request needs the net capability, and its host (and that
+of every redirect it follows) must be one the policy allows.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from http import HTTPStatus
 
 from ..errors import LispIOError, LispTypeError, LispValueError
 from ..printer import display_str, type_and_value, write_str
+from ..runtime import capabilities
 from ..runtime.registry import Any, builtin
 from ..runtime.registry import typing_names as typing
 from ..values import (
@@ -68,6 +72,11 @@ class HttpError(LispIOError):
         return {"status": self.status, "url": self.url, "method": self.method, "body": self.body}
 
 
+def _check_host(request) -> None:
+    """Every request the client sends, redirects included, goes to a host the sandbox allows."""
+    capabilities.require("net", "http (a redirect)", url=str(request.url))
+
+
 def _http_client():
     """The shared pooled client (created on first use)."""
     global _client
@@ -76,7 +85,8 @@ def _http_client():
             if _client is None:
                 import httpx
                 _client = httpx.Client(follow_redirects=True, timeout=DEFAULT_TIMEOUT,
-                                       limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+                                       limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                                       event_hooks={"request": [_check_host]})
     return _client
 
 
@@ -187,6 +197,7 @@ def send(who: str, method: str, url, opts: dict, body=None, *, raise_status: boo
 
     if not isinstance(url, str):
         raise LispTypeError(f"{who}: the URL must be a string, got {type_and_value(url)}")
+    capabilities.require("net", who, url=url)
     headers = _headers(who, opts.get("headers"))
     content = None
     if body is not None:
@@ -261,7 +272,7 @@ def _skip(fn):
 
 
 @_skip
-@builtin("http/get")
+@builtin("http/get", needs="net")
 def http_get(url: str, opts: Map | None = None) -> str:
     """GET URL and return the response body as a string; a non-2xx answer is an error.
 
@@ -273,7 +284,7 @@ def http_get(url: str, opts: Map | None = None) -> str:
 
 
 @_skip
-@builtin("http/post")
+@builtin("http/post", needs="net")
 def http_post(url: str, body_or_opts: typing.Any = None, opts: Map | None = None) -> str:
     """POST to URL and return the response body as a string; a non-2xx answer is an error.
 
@@ -287,7 +298,7 @@ def http_post(url: str, body_or_opts: typing.Any = None, opts: Map | None = None
 
 
 @_skip
-@builtin("http/put")
+@builtin("http/put", needs="net")
 def http_put(url: str, body_or_opts: typing.Any = None, opts: Map | None = None) -> str:
     """PUT to URL and return the response body as a string (arguments as for http/post).
 
@@ -297,7 +308,7 @@ def http_put(url: str, body_or_opts: typing.Any = None, opts: Map | None = None)
 
 
 @_skip
-@builtin("http/delete")
+@builtin("http/delete", needs="net")
 def http_delete(url: str, opts: Map | None = None) -> str:
     """DELETE URL and return the response body as a string; a non-2xx answer is an error.
 
@@ -307,7 +318,7 @@ def http_delete(url: str, opts: Map | None = None) -> str:
 
 
 @_skip
-@builtin("http/request")
+@builtin("http/request", needs="net")
 def http_request(method_or_map: Any, url: str | None = None, opts: Map | None = None) -> Map:
     """Send any request and return {:status :headers :body}, whatever the status.
 

@@ -1,6 +1,6 @@
 """Console, file and path builtins: ``println``, ``read-line``, ``file/read``, ``path/join`` ...
 
-Output goes to ``sys.stdout``/``sys.stderr`` looked up at call time, so the
+Output goes to ``output.stdout()``/``output.stderr()`` looked up at call time, so the
 REPL and tests can swap the streams; it is written with ``.write`` only and
 never flushed per call (the CLI flushes at exit, ``io/flush`` on demand).
 
@@ -27,6 +27,8 @@ import sys
 
 from ..errors import LispIOError
 from ..printer import display_str, write_str
+from ..runtime import output
+from ..runtime.capabilities import Need, allowed_paths
 from ..runtime.registry import builtin
 from ..runtime.registry import typing_names as typing
 from ..values import (
@@ -69,9 +71,9 @@ def display(*values: typing.Any) -> None:
     """
     if len(values) == 1:
         v = values[0]
-        sys.stdout.write(v if v.__class__ is str else display_str(v))
+        output.stdout().write(v if v.__class__ is str else display_str(v))
     else:
-        sys.stdout.write("".join(map(display_str, values)))
+        output.stdout().write("".join(map(display_str, values)))
 
 
 @skip_doc_examples
@@ -81,7 +83,7 @@ def print_(*values: typing.Any) -> None:
 
     (print "a" 1 :k) ; => nil
     """
-    sys.stdout.write(" ".join(map(write_str, values)))
+    output.stdout().write(" ".join(map(write_str, values)))
 
 
 @skip_doc_examples
@@ -93,9 +95,9 @@ def println(*values: typing.Any) -> None:
     """
     # One write per call; the common single-string case avoids the join.
     if len(values) == 1 and values[0].__class__ is str:
-        sys.stdout.write(values[0] + "\n")
+        output.stdout().write(values[0] + "\n")
     else:
-        sys.stdout.write(" ".join(map(display_str, values)) + "\n")
+        output.stdout().write(" ".join(map(display_str, values)) + "\n")
 
 
 @skip_doc_examples
@@ -105,7 +107,7 @@ def newline() -> None:
 
     (newline) ; => nil
     """
-    sys.stdout.write("\n")
+    output.stdout().write("\n")
 
 
 @skip_doc_examples
@@ -115,7 +117,7 @@ def write_(value: typing.Any) -> None:
 
     (write "hi") ; => nil
     """
-    sys.stdout.write(write_str(value))
+    output.stdout().write(write_str(value))
 
 
 @skip_doc_examples
@@ -127,7 +129,7 @@ def write_string(s: str) -> None:
     """
     if s.__class__ is not str:
         raise TypeError(s)
-    sys.stdout.write(s)
+    output.stdout().write(s)
 
 
 @skip_doc_examples
@@ -137,7 +139,7 @@ def pprint(value: typing.Any) -> None:
 
     (pprint {:a 1 :b [1 2 3]}) ; => nil
     """
-    sys.stdout.write(pformat(value) + "\n")
+    output.stdout().write(pformat(value) + "\n")
 
 
 @skip_doc_examples
@@ -147,7 +149,7 @@ def print_error(*values: typing.Any) -> None:
 
     (print-error "warning:" 3) ; => nil
     """
-    sys.stderr.write(" ".join(map(display_str, values)))
+    output.stderr().write(" ".join(map(display_str, values)))
 
 
 @skip_doc_examples
@@ -157,7 +159,7 @@ def println_error(*values: typing.Any) -> None:
 
     (println-error "failed:" "x.txt") ; => nil
     """
-    sys.stderr.write(" ".join(map(display_str, values)) + "\n")
+    output.stderr().write(" ".join(map(display_str, values)) + "\n")
 
 
 @skip_doc_examples
@@ -167,7 +169,7 @@ def flush() -> None:
 
     (io/flush) ; => nil
     """
-    for stream in (sys.stdout, sys.stderr):
+    for stream in (output.stdout(), output.stderr()):
         try:
             stream.flush()
         except (OSError, ValueError, AttributeError):
@@ -222,7 +224,7 @@ def _quote_form(x) -> bool:
 
 
 @skip_doc_examples
-@builtin("read-line", "io/read-line")
+@builtin("read-line", "io/read-line", needs="stdin")
 def read_line() -> str | None:
     """Read one line from standard input, without its line ending; nil at end of input.
 
@@ -232,7 +234,8 @@ def read_line() -> str | None:
     if stream is None:
         return None
     try:
-        line = stream.readline()
+        with output.terminal_input():
+            line = stream.readline()
     except (OSError, ValueError) as exc:
         raise _io_error("read-line", "read", "<stdin>", exc) from None
     if not line:
@@ -243,7 +246,7 @@ def read_line() -> str | None:
 
 
 @skip_doc_examples
-@builtin("read-stdin", "io/read-stdin")
+@builtin("read-stdin", "io/read-stdin", needs="stdin")
 def read_stdin() -> str:
     """Read all of standard input as one string ("" if it is empty or closed).
 
@@ -253,7 +256,8 @@ def read_stdin() -> str:
     if stream is None:
         return ""
     try:
-        return stream.read()
+        with output.terminal_input():
+            return stream.read()
     except (OSError, ValueError) as exc:
         raise _io_error("read-stdin", "read", "<stdin>", exc) from None
 
@@ -286,7 +290,7 @@ def _write_text(who: str, path: str, text: str, mode: str, verb: str = "write") 
 
 
 @skip_doc_examples
-@builtin("file/read")
+@builtin("file/read", needs=Need("fs-read", paths=0))
 def file_read(path: str) -> str:
     """The whole content of the file at PATH, as a string (UTF-8).
 
@@ -296,7 +300,7 @@ def file_read(path: str) -> str:
 
 
 @skip_doc_examples
-@builtin("file/write")
+@builtin("file/write", needs=Need("fs-write", paths=0))
 def file_write(path: str, content: str) -> None:
     """Write the string CONTENT to the file at PATH, replacing it; returns nil.
 
@@ -308,7 +312,7 @@ def file_write(path: str, content: str) -> None:
 
 
 @skip_doc_examples
-@builtin("file/append")
+@builtin("file/append", needs=Need("fs-write", paths=0))
 def file_append(path: str, content: str) -> None:
     """Append the string CONTENT to the file at PATH (created if missing); returns nil.
 
@@ -320,7 +324,7 @@ def file_append(path: str, content: str) -> None:
 
 
 @skip_doc_examples
-@builtin("file/read-lines")
+@builtin("file/read-lines", needs=Need("fs-read", paths=0))
 def file_read_lines(path: str) -> ListBase:
     """The lines of the file at PATH, as a list of strings without line endings.
 
@@ -330,7 +334,7 @@ def file_read_lines(path: str) -> ListBase:
 
 
 @skip_doc_examples
-@builtin("file/write-lines")
+@builtin("file/write-lines", needs=Need("fs-write", paths=0))
 def file_write_lines(path: str, lines: ListBase | tuple) -> None:
     """Write each string of LINES to the file at PATH, each followed by a newline; returns nil.
 
@@ -342,7 +346,7 @@ def file_write_lines(path: str, lines: ListBase | tuple) -> None:
 
 
 @skip_doc_examples
-@builtin("file/exists?")
+@builtin("file/exists?", needs=Need("fs-read", paths=0))
 def exists_p(path: str) -> bool:
     """True if a file or directory exists at PATH.
 
@@ -352,7 +356,7 @@ def exists_p(path: str) -> bool:
 
 
 @skip_doc_examples
-@builtin("file/is-file?")
+@builtin("file/is-file?", needs=Need("fs-read", paths=0))
 def is_file_p(path: str) -> bool:
     """True if PATH names a regular file.
 
@@ -362,7 +366,7 @@ def is_file_p(path: str) -> bool:
 
 
 @skip_doc_examples
-@builtin("file/is-directory?")
+@builtin("file/is-directory?", needs=Need("fs-read", paths=0))
 def is_directory_p(path: str) -> bool:
     """True if PATH names a directory.
 
@@ -372,7 +376,7 @@ def is_directory_p(path: str) -> bool:
 
 
 @skip_doc_examples
-@builtin("file/is-symlink?")
+@builtin("file/is-symlink?", needs=Need("fs-read", paths=0))
 def is_symlink_p(path: str) -> bool:
     """True if PATH is a symbolic link.
 
@@ -382,7 +386,7 @@ def is_symlink_p(path: str) -> bool:
 
 
 @skip_doc_examples
-@builtin("file/delete")
+@builtin("file/delete", needs=Need("fs-write", paths=0))
 def file_delete(path: str) -> None:
     """Delete the file (or empty directory) at PATH; returns nil.
 
@@ -398,7 +402,7 @@ def file_delete(path: str) -> None:
 
 
 @skip_doc_examples
-@builtin("file/list")
+@builtin("file/list", needs=Need("fs-read", paths=lambda args, interp: args[:1] or ["."]))
 def file_list(path: str = ".") -> ListBase:
     """The names of the entries of the directory PATH, sorted, as a list of strings.
 
@@ -412,7 +416,7 @@ def file_list(path: str = ".") -> ListBase:
 
 
 @skip_doc_examples
-@builtin("file/mkdir")
+@builtin("file/mkdir", needs=Need("fs-write", paths=0))
 def file_mkdir(path: str) -> None:
     """Create the directory PATH and any missing parents (no error if it exists); returns nil.
 
@@ -425,7 +429,7 @@ def file_mkdir(path: str) -> None:
 
 
 @skip_doc_examples
-@builtin("file/copy")
+@builtin("file/copy", needs=(Need("fs-read", paths=0), Need("fs-write", paths=1)))
 def file_copy(source: str, dest: str) -> None:
     """Copy the file SOURCE to DEST (a file path or a directory); returns nil.
 
@@ -440,7 +444,7 @@ def file_copy(source: str, dest: str) -> None:
 
 
 @skip_doc_examples
-@builtin("file/rename")
+@builtin("file/rename", needs=(Need("fs-write", paths=0), Need("fs-write", paths=1)))
 def file_rename(source: str, dest: str) -> None:
     """Rename (move) SOURCE to DEST; returns nil.
 
@@ -453,7 +457,7 @@ def file_rename(source: str, dest: str) -> None:
 
 
 @skip_doc_examples
-@builtin("file/glob")
+@builtin("file/glob", needs=Need("fs-read", paths=lambda args, interp: [glob_root(a) for a in args[:1]]))
 def file_glob(pattern: str) -> ListBase:
     """The paths matching the glob PATTERN (``**`` crosses directories), sorted.
 
@@ -463,7 +467,35 @@ def file_glob(pattern: str) -> ListBase:
 
     if pattern.__class__ is not str:
         raise TypeError(pattern)
-    return make_list(sorted(glob.glob(pattern, recursive=True)))
+    # in a sandbox, only matches inside the readable folders (a match may be a symlink leading out)
+    return make_list(sorted(allowed_paths("fs-read", glob.glob(pattern, recursive=True))))
+
+
+def glob_root(pattern) -> str:
+    """The folder a glob pattern cannot look above: its fixed part, climbing for each ``..`` after a wildcard."""
+    if pattern.__class__ is not str:
+        return pattern
+    parts = pattern.replace(os.sep, "/").split("/")
+    fixed: list[str] = []
+    depth = 0                  # levels below the fixed part that wildcards may have gone down
+    climbed = 0                # levels above it that ".." after a wildcard reaches
+    wild = False
+    for part in parts:
+        if not wild and not any(c in part for c in "*?["):
+            fixed.append(part)
+            continue
+        wild = True
+        if part == "..":
+            if depth:
+                depth -= 1
+            else:
+                climbed += 1
+        elif part not in ("", ".", "**"):
+            depth += 1
+    root = "/".join(fixed) or "."
+    if pattern.startswith("/") and not root.startswith("/"):
+        root = "/" + root
+    return os.path.join(root, *[".."] * climbed) if climbed else root
 
 
 # ---------------------------------------------------------------- paths
@@ -529,7 +561,7 @@ def path_stem(path: str) -> str | None:
 
 
 @skip_doc_examples
-@builtin("path/absolute")
+@builtin("path/absolute", needs="env-read")
 def path_absolute(path: str) -> str:
     """PATH made absolute against the current directory (symlinks are not resolved).
 
@@ -548,7 +580,7 @@ def path_absolute_p(path: str) -> bool:
 
 
 @skip_doc_examples
-@builtin("path/canonicalize")
+@builtin("path/canonicalize", needs=(Need("fs-read", paths=0), Need("env-read")))
 def path_canonicalize(path: str) -> str:
     """The absolute path of an existing PATH with symlinks resolved.
 

@@ -6,6 +6,8 @@ written to a temporary file and renamed over, so a crash never leaves half a
 file).  The file is created on the first write.  Keys are strings; values are
 anything JSON can hold (maps come back with keyword keys, arrays as lists).
 Handles belong to the process; opening a name again replaces the old handle.
+In a sandbox the file needs fs-read and fs-write, and a sandbox whose files
+are limited has store names of its own (it neither sees nor replaces the host's).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import threading
 
 from ..errors import LispIOError, LispValueError
 from ..printer import write_str
+from ..runtime import capabilities
+from ..runtime.capabilities import CHECKS_INSIDE, Need
 from ..runtime.registry import builtin
 from ..runtime.registry import typing_names as typing
 from ..values import ListBase, make_list
@@ -23,8 +27,13 @@ from .io import skip_doc_examples
 from .jsonfmt import from_json_value, to_json_value
 
 Any = typing.Any
-_stores: dict[str, tuple[str, dict]] = {}
+_stores: dict = {}  # name (or (sandbox space, name): see capabilities.handle_space) -> (path, data)
 _lock = threading.Lock()
+
+
+def _slot(name):
+    space = capabilities.handle_space()
+    return name if space is None else (space, name)
 
 
 def _name(who: str, name) -> str:
@@ -34,7 +43,7 @@ def _name(who: str, name) -> str:
 
 
 def _store(who: str, name) -> tuple[str, dict]:
-    store = _stores.get(_name(who, name))
+    store = _stores.get(_slot(_name(who, name)))
     if store is None:
         raise LispValueError(f"{who}: no open store named {write_str(name)} (open it with kv/open)")
     return store
@@ -59,7 +68,7 @@ def _flush(who: str, path: str, data: dict) -> None:
 
 
 @skip_doc_examples
-@builtin("kv/open")
+@builtin("kv/open", needs=(Need("fs-read", paths=1), Need("fs-write", paths=1)))
 def kv_open(name: str, path: str) -> str:
     """Open the store NAME backed by the JSON file at PATH (loaded if it exists); returns NAME.
 
@@ -80,12 +89,12 @@ def kv_open(name: str, path: str) -> str:
             raise LispIOError(f"kv/open: {write_str(path)} does not hold a JSON object")
         data = {k: from_json_value(v) for k, v in loaded.items()}
     with _lock:
-        _stores[name] = (path, data)
+        _stores[_slot(name)] = (path, data)
     return name
 
 
 @skip_doc_examples
-@builtin("kv/get")
+@builtin("kv/get", needs=CHECKS_INSIDE)
 def kv_get(name: str, key: str) -> Any:
     """The value under KEY in the store NAME, or nil.
 
@@ -95,7 +104,7 @@ def kv_get(name: str, key: str) -> Any:
 
 
 @skip_doc_examples
-@builtin("kv/set")
+@builtin("kv/set", needs=CHECKS_INSIDE)
 def kv_set(name: str, key: str, value: Any) -> Any:
     """Store VALUE under KEY in the store NAME and write the file; returns VALUE.
 
@@ -110,7 +119,7 @@ def kv_set(name: str, key: str, value: Any) -> Any:
 
 
 @skip_doc_examples
-@builtin("kv/delete")
+@builtin("kv/delete", needs=CHECKS_INSIDE)
 def kv_delete(name: str, key: str) -> bool:
     """Remove KEY from the store NAME (writing the file); #t if it was there.
 
@@ -126,7 +135,7 @@ def kv_delete(name: str, key: str) -> bool:
 
 
 @skip_doc_examples
-@builtin("kv/keys")
+@builtin("kv/keys", needs=CHECKS_INSIDE)
 def kv_keys(name: str) -> ListBase:
     """The keys of the store NAME, sorted.
 
@@ -136,7 +145,7 @@ def kv_keys(name: str) -> ListBase:
 
 
 @skip_doc_examples
-@builtin("kv/close")
+@builtin("kv/close", needs=CHECKS_INSIDE)
 def kv_close(name: str) -> None:
     """Write the store NAME and forget its handle.
 
@@ -146,4 +155,4 @@ def kv_close(name: str) -> None:
     with _lock:
         if data or os.path.exists(path):
             _flush("kv/close", path, data)
-        _stores.pop(name, None)
+        _stores.pop(_slot(name), None)

@@ -18,6 +18,7 @@ from ..runtime.registry import Any, builtin
 from ..values import (
     EMPTY,
     ArrayList,
+    chunked,
     HashMap,
     ListBase,
     Map,
@@ -398,7 +399,8 @@ def list_copy(xs: Any) -> ListBase:
 
     (list-copy '(1 2)) ; => (1 2)
     """
-    return make_list(list(seq_items(xs, "list-copy")))
+    items = seq_items(xs, "list-copy")
+    return make_list(items if items.__class__ is range else chunked(items))  # a range stays lazy
 
 
 # ---------------------------------------------------------------- predicates

@@ -224,5 +224,5 @@ def install(interp) -> None:
     for name, fn in MACROS.items():
         sym = Symbol(name)
         if sym not in interp.macros:
-            interp.add_macro(sym, fn, f"builtin:{name}")
+            interp._add_macro(sym, fn, f"builtin:{name}")
 

@@ -19,6 +19,7 @@ import threading
 
 from ..errors import LispIOError, LispValueError
 from ..printer import write_str
+from ..runtime import output
 from ..runtime.registry import builtin
 from ..runtime.registry import typing_names as typing
 from ..values import Map
@@ -100,7 +101,7 @@ def _get(who: str, h) -> _Proc:
 
 
 @skip_doc_examples
-@builtin("proc/spawn")
+@builtin("proc/spawn", needs="shell")
 def spawn(argv: Any, opts: Map | None = None) -> int:
     """Start ARGV (a list or vector: the program, then its arguments) and return its handle.
 
@@ -120,7 +121,7 @@ def spawn(argv: Any, opts: Map | None = None) -> int:
 
 
 @skip_doc_examples
-@builtin("proc/write-stdin")
+@builtin("proc/write-stdin", needs="shell")
 def write_stdin(h: int, text: str) -> None:
     """Write TEXT to the process's standard input.
 
@@ -137,7 +138,7 @@ def write_stdin(h: int, text: str) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/close-stdin")
+@builtin("proc/close-stdin", needs="shell")
 def close_stdin(h: int) -> None:
     """Close the process's standard input (it sees end of file).
 
@@ -151,7 +152,7 @@ def close_stdin(h: int) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/read-stdout")
+@builtin("proc/read-stdout", needs="shell")
 def read_stdout(h: int) -> str:
     """The standard output that arrived since the last read ("" if none).
 
@@ -162,7 +163,7 @@ def read_stdout(h: int) -> str:
 
 
 @skip_doc_examples
-@builtin("proc/read-stderr")
+@builtin("proc/read-stderr", needs="shell")
 def read_stderr(h: int) -> str:
     """The standard error that arrived since the last read ("" if none).
 
@@ -173,7 +174,7 @@ def read_stderr(h: int) -> str:
 
 
 @skip_doc_examples
-@builtin("proc/running?")
+@builtin("proc/running?", needs="shell")
 def running_p(h: int) -> bool:
     """True while the process has not exited.
 
@@ -199,7 +200,7 @@ def _wait(p: _Proc) -> int:
 
 
 @skip_doc_examples
-@builtin("proc/wait")
+@builtin("proc/wait", needs="shell")
 def wait(h: int) -> int:
     """Wait for the process to exit and return its exit code (-1 if a signal killed it).
 
@@ -211,7 +212,7 @@ def wait(h: int) -> int:
 
 
 @skip_doc_examples
-@builtin("proc/exit-code")
+@builtin("proc/exit-code", needs="shell")
 def exit_code(h: int) -> int | None:
     """The exit code if the process has exited, else nil (without waiting).
 
@@ -221,7 +222,7 @@ def exit_code(h: int) -> int | None:
 
 
 @skip_doc_examples
-@builtin("proc/kill")
+@builtin("proc/kill", needs="shell")
 def kill(h: int) -> None:
     """Kill the process (SIGKILL); harmless if it has already exited.
 
@@ -233,7 +234,7 @@ def kill(h: int) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/close")
+@builtin("proc/close", needs="shell")
 def close(h: int) -> None:
     """Kill the process if it still runs, reap it, and free the handle.
 
@@ -253,7 +254,7 @@ def close(h: int) -> None:
 
 
 @skip_doc_examples
-@builtin("proc/run")
+@builtin("proc/run", needs="shell")
 def run(argv: Any, opts: Map | None = None) -> int:
     """Run ARGV on sema's own terminal (stdin, stdout and stderr inherited) and return its exit code.
 
@@ -263,12 +264,12 @@ def run(argv: Any, opts: Map | None = None) -> int:
     """
     import subprocess
     args = _argv("proc/run", argv)
-    try:
-        child = subprocess.Popen(args, **_options("proc/run", opts))
-    except OSError as exc:
-        raise LispIOError(f"proc/run: cannot run {write_str(args[0])}: {exc.strerror or exc}") from None
     from .blocking import blocking
-    with blocking():
+    with output.terminal_input(), blocking():  # the child gets the terminal as a program expects it
+        try:
+            child = subprocess.Popen(args, **_options("proc/run", opts))
+        except OSError as exc:
+            raise LispIOError(f"proc/run: cannot run {write_str(args[0])}: {exc.strerror or exc}") from None
         try:
             while True:
                 try:

@@ -29,6 +29,7 @@ the baton on and restored when it gets it back.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 import weakref
@@ -79,6 +80,7 @@ class Task(Runner):
         self.promise = AsyncPromise(self)
         self.started = False
         self.sched = sched
+        self.context = contextvars.copy_context()  # the spawner's output sink goes with the task
 
 
 def scheduler_for(interp) -> "Scheduler":
@@ -285,8 +287,8 @@ class Scheduler:
             old = threading.stack_size()
             threading.stack_size(TASK_STACK)
             try:
-                thread = threading.Thread(target=self._run_task, args=(task,), name=f"sema-{task.name}",
-                                          daemon=True)
+                thread = threading.Thread(target=task.context.run, args=(self._run_task, task),
+                                          name=f"sema-{task.name}", daemon=True)
                 task.thread = thread
                 thread.start()
             finally:

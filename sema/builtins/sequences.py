@@ -26,25 +26,9 @@ from itertools import islice
 from ..errors import LispValueError
 from ..runtime.registry import BUILTINS, Any, Callable_, Real, builtin
 from ..values import (
-    EMPTY,
-    ArrayList,
-    ListBase,
-    Map,
-    Pair,
-    list_from,
-    make_list,
-    map_key,
-    sort_key,
+    EMPTY, ArrayList, ListBase, Map, Pair, chunked, extend, list_from, make_list, map_key, sort_key,
 )
-from .lists import (
-    _MISSING,
-    _bad,
-    _check_count,
-    _count_and_seq,
-    _nthcdr,
-    _truthy_list,
-    seq_items,
-)
+from .lists import _MISSING, _bad, _check_count, _count_and_seq, _nthcdr, _truthy_list, seq_items
 from .numbers import _norm
 
 #: the stdlib reference (sema.docs) lists these builtins under "core: lists"
@@ -65,11 +49,11 @@ def append(*xss: Any) -> Any:
     *init, tail = xss
     out: list = []
     for pos, xs in enumerate(init, 1):
-        out += seq_items(xs, "append", pos)
+        extend(out, seq_items(xs, "append", pos))
     if tail is None or isinstance(tail, ListBase) or tail.__class__ is tuple or isinstance(tail, Map):
         if not out and isinstance(tail, ListBase):
             return tail  # lists are immutable: sharing the only non-empty one is safe
-        out += seq_items(tail, "append", len(xss))
+        extend(out, seq_items(tail, "append", len(xss)))
         return make_list(out)
     for x in reversed(out):
         tail = Pair(x, tail)
@@ -83,7 +67,9 @@ def reverse(xs: Any) -> ListBase:
     (reverse '(1 2 3)) ; => (3 2 1)
     """
     items = seq_items(xs, "reverse")
-    return make_list(items[::-1] if items.__class__ is list else list(items[::-1]))
+    if items.__class__ is range:
+        return make_list(items[::-1])  # a reversed range is a range: still lazy
+    return make_list(items[::-1] if items.__class__ is list else chunked(items[::-1]))
 
 
 @builtin("map", "mapcar")
@@ -251,7 +237,7 @@ def flatten(xs: Any) -> ListBase:
     for x in seq_items(xs, "flatten"):
         cls = x.__class__
         if cls is Pair or cls is ArrayList or cls is tuple or x is EMPTY:
-            out += seq_items(x, "flatten")
+            extend(out, seq_items(x, "flatten"))
         else:
             out.append(x)
     return make_list(out)
@@ -418,9 +404,37 @@ def _natural_sort(who: str, items, reverse: bool = False) -> list:
     strings, symbols, keywords, lists, vectors, maps.)
     """
     try:
-        return sorted(items, reverse=reverse)
+        return interruptible_sort(items, reverse=reverse)
     except TypeError:
-        return sorted(items, key=sort_key, reverse=reverse)
+        return interruptible_sort(items, key=sort_key, reverse=reverse)
+
+
+#: lists longer than this are sorted in runs of this length, then merged, so that a stop gets in between
+SORT_RUN = 1 << 20
+
+
+def interruptible_sort(items, key=None, reverse: bool = False) -> list:
+    """``sorted(items, key=key, reverse=reverse)``, stable, in steps a stop (Ctrl-C, a timeout) can get between.
+
+    One ``sorted`` of 100 million numbers is a minute in C, out of reach of
+    Ctrl-C.  Long inputs are sorted in runs of SORT_RUN items, and neighbouring
+    runs merged by sorting their concatenation (timsort finds the two runs and
+    merges them in linear time); only the last merge is as long as the input.
+    """
+    if len(items) <= SORT_RUN:
+        return sorted(items, key=key, reverse=reverse)
+    runs = [sorted(items[i:i + SORT_RUN], key=key, reverse=reverse) for i in range(0, len(items), SORT_RUN)]
+    while len(runs) > 1:
+        merged = []
+        for i in range(0, len(runs) - 1, 2):
+            joined = runs[i]
+            extend(joined, runs[i + 1])
+            joined.sort(key=key, reverse=reverse)
+            merged.append(joined)
+        if len(runs) % 2:
+            merged.append(runs[-1])
+        runs = merged
+    return runs[0]
 
 
 def _cmp_from_less(less):
@@ -458,7 +472,7 @@ def sort(xs: Any, less: Callable_ | None = None) -> ListBase:
         return make_list(_natural_sort("sort", items))
     if less is BUILTINS.get(">"):
         return make_list(_natural_sort("sort", items, reverse=True))
-    return make_list(sorted(items, key=functools.cmp_to_key(_cmp_from_less(less))))
+    return make_list(interruptible_sort(items, key=functools.cmp_to_key(_cmp_from_less(less))))
 
 
 @builtin("sort-by")

@@ -26,6 +26,8 @@ import threading
 
 from ..errors import LispIOError, LispValueError, SemaError
 from ..printer import write_str
+from ..runtime import capabilities
+from ..runtime.capabilities import Need
 from ..runtime.registry import Callable_, builtin
 from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map, make_map, map_items
@@ -133,7 +135,7 @@ def text(s: str) -> Map:
 
 
 @skip_doc_examples
-@builtin("http/file")
+@builtin("http/file", needs=Need("fs-read", paths=0))
 def file(path: str, content_type: str | None = None) -> Map:
     """A 200 response with the file at PATH; the content type is guessed from its extension unless given.
 
@@ -175,8 +177,12 @@ def _match(parts: list[str], path: str):
     return params if len(segs) == len(parts) else None
 
 
-def _static(prefix: str, directory: str, path: str):
-    """The response for a GET of PATH under a :static route, or None to fall through."""
+def _static(prefix: str, directory: str, path: str, policy=None):
+    """The response for a GET of PATH under a :static route, or None to fall through.
+
+    ``policy``: the sandbox the router was made in; a file it may not read (a
+    symlink leading out of the folder) is not served.
+    """
     import mimetypes
     if not (path == prefix or path.startswith(prefix.rstrip("/") + "/")):
         return None
@@ -188,6 +194,11 @@ def _static(prefix: str, directory: str, path: str):
         target = os.path.join(target, "index.html")
     if not os.path.isfile(target):
         return None
+    if policy is not None:
+        try:
+            policy.check("fs-read", "http/router", path=target)
+        except PermissionError:
+            return _response(403, "forbidden", "text/plain; charset=utf-8")
     with open(target, "rb") as fh:
         body = fh.read()
     resp = _response(200, body, mimetypes.guess_type(target)[0] or "application/octet-stream")
@@ -195,7 +206,22 @@ def _static(prefix: str, directory: str, path: str):
     return resp.set(_K("headers"), headers)
 
 
-@builtin("http/router")
+def _static_dirs(args, interp) -> list:
+    """The folders of a router's [:static prefix folder] routes (for the sandbox)."""
+    from ..values import ListBase, iter_list
+    routes = args[0] if args else None
+    if not isinstance(routes, (ListBase, tuple)):
+        return []
+    out = []
+    for route in (routes if routes.__class__ is tuple else list(iter_list(routes))):
+        items = list(route) if route.__class__ is tuple else list(iter_list(route)) if isinstance(route, ListBase) \
+            else []
+        if len(items) == 3 and items[0] == _K("static"):
+            out.append(items[2])
+    return out
+
+
+@builtin("http/router", needs=Need("fs-read", paths=_static_dirs, optional=True))
 def router(routes: Any) -> Callable_:
     """A handler that sends each request to the first route that matches it (404 when none does).
 
@@ -209,6 +235,7 @@ def router(routes: Any) -> Callable_:
     (:status ((http/router []) {:method :get :path "/"})) ; => 404
     """
     table = []
+    policy = capabilities.current()
     for route in seq_items(routes, "http/router"):
         items = list(seq_items(route, "http/router"))
         if len(items) != 3 or items[0].__class__ is not Keyword or items[1].__class__ is not str:
@@ -228,7 +255,7 @@ def router(routes: Any) -> Callable_:
         for kind, pattern, target in table:
             if kind == "static":
                 if name in ("get", "head"):
-                    resp = _static(pattern, target, path)
+                    resp = _static(pattern, target, path, policy)
                     if resp is not None:
                         return resp
                 continue
@@ -317,7 +344,7 @@ def _app(inbox: queue.Queue):
 
 
 @skip_doc_examples
-@builtin("http/serve")
+@builtin("http/serve", needs="net")
 def serve(handler: Callable_, opts: Map | None = None) -> None:
     """Serve HTTP with HANDLER (request map -> response map) until interrupted; options :port (3000), :host.
 
@@ -334,6 +361,7 @@ def serve(handler: Callable_, opts: Map | None = None) -> None:
     host = opts.get(_K("host"), "127.0.0.1") if opts is not None else "127.0.0.1"
     if port.__class__ is not int or not 0 <= port <= 65535 or host.__class__ is not str:
         raise type_error("http/serve", "a :port from 0 to 65535 and a :host string", port)
+    capabilities.require("net", "http/serve", host=host)  # in a sandbox: a host it may listen on
     _require_stack()
     import uvicorn
 

@@ -28,7 +28,7 @@ _START = time.perf_counter()
 
 
 @skip_doc_examples
-@builtin("env")
+@builtin("env", needs="env-read")
 def env(name: str, default: typing.Any = None) -> typing.Any:
     """The value of the environment variable NAME, or DEFAULT (nil) if it is not set.
 
@@ -40,7 +40,7 @@ def env(name: str, default: typing.Any = None) -> typing.Any:
 
 
 @skip_doc_examples
-@builtin("sys/env-all")
+@builtin("sys/env-all", needs="env-read")
 def env_all() -> Map:
     """All environment variables, as a map from name strings to value strings.
 
@@ -50,7 +50,7 @@ def env_all() -> Map:
 
 
 @skip_doc_examples
-@builtin("sys/set-env")
+@builtin("sys/set-env", needs="env-write")
 def set_env(name: str, value: str | None) -> None:
     """Set the environment variable NAME to the string VALUE (nil removes it); returns nil.
 
@@ -70,7 +70,7 @@ def set_env(name: str, value: str | None) -> None:
 
 
 @skip_doc_examples
-@builtin("exit")
+@builtin("exit", needs="exit")
 def exit_(code: int = 0) -> typing.NoReturn:
     """Stop the program with exit status CODE (default 0).
 
@@ -104,7 +104,7 @@ def _shell_options(opts: Map) -> dict:
 
 
 @skip_doc_examples
-@builtin("shell")
+@builtin("shell", needs="shell")
 def shell(command: str, *args: str | Map) -> Map:
     """Run COMMAND and return {:stdout :stderr :exit-code}.
 
@@ -247,7 +247,7 @@ def sys_arch() -> str:
 
 
 @skip_doc_examples
-@builtin("sys/cwd")
+@builtin("sys/cwd", needs="env-read")
 def sys_cwd() -> str:
     """The current working directory.
 
@@ -270,7 +270,7 @@ def sys_pid() -> int:
 
 
 @skip_doc_examples
-@builtin("sys/hostname")
+@builtin("sys/hostname", needs="env-read")
 def sys_hostname() -> str:
     """The name of this machine.
 
@@ -282,7 +282,7 @@ def sys_hostname() -> str:
 
 
 @skip_doc_examples
-@builtin("sys/user")
+@builtin("sys/user", needs="env-read")
 def sys_user() -> str | None:
     """The login name of the current user, or nil if it cannot be found.
 
@@ -297,7 +297,7 @@ def sys_user() -> str | None:
 
 
 @skip_doc_examples
-@builtin("sys/home-dir")
+@builtin("sys/home-dir", needs="env-read")
 def sys_home_dir() -> str | None:
     """The current user's home directory, or nil if unknown.
 
@@ -308,7 +308,7 @@ def sys_home_dir() -> str | None:
 
 
 @skip_doc_examples
-@builtin("sys/temp-dir")
+@builtin("sys/temp-dir", needs="env-read")
 def sys_temp_dir() -> str:
     """The directory for temporary files.
 
@@ -320,7 +320,7 @@ def sys_temp_dir() -> str:
 
 
 @skip_doc_examples
-@builtin("sys/which")
+@builtin("sys/which", needs="env-read")
 def sys_which(name: str) -> str | None:
     """The full path of the program NAME found on PATH, or nil.
 

@@ -8,6 +8,7 @@ import os
 import sys
 
 from ..printer import display_str
+from ..runtime import output
 from ..runtime.registry import builtin
 from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map, make_map
@@ -23,7 +24,7 @@ def spy(label: Any, value: Any) -> Any:
     (+ 1 (spy "doubled" (* 2 5))) ; => 11
     """
     from ..printer import write_str
-    sys.stderr.write(f"[{display_str(label)}] {write_str(value)}\n")
+    output.stderr().write(f"[{display_str(label)}] {write_str(value)}\n")
     return value
 
 
@@ -34,7 +35,7 @@ def term_size() -> Map | None:
 
     (sys/term-size) ; => {:cols 180 :rows 47}
     """
-    for stream in (sys.stdout, sys.stderr, sys.stdin):
+    for stream in (output.stdout(), output.stderr(), sys.stdin):
         try:
             size = os.get_terminal_size(stream.fileno())
         except (OSError, ValueError, AttributeError):
@@ -57,7 +58,7 @@ def tty() -> str | None:
 
 
 @skip_doc_examples
-@builtin("sys/sema-home")
+@builtin("sys/sema-home", needs="env-read")
 def sema_home() -> str:
     """sema's own folder for user data ($SEMA_HOME, else ~/.sema as in Sema).
 
@@ -67,7 +68,7 @@ def sema_home() -> str:
 
 
 @skip_doc_examples
-@builtin("sys/config-dir")
+@builtin("sys/config-dir", needs="env-read")
 def config_dir() -> str:
     """The user's configuration folder ($XDG_CONFIG_HOME, else ~/.config).
 

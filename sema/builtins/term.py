@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import threading
 
 from ..errors import LispValueError
+from ..runtime import output
 from ..runtime.registry import builtin
 from ..runtime.registry import typing_names as typing
 from ..values import Keyword, Map
@@ -227,8 +227,8 @@ def strip(s: str) -> str:
 
 
 def _emit(seq: str) -> None:
-    sys.stdout.write(seq)
-    sys.stdout.flush()
+    output.stdout().write(seq)
+    output.stdout().flush()
 
 
 @skip_doc_examples
@@ -428,7 +428,7 @@ def flush() -> None:
 
     (term/flush) ; => nil
     """
-    sys.stdout.flush()
+    output.stdout().flush()
 
 
 def _position(who: str, row, col) -> None:
@@ -481,7 +481,8 @@ class _Spinner:
     def __init__(self, message: str):
         self.message = message
         self.stop_event = threading.Event()
-        self.live = sys.stderr.isatty()
+        self.stream = output.stderr()  # the spinner's thread has no evaluation context of its own
+        self.live = self.stream.isatty()
         self.thread = threading.Thread(target=self._run, name="sema-spinner", daemon=True)
         if self.live:
             self.thread.start()
@@ -489,16 +490,16 @@ class _Spinner:
     def _run(self) -> None:
         i = 0
         while not self.stop_event.wait(0.08):
-            sys.stderr.write(f"\r\x1b[2K{_FRAMES[i % len(_FRAMES)]} {self.message}")
-            sys.stderr.flush()
+            self.stream.write(f"\r\x1b[2K{_FRAMES[i % len(_FRAMES)]} {self.message}")
+            self.stream.flush()
             i += 1
 
     def stop(self) -> None:
         self.stop_event.set()
         if self.live:
             self.thread.join()
-            sys.stderr.write("\r\x1b[2K")
-            sys.stderr.flush()
+            output.stderr().write("\r\x1b[2K")
+            output.stderr().flush()
 
 
 @skip_doc_examples
@@ -547,5 +548,5 @@ def spinner_stop(sid: int, opts: Map | None = None) -> None:
         symbol, text = opts.get(Keyword("symbol")), opts.get(Keyword("text"))
         line = " ".join(x for x in (symbol, text) if x.__class__ is str)
         if line:
-            sys.stderr.write(line + "\n")
-            sys.stderr.flush()
+            output.stderr().write(line + "\n")
+            output.stderr().flush()

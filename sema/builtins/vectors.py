@@ -7,7 +7,7 @@ them too.
 from __future__ import annotations
 
 from ..runtime.registry import Any, builtin
-from ..values import ListBase, make_list
+from ..values import ListBase, chunked, make_list
 from .lists import _bad, _check_count, _index, seq_items
 
 #: the stdlib reference (sema.docs) lists these builtins under "core: lists"
@@ -60,7 +60,8 @@ def list_to_vector(xs: Any) -> tuple:
 
     (list->vector '(1 2)) ; => [1 2]
     """
-    return tuple(seq_items(xs, "list->vector"))
+    items = seq_items(xs, "list->vector")
+    return items if items.__class__ is tuple else tuple(chunked(items))
 
 
 @builtin("vector->list")

@@ -139,6 +139,8 @@ class ResponseCache:
         options = options or self.options
         if not options.enabled:
             return None
+        from ..runtime.capabilities import require
+        require("fs-write", "the LLM response cache", path=options.path)  # sandboxed code: only where it may write
         with self._lock:
             store = self._stores.get(options.path)
             if store is None:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import sys
 
 from ..errors import LispTypeError, LispValueError
+from ..runtime import output
+from ..runtime.capabilities import Need
 from ..runtime.registry import Any, Callable_, interp_builtin
 from ..convert import to_python
 from ..values import ArrayList, Keyword, Map, Pair, make_list, make_map
@@ -193,9 +195,25 @@ def _fallback_provider(registry, who: str, entry):
 
 
 def _stdout_chunk(chunk: str) -> None:
-    out = sys.stdout
+    out = output.stdout()
     out.write(chunk)
     out.flush()
+
+
+def _option_strings(*names):
+    """A sandbox extractor: the string values of option NAMES in the options map (argument 2)."""
+    keys = [Keyword(n) for n in names]
+
+    def extract(args, interp):
+        opts = args[1] if len(args) > 1 else None
+        return [opts.get(k) for k in keys] if isinstance(opts, Map) else []
+    return extract
+
+
+#: configuring a provider at a URL the code chose is network access there; key files are files it reads
+CONFIGURE_NEEDS = ("llm", Need("net", urls=_option_strings("base-url", "host"), optional=True),
+                   Need("fs-read", paths=_option_strings("key-file", "token-file", "credentials-file"),
+                        optional=True))
 
 
 def _skip(fn):
@@ -206,7 +224,7 @@ def _skip(fn):
 # ---------------------------------------------------------------- provider management
 
 
-@interp_builtin("llm/auto-configure")
+@interp_builtin("llm/auto-configure", needs=("llm", "env-read"))
 def make_auto_configure(interp):
     """Register every provider whose key (or local server URL) is in the environment; return the default.
 
@@ -230,7 +248,7 @@ def warn(messages) -> None:
         sys.stderr.write(f"sema: warning: {message}\n")
 
 
-@interp_builtin("llm/configure")
+@interp_builtin("llm/configure", needs=CONFIGURE_NEEDS)
 def make_configure(interp):
     """Configure provider NAME with OPTS {:api-key :base-url :default-model :host :timeout ...}; it becomes the default.
 
@@ -258,7 +276,7 @@ def make_configure(interp):
     return llm_configure
 
 
-@interp_builtin("llm/define-provider")
+@interp_builtin("llm/define-provider", needs="llm")
 def make_define_provider(interp):
     """Register a provider written in Lisp and make it the default; returns its name.
 
@@ -284,7 +302,7 @@ def make_define_provider(interp):
     return llm_define_provider
 
 
-@interp_builtin("llm/set-default")
+@interp_builtin("llm/set-default", needs="llm")
 def make_set_default(interp):
     """Make the configured provider NAME the default; an unknown name is an error listing the configured ones.
 
@@ -299,7 +317,7 @@ def make_set_default(interp):
     return llm_set_default
 
 
-@interp_builtin("llm/list-providers")
+@interp_builtin("llm/list-providers", needs="llm")
 def make_list_providers(interp):
     """The configured providers, as a list of keywords, in registration order.
 
@@ -310,7 +328,7 @@ def make_list_providers(interp):
     return llm_list_providers
 
 
-@interp_builtin("llm/current-provider")
+@interp_builtin("llm/current-provider", needs="llm")
 def make_current_provider(interp):
     """The active provider as {:name :model} (its default model), or nil when none is configured.
 
@@ -326,7 +344,7 @@ def make_current_provider(interp):
     return llm_current_provider
 
 
-@interp_builtin("llm/default-provider")
+@interp_builtin("llm/default-provider", needs="llm")
 def make_default_provider(interp):
     """The default provider's name as a keyword, or nil.
 
@@ -349,7 +367,7 @@ def _catalog_entry(row: dict) -> Map:
     return make_map((_K(k), v) for k, v in row.items())
 
 
-@interp_builtin("llm/providers")
+@interp_builtin("llm/providers", needs="llm")
 def make_providers(interp):
     """The catalogue of known providers (maps with :id :label :adapter :base-url :default-model :category ...).
 
@@ -373,7 +391,7 @@ def make_providers(interp):
     return llm_providers
 
 
-@interp_builtin("llm/discover-local")
+@interp_builtin("llm/discover-local", needs=("llm", Need("net", urls=lambda args, interp: ["http://localhost/"])))
 def make_discover_local(interp):
     """Probe the known local servers (Ollama, LM Studio, vLLM, llama.cpp ...) and list those that answer.
 
@@ -397,7 +415,7 @@ def make_discover_local(interp):
 # ---------------------------------------------------------------- calls
 
 
-@interp_builtin("llm/complete")
+@interp_builtin("llm/complete", needs="llm")
 def make_complete(interp):
     """Send PROMPT (a string) to the default provider and return the reply text.
 
@@ -418,7 +436,7 @@ def make_complete(interp):
     return llm_complete
 
 
-@interp_builtin("llm/chat")
+@interp_builtin("llm/chat", needs="llm")
 def make_chat(interp):
     """Send MESSAGES (a list of {:role :content} maps; roles as keywords or strings) and return the reply text.
 
@@ -440,7 +458,7 @@ def make_chat(interp):
         if tools:  # tool values with handlers: run the tool loop
             from .toolloop import chat_with_tools
             return chat_with_tools(state, who, messages_of(who, messages), o, tools=tools,
-                                   reset=interp.reset_tail_state).content
+                                   reset=interp._reset_tail_state).content
         return call(state, who, build_request(who, messages_of(who, messages), o), o).content
     return llm_chat
 
@@ -457,7 +475,7 @@ def runnable_tools(tools) -> list | None:
     return items if any(is_runnable(t) for t in items) else None
 
 
-@interp_builtin("llm/stream")
+@interp_builtin("llm/stream", needs="llm")
 def make_stream(interp):
     """Stream the reply to PROMPT (a string or a list of messages); return the full text.
 
@@ -481,11 +499,13 @@ def make_stream(interp):
         response = call(state, who, request, o, stream=True, on_chunk=callback or _stdout_chunk)
         if request.tools or (o.get("response") is not None and o.get("response") is not False):
             return response_map(response)
+        if callback is None:
+            interp.streamed = response.content  # already on the screen: the REPL does not print it again
         return response.content
     return llm_stream
 
 
-@interp_builtin("llm/request")
+@interp_builtin("llm/request", needs="llm")
 def make_request(interp):
     """Send a whole request map (the contract's keys) and return the whole response map.
 
@@ -509,7 +529,7 @@ def make_request(interp):
     return llm_request
 
 
-@interp_builtin("llm/batch")
+@interp_builtin("llm/batch", needs="llm")
 def make_batch(interp):
     """Send every prompt of PROMPTS concurrently; return the reply texts in input order.
 
@@ -554,7 +574,7 @@ def _batch_error(interp, err: LlmError, index: int, count: int) -> Map:
     return m.set(_K("message"), f"prompt {index} (of {count}) failed: {err.message}")
 
 
-@interp_builtin("llm/embed")
+@interp_builtin("llm/embed", needs="llm")
 def make_embed(interp):
     """The embedding of TEXT as a vector of floats; for a list of strings, a list of vectors.
 
@@ -602,7 +622,7 @@ def embed_vectors(state: LlmState, who: str, texts: list, options, model) -> lis
 # ---------------------------------------------------------------- usage and failover
 
 
-@interp_builtin("llm/last-usage")
+@interp_builtin("llm/last-usage", needs="llm")
 def make_last_usage(interp):
     """The last call's usage {:prompt-tokens :completion-tokens :total-tokens ... :model}, or nil.
 
@@ -613,7 +633,7 @@ def make_last_usage(interp):
     return llm_last_usage
 
 
-@interp_builtin("llm/session-usage")
+@interp_builtin("llm/session-usage", needs="llm")
 def make_session_usage(interp):
     """Token totals since start-up (or the last reset): the totals, :calls, and :per-model {"model" totals}.
 
@@ -626,7 +646,7 @@ def make_session_usage(interp):
     return llm_session_usage
 
 
-@interp_builtin("llm/reset-usage")
+@interp_builtin("llm/reset-usage", needs="llm")
 def make_reset_usage(interp):
     """Forget the usage recorded so far.
 
@@ -638,7 +658,7 @@ def make_reset_usage(interp):
     return llm_reset_usage
 
 
-@interp_builtin("llm/with-fallback")
+@interp_builtin("llm/with-fallback", needs="llm")
 def make_with_fallback(interp):
     """Call THUNK with LLM calls failing over across PROVIDERS, in order, on retriable errors.
 
@@ -664,7 +684,7 @@ def make_with_fallback(interp):
     return llm_with_fallback
 
 
-@interp_builtin("llm/set-fallback")
+@interp_builtin("llm/set-fallback", needs="llm")
 def make_set_fallback(interp):
     """Set the standing failover order for every LLM call (nil: back to the configuration order); returns it.
 

@@ -107,7 +107,7 @@ def _scope_options(state, who: str, opts) -> dict:
     return o
 
 
-@interp_builtin("llm/call-with-cache")
+@interp_builtin("llm/call-with-cache", needs="llm")
 def make_call_with_cache(interp):
     """Call THUNK with every LLM call in it answered from the response cache when it can be; returns its value.
 
@@ -139,7 +139,7 @@ def make_call_with_cache(interp):
     return llm_call_with_cache
 
 
-@interp_builtin("llm/cache-stats")
+@interp_builtin("llm/cache-stats", needs="llm")
 def make_cache_stats(interp):
     """The response cache's counts: {:entries :bytes :hits :semantic-hits :misses :hit-rate :size :max-entries :path}.
 
@@ -163,7 +163,7 @@ def make_cache_stats(interp):
     return llm_cache_stats
 
 
-@interp_builtin("llm/cache-clear")
+@interp_builtin("llm/cache-clear", needs="llm")
 def make_cache_clear(interp):
     """Remove this program's cached answers (all namespaces, or {:namespace "x"}); returns how many went.
 
@@ -183,7 +183,7 @@ def make_cache_clear(interp):
     return llm_cache_clear
 
 
-@interp_builtin("llm/cache-key")
+@interp_builtin("llm/cache-key", needs="llm")
 def make_cache_key(interp):
     """The key (64 hex digits) a call of PROMPT with OPTS would be cached under; or of a whole request map.
 

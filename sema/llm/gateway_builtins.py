@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..convert import from_python
 from ..errors import LispTypeError, LispValueError
+from ..runtime.capabilities import Need
 from ..runtime.registry import Any, interp_builtin
 from ..values import Keyword, Map, make_list, make_map
 from .builtins import _get, _skip, state_of
@@ -28,7 +29,7 @@ def _kmap(d: dict) -> Map:
 # ---------------------------------------------------------------- failover health
 
 
-@interp_builtin("llm/provider-health")
+@interp_builtin("llm/provider-health", needs="llm")
 def make_provider_health(interp):
     """The circuit-breaker state of every configured provider: {:name {:state ...}}.
 
@@ -49,7 +50,7 @@ def make_provider_health(interp):
     return llm_provider_health
 
 
-@interp_builtin("llm/set-breaker")
+@interp_builtin("llm/set-breaker", needs="llm")
 def make_set_breaker(interp):
     """Set the circuit breaker: {:failures N} consecutive retriable failures open it for {:cool-down S} seconds.
 
@@ -83,7 +84,7 @@ def make_set_breaker(interp):
 # ---------------------------------------------------------------- usage accounting
 
 
-@interp_builtin("llm/usage-summary")
+@interp_builtin("llm/usage-summary", needs="llm")
 def make_usage_summary(interp):
     """Usage since start-up: {:totals {...} :by-model {"provider/model" {:calls ...}} :last-call {...}}.
 
@@ -105,7 +106,7 @@ def make_usage_summary(interp):
     return llm_usage_summary
 
 
-@interp_builtin("llm/usage-snapshot")
+@interp_builtin("llm/usage-snapshot", needs="llm")
 def make_usage_snapshot(interp):
     """Compact usage counters, to subtract with llm/usage-delta around a task.
 
@@ -118,7 +119,7 @@ def make_usage_snapshot(interp):
     return llm_usage_snapshot
 
 
-@interp_builtin("llm/usage-delta")
+@interp_builtin("llm/usage-delta", needs="llm")
 def make_usage_delta(interp):
     """The usage between two snapshots from llm/usage-snapshot: AFTER minus BEFORE, counter by counter.
 
@@ -139,7 +140,7 @@ def make_usage_delta(interp):
     return llm_usage_delta
 
 
-@interp_builtin("llm/usage-log")
+@interp_builtin("llm/usage-log", needs=("llm", Need("fs-read", paths=0), Need("fs-write", paths=0)))
 def make_usage_log(interp):
     """Log every call to the SQLite file PATH (one row per call in table llm_usage); nil stops. Returns PATH.
 
@@ -166,7 +167,7 @@ def make_usage_log(interp):
 # ---------------------------------------------------------------- tokens and models
 
 
-@interp_builtin("llm/count-tokens")
+@interp_builtin("llm/count-tokens", needs="llm")
 def make_count_tokens(interp):
     """Count the tokens of TEXT (a string, or a list of messages) for a provider's model.
 
@@ -199,7 +200,7 @@ def make_count_tokens(interp):
     return llm_count_tokens
 
 
-@interp_builtin("llm/models")
+@interp_builtin("llm/models", needs="llm")
 def make_models(interp):
     """The models of provider NAME (default: the default provider), as a list of strings.
 
@@ -224,7 +225,7 @@ def make_models(interp):
 # ---------------------------------------------------------------- sign-in
 
 
-@interp_builtin("llm/login")
+@interp_builtin("llm/login", needs=("llm", "net", "fs-write"))
 def make_login(interp):
     """Sign in to a provider that uses an OAuth device flow (:qwen); returns the credentials file's path.
 

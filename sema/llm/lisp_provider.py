@@ -319,7 +319,7 @@ class LispProvider:
                 return fn(arg)
             except Exception as exc:
                 if self.interp is not None:
-                    self.interp.reset_tail_state()
+                    self.interp._reset_tail_state()
                 raise error_from_lisp(self.name, exc) from exc
 
     def complete(self, request: ChatRequest) -> ChatResponse:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from ..runtime import capabilities
 from .breaker import Breaker
 from .errors import LlmError
 from .structured import check_response
@@ -75,12 +76,14 @@ def invoke(provider, request: ChatRequest, on_chunk: Callable[[str], object] | N
            stream: bool = False) -> ChatResponse:
     """Call PROVIDER once and return a normalised, checked ChatResponse (no usage recorded).
 
+    In a sandbox this needs the ``llm`` capability, whatever builtin got here.
     A provider may be an object with ``complete`` (and optionally ``stream``)
     or a plain callable taking the request.  Errors that are not LlmErrors
     become ``LlmError("provider :name failed: ...")``; a malformed answer
     names the provider; an exception raised by ON_CHUNK propagates unchanged.
     """
     name = provider_name(provider)
+    capabilities.require("llm", f"a call of the LLM provider :{name}")
     request = _with_default_model(provider, request)
     chunk = _guard_callback(on_chunk) if on_chunk is not None else None
     try:
@@ -330,6 +333,7 @@ def batch_complete(provider, requests: Sequence[ChatRequest], *, max_concurrency
     order) is raised after all calls finished, with ``index`` set and the
     other results in ``results`` (None where a prompt failed).
     """
+    capabilities.require("llm", f"a batch of calls of the LLM provider :{provider_name(provider)}")
     requests = [_with_default_model(provider, r) for r in requests]
     if not requests:
         return []

@@ -370,6 +370,8 @@ def image_from_file(path, media_type=None) -> ImagePart:
 
     if not isinstance(path, str):
         raise FieldError("path", "a string", path)
+    from ..runtime.capabilities import require
+    require("fs-read", "an image file", path=path)
     media = media_type or _MEDIA.get(os.path.splitext(path)[1].lower())
     if media is None:
         raise FieldError("path", "an image file (.png, .jpg, .gif or .webp)", path,

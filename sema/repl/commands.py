@@ -152,6 +152,26 @@ def cmd_type(state, arg, column):
     state.say(shown or write_str(Keyword(type_name(value))))
 
 
+@command("expand", args="FORM", help="FORM after one macro expansion step, and fully expanded")
+def cmd_expand(state, arg, column):
+    from ..reader import read_all
+    from .expand import expand_all
+    if not _need(state, arg, ",expand FORM"):
+        return
+    forms = read_all("\n" * state.input_line + " " * column + arg + "\n", state.filename)
+    for form in forms:
+        one = state.interp._expand_once(form)
+        full = expand_all(state.interp, form)
+        state.say("; one step:\n" + state.format(one) + "\n; fully expanded:\n" + state.format(full))
+
+
+@command("source", args="NAME", help="the definition of a function or macro written in Lisp")
+def cmd_source(state, arg, column):
+    from .source import source_of
+    if _need(state, arg, ",source NAME"):
+        state.say(source_of(state.interp, arg.strip()))
+
+
 @command("load", args="FILE", help="run a file in this session")
 def cmd_load(state, arg, column):
     if not _need(state, arg, ",load FILE"):

@@ -9,9 +9,20 @@ after the slash matches too (``pad`` finds ``string/pad-left``).
 
 from __future__ import annotations
 
-from prompt_toolkit.completion import Completer, Completion
+import re
+
+from prompt_toolkit.completion import Completer, Completion, PathCompleter
+from prompt_toolkit.document import Document
 
 from .tokens import tokenize, word_before
+
+
+_LOAD = re.compile(r"\s*,load\s+[\"']?([^\"'\n]*)$")
+
+
+def _lisp_file_or_folder(path: str) -> bool:
+    import os
+    return os.path.isdir(path) or path.endswith((".scm", ".sema"))
 
 
 class SemaCompleter(Completer):
@@ -19,10 +30,16 @@ class SemaCompleter(Completer):
 
     def __init__(self, get_interp):
         self.get_interp = get_interp
+        self.paths = PathCompleter(expanduser=True, file_filter=_lisp_file_or_folder)
 
     def get_completions(self, document, complete_event):
         before = document.text_before_cursor
         line = document.current_line_before_cursor
+        m = _LOAD.match(before)
+        if m is not None:
+            typed = m.group(1)
+            yield from self.paths.get_completions(Document(typed, len(typed)), complete_event)
+            return
         if document.text.lstrip().startswith(",") and "\n" not in before and " " not in line.strip():
             yield from self._commands(line.strip())
             return

@@ -30,8 +30,11 @@ class ReplState:
     """One REPL session: an interpreter, the session's source text, and the result variables."""
 
     def __init__(self, interp, *, filename: str = "<repl>", color: bool = False,
-                 warn_redefinitions: bool = False, fresh_lines: bool = False, stdout=None, stderr=None):
+                 warn_redefinitions: bool = False, fresh_lines: bool = False, stdout=None, stderr=None,
+                 pretty: bool = False, width=None):
         self.filename = filename
+        self.pretty = pretty   # values broken to the terminal's width and cut (repl/pretty.py)
+        self._width = width    # a fixed width (tests), else the terminal's
         self.fresh_lines = fresh_lines
         self._tracker: LineTracker | None = None
         self.color = color
@@ -101,15 +104,19 @@ class ReplState:
 
     def set_interpreter(self, interp) -> None:
         """Use ``interp`` from now on (``,reset``); its ``*1 *2 *3 *e`` start as nil."""
+        from .pretty import DEFAULTS
         self.interp = interp
         for name in RESULT_VARS:
             interp.namespace.setdefault(mangle(name), None)
+        for name, value in DEFAULTS.items():
+            interp.namespace.setdefault(mangle(name), value)
 
     def reset(self) -> None:
         """Replace the interpreter by a fresh one with the same LLM settings and arguments."""
         from ..interpreter import Interpreter
         old = self.interp
-        new = Interpreter(llm=old.llm_enabled, args=old.args, model=old.llm_model, provider=old.llm_provider)
+        new = Interpreter(llm=old.llm_enabled, args=old.args, model=old.llm_model, provider=old.llm_provider,
+                          allow=old.policy)
         self.set_interpreter(new)
 
     def push_result(self, value) -> None:
@@ -201,15 +208,15 @@ class ReplState:
         """
         from ..runtime.worker import run_with_deep_stack
         interp = self.interp
-        before = set(interp.redefined) if self.warn_redefinitions else None
-        interp.prescan(forms)
+        before = set(interp._redefined) if self.warn_redefinitions else None
+        interp._prescan(forms)
         if before is not None:
-            for name in sorted(interp.redefined - before):
+            for name in sorted(interp._redefined - before):
                 if interp.is_builtin(name):
                     self.warn(f"warning: redefining the builtin {name}")
         values = []
         for form in forms:
-            value = run_with_deep_stack(interp.eval_form, form, self.filename)
+            value = run_with_deep_stack(interp._eval_form, form, self.filename)
             values.append(value)
             self.push_result(value)
             (show or self.show_value)(value)
@@ -227,15 +234,33 @@ class ReplState:
 
     def interrupted(self) -> None:
         """After Ctrl-C stopped an evaluation: leave the interpreter usable."""
-        reset = getattr(self.interp, "reset_tail_state", None)
+        reset = getattr(self.interp, "_reset_tail_state", None)
         if reset is not None:
             reset()
 
     # ------------------------------------------------------------ printing
 
     def show_value(self, value) -> None:
-        if value is not None:
-            self.say(write_str(value))
+        if value is None:
+            return
+        if value is getattr(self.interp, "streamed", None):  # llm/stream already printed it, chunk by chunk
+            self.interp.streamed = None
+            return
+        self.say(self.format(value))
+
+    def format(self, value) -> str:
+        """``value`` as the REPL shows it: pretty-printed and cut (terminal), or in write form (plain mode)."""
+        if not self.pretty:
+            return write_str(value)
+        from .pretty import pretty, settings
+        length, level = settings(self.interp.namespace)
+        return pretty(value, width=self.width(), length=length, level=level)
+
+    def width(self) -> int:
+        if self._width is not None:
+            return self._width
+        import shutil
+        return shutil.get_terminal_size((80, 24)).columns
 
     def show_error(self, exc: BaseException) -> None:
         """Print ``exc`` (a rendered sema error, or an internal error with its traceback); keep it as *e."""

@@ -30,7 +30,7 @@ STYLE = Style.from_dict({
     "string.open": "ansigreen",
     "char": "ansigreen",
     "number": "ansicyan",
-    "keyword": "ansimagenta",
+    "keyword": "ansibrightmagenta bold",
     "constant": "ansicyan",
     "comment": "ansibrightblack italic",
     "special": "ansiblue bold",
@@ -40,6 +40,8 @@ STYLE = Style.from_dict({
     "matching-bracket.cursor": "bold underline",
     "matching-bracket.other": "bold underline",
     "completion-menu.meta.completion": "italic",
+    "bottom-toolbar": "noreverse ansibrightblack",
+    "bottom-toolbar.text": "italic",
 })
 
 _CONSTANTS = frozenset(("#t", "#f", "#true", "#false", "nil", "true", "false"))

@@ -13,6 +13,8 @@ from ..runtime.names import unmangle
 
 #: the REPL's result variables (see core.py); hidden from ``,env``
 RESULT_VARS = ("*1", "*2", "*3", "*e")
+#: the REPL's printing settings (see pretty.py); hidden from ``,env`` too
+SETTINGS = ("*print-length*", "*print-level*")
 
 _summaries: dict[tuple, str] = {}
 _special_forms: dict[str, str] = {}
@@ -106,8 +108,8 @@ def user_bindings(interp) -> dict[str, object]:
     """Globals defined by the user (at the REPL, in loaded files, by an embedder), not the stdlib."""
     baseline = _baseline()
     out = {}
-    for name, value in interp.user_definitions().items():
-        if name.startswith("%") or name in RESULT_VARS:
+    for name, value in interp._user_definitions().items():
+        if name.startswith("%") or name in RESULT_VARS or name in SETTINGS:
             continue
         if name in baseline and not is_user_code(value):
             from ..values import equal
@@ -130,7 +132,7 @@ def _baseline() -> dict:
     if _baseline_cache is None:
         from ..interpreter import Interpreter
         fresh = Interpreter(llm=False)
-        _baseline_cache = dict(fresh.user_definitions())
+        _baseline_cache = dict(fresh._user_definitions())
         _baseline_cache.update((m.name, v) for m, v in fresh.macros.items())
     return _baseline_cache
 

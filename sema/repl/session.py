@@ -44,6 +44,15 @@ def make_session(state: ReplState, *, input=None, output=None, history=None) -> 
     def continuation(width, line_number, is_soft_wrap):
         return [("class:continuation", "." * (width - 1) + " ")]
 
+    def toolbar():
+        from prompt_toolkit.application import get_app
+        from .toolbar import toolbar_text
+        try:
+            before = get_app().current_buffer.document.text_before_cursor
+        except Exception:  # no application running (a test calling this directly)
+            before = ""
+        return [("class:bottom-toolbar.text", " " + toolbar_text(before, state.interp))]
+
     return PromptSession(
         message=[("class:prompt", PROMPT)],
         multiline=True,
@@ -56,6 +65,8 @@ def make_session(state: ReplState, *, input=None, output=None, history=None) -> 
         history=history if history is not None else make_history(warn=state.warn),
         search_ignore_case=True,
         key_bindings=repl_key_bindings(),
+        bottom_toolbar=toolbar,
+        enable_open_in_editor=True,
         input_processors=[HighlightMatchingBracketProcessor(chars="[](){}")],
         style=STYLE,
         include_default_pygments_style=False,
@@ -67,13 +78,22 @@ def make_session(state: ReplState, *, input=None, output=None, history=None) -> 
 
 
 def run_session(interp, *, quiet: bool = False, input=None, output=None, history=None,
-                patch: bool = True) -> int:
+                patch: bool = True, width: int | None = None) -> int:
     """Read, evaluate and print until Ctrl-D, ``,quit`` or ``(exit N)``; returns the exit code."""
     color = not no_color() and _is_tty(sys.stderr)
-    state = ReplState(interp, filename="<repl>", color=color, warn_redefinitions=True, fresh_lines=True)
+    state = ReplState(interp, filename="<repl>", color=color, warn_redefinitions=True, fresh_lines=True,
+                      pretty=True, width=width)
     session = make_session(state, input=input, output=output, history=history)
     if not quiet:
         state.say(banner())
+    if input is not None:  # a test's pipe: no terminal to set up
+        return _loop(state, session, patch)
+    from .terminal import between_prompts
+    with between_prompts(sys.stdin):
+        return _loop(state, session, patch)
+
+
+def _loop(state: ReplState, session, patch: bool) -> int:
     while True:
         try:
             if patch:

@@ -75,7 +75,8 @@ class ModuleLoader:
             module = self.modules.get(full)
             if module is None:
                 from ..interpreter import Interpreter
-                module = Interpreter(stdlib=True, llm=interp.llm_enabled, args=interp.args)
+                module = Interpreter(stdlib=True, llm=interp.llm_enabled, args=interp.args,
+                                     allow=interp.policy)  # a module may do no more than its importer
                 module.loader.modules = self.modules
                 self.modules[full] = module
                 module.loader.baseline = frozenset(module.namespace)
@@ -97,7 +98,7 @@ class ModuleLoader:
     def import_binding(self, module, sym: Symbol) -> None:
         interp = self.interp
         if sym in module.macros:
-            interp.add_macro(sym, module.macros[sym], module.units.macro_fingerprints.get(sym, "?"))
+            interp._add_macro(sym, module.macros[sym], module.units.macro_fingerprints.get(sym, "?"))
             return
         py = mangle(sym.name)
         if py not in module.namespace:

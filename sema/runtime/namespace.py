@@ -4,7 +4,9 @@
 mangled name, stubs for the lazily imported ones, the ``%``-internals, the
 inline slots and the helpers the code generator refers to (``_Pair``,
 ``_bounce``, ``_resume`` ...).  Each interpreter gets its own namespace, so
-two interpreters share nothing.
+two interpreters share nothing.  A sandboxed interpreter's builtins that touch
+the machine go in through its policy (``runtime.capabilities``), which wraps
+them in checks; lazy ones too, when their module is imported.
 """
 
 from __future__ import annotations
@@ -35,11 +37,17 @@ def resolve_lazy(interp, ns: dict, name: str, module: str):
     names = {n for n, m in LAZY_BUILTINS.items() if m == module}
     real = {n: BUILTINS[n] for n in names if n in BUILTINS}
     real.update(make_interp_builtins(interp, names))
+    real = {n: _guarded(interp, n, fn) for n, fn in real.items()}
     for n, fn in real.items():
         current = ns.get(mangle(n))
         if getattr(current, "lazy_module", None) == module:  # not redefined by the user meanwhile
             ns[mangle(n)] = fn
     return real[name]
+
+
+def _guarded(interp, name: str, fn):
+    policy = getattr(interp, "policy", None)
+    return fn if policy is None else policy.guard(name, fn, interp)
 
 
 def make_namespace(interp) -> dict:
@@ -55,9 +63,9 @@ def make_namespace(interp) -> dict:
     for name, module in LAZY_BUILTINS.items():
         ns[mangle(name)] = lazy_stub(interp, ns, name, module)
     for name, fn in BUILTINS.items():
-        ns[mangle(name)] = fn
+        ns[mangle(name)] = _guarded(interp, name, fn)
     for name, fn in make_interp_builtins(interp).items():
-        ns[mangle(name)] = fn
+        ns[mangle(name)] = _guarded(interp, name, fn)
     for name, value in getattr(numbers, "CONSTANTS", {}).items():
         ns[mangle(name)] = value
     for name, fn in INTERNALS.items():
@@ -66,13 +74,13 @@ def make_namespace(interp) -> dict:
     ns.update({
         "_FunctionType": type(make_namespace), "_int": int, "_Pair": Pair, "_EMPTY": EMPTY, "_Map": Map,
         "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
-        "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp.catch_value,
+        "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp._catch_value,
         "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
         "_list_length": list_length, "_spread": spread_args,
         "_redefined": lambda name: redirect(ns, name, ns.get(mangle(name))),
         "_SPECS": {}, "_SPEC_DEPS": {},
         "_register_spec": lambda name, guard, variant, deps: register_spec(ns, name, guard, variant, deps),
-        "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp.global_names()),
+        "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp._global_names()),
         "_WRAPPED_KEYS": WRAPPED_KEY_TYPES, "_str": int_to_str, "_len": len,
         "_seq_items": seq_items, "_make_list": make_list, "_map_key": map_key,
         "_sort_numbers": sort_numbers, "_NotNumbers": NOT_NUMBERS, "_KW_TABLE": Keyword._table,

@@ -17,6 +17,12 @@ which keeps every successful call at full speed.  The annotations say which
 Lisp type each argument must have.
 
 ``(doc name)`` shows the docstring; its ``; =>`` lines are run as tests.
+
+A builtin that touches the machine (files, network, processes, the
+environment ...) says what it needs with ``needs=``, which the sandbox reads
+(see ``runtime.capabilities``)::
+
+    @builtin("file/read", needs=Need("fs-read", paths=0))
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from fractions import Fraction
 
 from ..printer import type_and_value
 from ..values import Atom, Char, Keyword, ListBase, Map, Symbol
+from .capabilities import declare
 
 #: Lisp name -> Python function, for every builtin of every module
 BUILTINS: dict[str, Callable] = {}
@@ -53,33 +60,41 @@ def lazy_builtins(module: str, names) -> None:
         LAZY_BUILTINS[name] = module
 
 
-def builtin(name: str, *aliases: str):
-    """Register the decorated function as the builtin ``name`` (and ``aliases``)."""
+def builtin(name: str, *aliases: str, needs=None):
+    """Register the decorated function as the builtin ``name`` (and ``aliases``).
+
+    ``needs``: the capabilities it uses (a name, a ``capabilities.Need``, or a tuple of them).
+    """
 
     def register(fn):
         fn.__name__ = name
         fn.__qualname__ = name
         BUILTINS[name] = fn
+        declare(name, needs)
         for alias in aliases:
             BUILTINS[alias] = fn
             ALIASES[alias] = name
+            declare(alias, needs)
         return fn
 
     return register
 
 
-def interp_builtin(name: str, *aliases: str):
+def interp_builtin(name: str, *aliases: str, needs=None):
     """Register a builtin that needs its interpreter.
 
     The decorated function is a factory ``f(interp) -> builtin``; the builtin
     it returns is renamed like any other.  Its docstring is the factory's.
+    ``needs`` as for :func:`builtin`.
     """
 
     def register(factory):
         INTERP_BUILTINS[name] = factory
+        declare(name, needs)
         for alias in aliases:
             INTERP_BUILTINS[alias] = factory
             ALIASES[alias] = name
+            declare(alias, needs)
         factory.__qualname__ = name
         return factory
 

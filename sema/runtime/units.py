@@ -108,7 +108,7 @@ class UnitTracker:
         self.history = digest(self.history, key)
 
     def untracked_run(self) -> None:
-        """Code ran outside any unit (the REPL, ``eval_form``): later fingerprints must not match old ones."""
+        """Code ran outside any unit (the REPL, ``_eval_form``): later fingerprints must not match old ones."""
         import os
         self.history = digest(self.history, "untracked", os.urandom(8).hex())
 

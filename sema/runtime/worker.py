@@ -26,6 +26,7 @@ by the host's recursion limit).
 
 from __future__ import annotations
 
+import contextvars
 import gc
 import os
 import sys
@@ -56,6 +57,14 @@ class TimedOut(StopEvaluation):
 
 class Cancelled(StopEvaluation):
     reason = "cancelled"
+
+
+class MemoryLimitReached(StopEvaluation):
+    reason = "memory"
+
+
+class OutputLimitReached(StopEvaluation):
+    reason = "output"
 
 
 class CouldNotStop(Exception):
@@ -135,23 +144,27 @@ def recursion_limit() -> int:
     return (_stack_choice or STACKS[0])[1]
 
 
-def run_with_deep_stack(fn, *args, timeout: float | None = None, track=None):
+def run_with_deep_stack(fn, *args, timeout: float | None = None, track=None, watch=None):
     """Call ``fn(*args)`` on a big-stack thread (directly if already on one).
 
     ``timeout`` (seconds) stops the evaluation with :class:`TimedOut`.
     ``track(thread_or_None)`` is told which thread runs the evaluation, so a
-    third thread can :func:`stop` it.
+    third thread can :func:`stop` it.  ``watch()``, called every few
+    milliseconds while it runs, may return a StopEvaluation class to stop it
+    with (a resource limit).  The worker runs in a copy of the caller's
+    context variables (the sandbox's and the output's).
     """
     if on_worker():
         return fn(*args)
     result: list = []
     error: list = []
     done = threading.Event()
+    context = contextvars.copy_context()
 
     def target():
         _local.deep = True
         try:
-            result.append(fn(*args))
+            result.append(context.run(fn, *args))
         except BaseException as exc:  # re-raised in the caller's thread
             error.append(exc)
         finally:
@@ -168,7 +181,7 @@ def run_with_deep_stack(fn, *args, timeout: float | None = None, track=None):
     if track is not None:
         track(worker)
     try:
-        _wait(worker, done, timeout)
+        _wait(worker, done, timeout, watch)
     except KeyboardInterrupt:
         stop(worker, KeyboardInterrupt)
         try:  # let the Lisp code unwind and run its finally clauses; a second Ctrl-C stops waiting
@@ -191,24 +204,32 @@ def run_with_deep_stack(fn, *args, timeout: float | None = None, track=None):
 
 
 def _stuck_message(reason: str, timeout) -> str:
-    what = f"timed out after {timeout:g} s" if reason == "timeout" else "was cancelled"
+    what = {"timeout": f"timed out after {timeout:g} s", "memory": "went past its memory limit",
+            "output": "went past its output limit"}.get(reason, "was cancelled")
     return (f"evaluation {what} but could not be stopped within {GRACE:g} s: it is inside one long "
             "operation of Python or C code (a huge number, a blocking call) and keeps running in the "
             "background until that returns")
 
 
-def _wait(worker: threading.Thread, done: threading.Event, timeout: float | None) -> None:
+def _wait(worker: threading.Thread, done: threading.Event, timeout: float | None, watch=None) -> None:
     deadline = None if timeout is None else time.monotonic() + timeout
+    step = 0.25 if watch is None else 0.02
     while not done.is_set():
+        if watch is not None:
+            reason = watch()
+            if reason is not None:
+                stop(worker, reason)
+                done.wait(GRACE)
+                return
         if deadline is None:
-            done.wait(0.25)
+            done.wait(step)
             continue
         left = deadline - time.monotonic()
         if left <= 0:
             stop(worker, TimedOut)
             done.wait(GRACE)  # a worker stuck in a C call may take a moment to notice
             return
-        done.wait(min(left, 0.25))
+        done.wait(min(left, step))
 
 
 def stop(thread: threading.Thread, exc_type=Cancelled) -> None:
@@ -216,6 +237,8 @@ def stop(thread: threading.Thread, exc_type=Cancelled) -> None:
     import ctypes
     if getattr(thread, "sema_stop", None) is None:
         thread.sema_stop = exc_type
+    if thread is threading.current_thread():
+        raise exc_type()  # stopping oneself (an output limit reached while writing)
     # No is_alive() check: after Ctrl-C interrupts a join(), Python 3.11 reports the thread as
     # stopped although it still runs.  An id that no longer exists is simply not found.
     if thread.ident is not None:

@@ -38,7 +38,8 @@ FORMS = (
     "doc", "assert-eq",
 )
 
-#: builtins a fuzzer must not really call: they touch the machine, wait, or end the process
+#: builtins the generators do not pick: they touch the machine, wait, or end the process (the runner's
+#: sandbox refuses them anyway; picking them would only fill the run with permission errors)
 UNSAFE = (
     "exit", "shell", "sleep", "sys/set-env", "read-line", "read-stdin", "io/read-line", "io/read-stdin",
     "load", "import", "%import",
