@@ -30,7 +30,7 @@ import contextvars
 import fnmatch
 import functools
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import PermissionDenied
 

@@ -15,6 +15,8 @@ import re
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 _ESCAPED = re.compile(r"_([0-9a-f]+)_")
 _cache: dict[str, str] = {}
+#: every ASCII character outside [A-Za-z0-9] -> its escape (str.translate does a name in one C call)
+_ESCAPES = {i: f"_{i:x}_" for i in range(128) if not chr(i).isalnum()}
 
 
 def mangle(name: str) -> str:
@@ -23,6 +25,8 @@ def mangle(name: str) -> str:
     if py is None:
         if _PLAIN.match(name) and not keyword.iskeyword(name) and name not in ("None", "True", "False"):
             py = name
+        elif name.isascii():
+            py = "L_" + name.translate(_ESCAPES)
         else:
             py = "L_" + "".join(c if c.isalnum() and c.isascii() else f"_{ord(c):x}_" for c in name)
         _cache[name] = py
