@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from operator import attrgetter
 
 from ..errors import LispTypeError, LispValueError
 from ..printer import write_str
@@ -92,6 +93,96 @@ def to_json_value(x, who: str = "json/encode"):
     raise _cannot(who, x)
 
 
+class _NeedsLispOrder(Exception):
+    """A map whose keys are of several kinds: only :func:`to_json_value` puts them in sema's order."""
+
+
+_KEYWORDS, _STRINGS = {Keyword}, {str}
+_NAME = attrgetter("name")
+
+
+def _native(who: str):
+    """json.dumps' ``default``: the JSON form of one non-native Lisp value, its parts left to the encoder.
+
+    The C encoder walks dicts, lists, tuples, strings and numbers itself and
+    sorts object keys (``sort_keys``): for a map whose keys are all keywords,
+    or all strings, that is sema's printing order; other maps raise
+    _NeedsLispOrder and the whole value goes through :func:`to_json_value`.
+    """
+    def default(x):
+        cls = x.__class__
+        if cls is Map:
+            kinds = set(map(type, x.keys()))
+            if kinds == _KEYWORDS:  # the usual map: C-level loops, no Python frame per entry
+                return dict(zip(map(_NAME, x.keys()), x.values()))
+            if kinds == _STRINGS or not kinds:
+                return dict(x.items())
+            raise _NeedsLispOrder
+        if cls is Keyword or cls is Symbol:
+            return x.name
+        if cls is ArrayList:
+            items = x.items
+            if items.__class__ is not list:  # a lazy range
+                return list(items[x.start:])
+            return items[x.start:] if x.start else items
+        if cls is Pair or cls is EmptyList:
+            if not is_list(x):
+                raise _cannot(who, x)
+            return list(iter_list(x))
+        if cls is Fraction:
+            return float(x)
+        if cls is Char:
+            return x.ch
+        if isinstance(x, Map):
+            raise _NeedsLispOrder
+        raise _cannot(who, x)
+    return default
+
+
+def dumps(value, who: str = "json/encode", **options) -> str:
+    """The JSON text of the Lisp VALUE (OPTIONS as for :func:`json.dumps`), keys in sema's order."""
+    import json
+    try:
+        try:
+            return json.dumps(value, default=_native(who), sort_keys=True, allow_nan=False, ensure_ascii=False,
+                              **options)
+        except (_NeedsLispOrder, ValueError):  # mixed keys, or a non-finite float (null, as serde_json)
+            return json.dumps(to_json_value(value, who), ensure_ascii=False, **options)
+    except RecursionError:
+        raise LispValueError(f"{who}: value nested too deeply") from None
+
+
+def _lisp_list(items: list):
+    return make_list([_lisp_list(v) if v.__class__ is list else v for v in items])
+
+
+class _Keywords(dict):
+    """JSON object key -> its keyword, made on first sight."""
+
+    def __missing__(self, name: str) -> Keyword:
+        kw = self[name] = Keyword(name)
+        return kw
+
+
+def _lisp_object(pairs: list) -> Map:
+    """json.loads' ``object_pairs_hook``: called by the C decoder for each object, inner ones first."""
+    kw = _KEYWORD_OF
+    return Map({kw[k]: _lisp_list(v) if v.__class__ is list else v for k, v in pairs})
+
+
+_KEYWORD_OF = _Keywords()
+
+
+def loads(text: str):
+    """The Lisp value of the JSON TEXT: objects to keyword-keyed maps, arrays to lists.
+
+    Raises ValueError (json.JSONDecodeError for bad text) and RecursionError as json.loads does.
+    """
+    import json
+    obj = json.loads(text, object_pairs_hook=_lisp_object, parse_constant=_reject_constant)
+    return _lisp_list(obj) if obj.__class__ is list else obj
+
+
 def from_json_value(obj):
     """The Lisp value for a decoded Python JSON value: dicts to keyword-keyed maps, lists to lists."""
     cls = obj.__class__
@@ -135,11 +226,7 @@ def encode(value: typing.Any) -> str:
 
     (json/encode {:name "Ada" :tags ["x" "y"] :ok #t :none nil}) ; => "{\\"name\\":\\"Ada\\",\\"none\\":null,\\"ok\\":true,\\"tags\\":[\\"x\\",\\"y\\"]}"
     """
-    try:
-        import json  # imported on first use, to keep start-up short
-        return json.dumps(to_json_value(value), ensure_ascii=False, separators=(",", ":"))
-    except RecursionError:
-        raise LispValueError("json/encode: value nested too deeply") from None
+    return dumps(value, "json/encode", separators=(",", ":"))
 
 
 @builtin("json/encode-pretty")
@@ -148,11 +235,7 @@ def encode_pretty(value: typing.Any) -> str:
 
     (json/encode-pretty {:a [1 2]}) ; => "{\\n  \\"a\\": [\\n    1,\\n    2\\n  ]\\n}"
     """
-    try:
-        import json
-        return json.dumps(to_json_value(value, "json/encode-pretty"), ensure_ascii=False, indent=2)
-    except RecursionError:
-        raise LispValueError("json/encode-pretty: value nested too deeply") from None
+    return dumps(value, "json/encode-pretty", indent=2)
 
 
 @builtin("json/decode")
@@ -168,15 +251,11 @@ def decode(text: str) -> typing.Any:
             raise TypeError(text)
     import json
     try:
-        obj = json.loads(text, parse_constant=_reject_constant)
+        return loads(text)
     except json.JSONDecodeError as exc:
         raise LispValueError(
             f"json/decode: invalid JSON at line {exc.lineno} column {exc.colno}: {json_problem(exc.msg)}") from None
     except ValueError as exc:
         raise LispValueError(f"json/decode: invalid JSON: {exc}") from None
-    except RecursionError:
-        raise LispValueError("json/decode: JSON nested too deeply") from None
-    try:
-        return from_json_value(obj)
     except RecursionError:
         raise LispValueError("json/decode: JSON nested too deeply") from None

@@ -353,6 +353,15 @@ def nth(xs: Any, i: int, default: Any = _MISSING) -> Any:
     (nth '(a b c) 1) ; => b
     (nth [1 2] 5 :none) ; => :none
     """
+    if i.__class__ is int and i >= 0:  # the common cases first: a vector, or a list built in bulk
+        cls = xs.__class__
+        if cls is tuple:
+            if i < len(xs):
+                return xs[i]
+        elif cls is ArrayList:
+            j = xs.start + i
+            if j < len(xs.items):
+                return xs.items[j]
     return _index("nth", xs, i, default)
 
 

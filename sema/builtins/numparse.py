@@ -225,6 +225,10 @@ def parse_number(text: str, radix: int = 10):
         return None
 
 
+#: every decimal number has a digit, or is one of the inf/nan spellings
+_MAYBE_DECIMAL = re.compile(r"[0-9]|inf|nan", re.IGNORECASE)
+
+
 @builtin("string->number", "string/to-number")
 def string_to_number(s: str, radix: int = 10):
     """The number S denotes (optionally in RADIX), or #f if S is not a number.
@@ -242,8 +246,11 @@ def string_to_number(s: str, radix: int = 10):
     if s.__class__ is not str:
         raise type_error("string->number", "a string", s)
     s = s.strip()
-    if radix == 10 and s.isdigit() and s.isascii():
-        return str_to_int(s)
+    if radix == 10:
+        if s.isdigit() and s.isascii():
+            return str_to_int(s)
+        if _MAYBE_DECIMAL.search(s) is None:  # a word: quick #f, without the full parse
+            return False
     if radix.__class__ is not int or not 2 <= radix <= 36:
         raise LispValueError(f"string->number: radix must be an integer from 2 to 36, got {write_str(radix)}")
     n = parse_number(s, radix)

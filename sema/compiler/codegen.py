@@ -36,16 +36,19 @@ from .forms import (
     assigned_symbols,
     head_name,
     internal_defines,
+    is_form,
     items_of,
     span_of,
     syntax_error,
     walk_symbols,
     with_span,
 )
-from .nodes import Name, Store, cannot_fail, copy_tags, is_bool, is_int, is_num, is_simple, set_loc, tag
+from .nodes import (
+    Name, Store, cannot_fail, copy_tags, is_bool, is_bool_when_fast, is_int, is_num, is_simple, set_loc, tag,
+)
 from ..runtime.codeinfo import VARIANT_MARK
 from .patterns import destructuring_let_form
-from . import groups
+from . import groups, records
 from .specialize import direct_call, entry_check
 from .scope import DISCARD, RETURN, AssumptionFailed, Binding, CannotLoop, Dest, Fn, Loop, Scope
 from .tables import DERIVED, INLINE, SPECIAL_FORMS, fresh_id, load_handlers
@@ -80,6 +83,7 @@ class Compiler:
         self.fns: list[Fn] = []          # the Python functions being compiled, innermost last
         self.local_specs: dict = {}      # int-specialised functions of this form when no unit is recorded
         self.local_functions: dict = {}  # global functions of this form when no unit is recorded
+        self.local_records: dict = {}    # record types and functions of this form when no unit is recorded
 
     def binding_of_py(self, py: str) -> Binding | None:
         return self.bindings_by_py.get(py)
@@ -190,6 +194,11 @@ class Compiler:
         """The int-specialised functions of the unit being compiled, by Lisp name."""
         rec = self.interp.units.recording
         return rec.specs if rec is not None else self.local_specs
+
+    def unit_records(self) -> dict:
+        """The record types and inlinable record functions of the unit being compiled (compiler.records)."""
+        rec = self.interp.units.recording
+        return rec.records if rec is not None else self.local_records
 
     def unit_functions(self) -> dict:
         """(params, body) of the global functions of the unit being compiled, by Lisp name."""
@@ -358,6 +367,11 @@ class Compiler:
                 inline = INLINE.get(name)
                 if inline is not None and not self.interp.is_redefined(name):
                     value = inline(self, items_of(form)[1:], scope)
+                    if value is not None:
+                        return self.finish(value, dest)
+                rec = records.lookup(self, head, scope)
+                if rec is not None:
+                    value = records.inline_call(self, rec, head, items_of(form)[1:], scope)
                     if value is not None:
                         return self.finish(value, dest)
             elif head.__class__ is Keyword:
@@ -544,6 +558,11 @@ class Compiler:
         items = list(map_items(form))
         if all(is_self_evaluating(k) and is_self_evaluating(v) for k, v in items):
             return self.const(form)
+        if all(k.__class__ in (Keyword, str, int) for k, _ in items):
+            # constant keys stored as they are (no map_key wrapping): one dict display, then Map(dict)
+            values = self.exprs_in_order([v for _, v in items], scope)
+            display = ast.Dict([self.const(k) for k, _ in items], values)
+            return ast.Call(Name("_Map"), [display], [])
         flat = [x for kv in items for x in kv]
         return ast.Call(Name("_map_literal"), self.exprs_in_order(flat, scope), [])
 
@@ -593,6 +612,8 @@ class Compiler:
     def truthy(self, value: ast.expr) -> ast.expr:
         if is_bool(value):
             return value
+        if is_bool_when_fast(value):  # test the slow path's value (any Lisp value) the Lisp way
+            return tag(ast.IfExp(value.test, value.body, self.truthy(value.orelse)), boolean=True)
         if isinstance(value, ast.Constant):
             return ast.Constant(value.value is not False and value.value is not None)
         if isinstance(value, ast.Name):

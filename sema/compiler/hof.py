@@ -30,11 +30,11 @@ from __future__ import annotations
 import ast
 
 from ..runtime.inline_slots import SLOTS
-from ..values import Symbol
-from .forms import S, head_name, is_form, items_of, walk_symbols
+from ..values import Keyword, Symbol
+from .forms import L, S, head_name, is_form, items_of, walk_symbols
 from .nodes import Name, Store
 from .scope import Dest
-from .tables import inline
+from .tables import gensym, inline
 
 _LAMBDAS = ("lambda", "fn")
 
@@ -60,6 +60,24 @@ def literal_lambda(c, form, scope, nparams: int):
     if len(body) > 1 and isinstance(body[0], str):
         body = body[1:]
     return names, body
+
+
+#: builtins of two arguments that a fold may take by name, compiled as if written as a lambda
+_FOLDABLE = ("+", "*", "max", "min")
+
+
+def function_form(c, form, scope, nparams: int):
+    """FORM as a lambda when it names a function the loops can open up: a keyword used as a
+    function of one argument (``(map :name people)``) or, for folds, one of :data:`_FOLDABLE`
+    while it is the builtin (``(reduce + 0 xs)``); otherwise FORM itself."""
+    if form.__class__ is Keyword and nparams == 1:
+        x = gensym("x")
+        return L(S("fn"), L(x), L(form, x))
+    if (form.__class__ is Symbol and form.name in _FOLDABLE and nparams == 2
+            and c.known_builtin(form, scope) and form not in c.interp.macros):
+        a, b = gensym("a"), gensym("b")
+        return L(S("fn"), L(a, b), L(form, a, b))
+    return form
 
 
 def _guard_ok(op: str) -> ast.expr:
@@ -113,11 +131,12 @@ def _for(c, target: str, seq, who: str, pos: int, body: list) -> ast.For:
     return ast.For(Store(target), it, body, [])
 
 
-@inline("map", "mapcar")
+@inline("map")  # not mapcar: an alias shares no slot, so its redefinition could not reach compiled code
 def inline_map(c, args, scope):
     if len(args) != 2:
         return None
-    lam = literal_lambda(c, args[0], scope, 1)
+    lam_form = function_form(c, args[0], scope, 1)
+    lam = literal_lambda(c, lam_form, scope, 1)
     if lam is None:
         return None
     params, body = lam
@@ -132,14 +151,15 @@ def inline_map(c, args, scope):
         c.emit(_for(c, bound[0].py, seq, "map", 2, step))
         c.emit(ast.Assign([Store(result)], _call("_make_list", Name(out))))
         return True
-    return _loop(c, "map", args[0], params, body, args[1], scope, make)
+    return _loop(c, "map", lam_form, params, body, args[1], scope, make)
 
 
 @inline("filter")
 def inline_filter(c, args, scope):
     if len(args) != 2:
         return None
-    lam = literal_lambda(c, args[0], scope, 1)
+    lam_form = function_form(c, args[0], scope, 1)
+    lam = literal_lambda(c, lam_form, scope, 1)
     if lam is None:
         return None
     params, body = lam
@@ -155,14 +175,15 @@ def inline_filter(c, args, scope):
         c.emit(_for(c, bound[0].py, seq, "filter", 2, step))
         c.emit(ast.Assign([Store(result)], _call("_make_list", Name(out))))
         return True
-    return _loop(c, "filter", args[0], params, body, args[1], scope, make)
+    return _loop(c, "filter", lam_form, params, body, args[1], scope, make)
 
 
 @inline("for-each")
 def inline_for_each(c, args, scope):
     if len(args) != 2:
         return None
-    lam = literal_lambda(c, args[0], scope, 1)
+    lam_form = function_form(c, args[0], scope, 1)
+    lam = literal_lambda(c, lam_form, scope, 1)
     if lam is None:
         return None
     params, body = lam
@@ -174,14 +195,15 @@ def inline_for_each(c, args, scope):
         c.emit(_for(c, bound[0].py, seq, "for-each", 2, step or [ast.Pass()]))
         c.emit(ast.Assign([Store(result)], ast.Constant(None)))
         return True
-    return _loop(c, "for-each", args[0], params, body, args[1], scope, make)
+    return _loop(c, "for-each", lam_form, params, body, args[1], scope, make)
 
 
 def _fold(op: str, who: str, pos: int):
     def inliner(c, args, scope):
         if len(args) != 3:
             return None
-        lam = literal_lambda(c, args[0], scope, 2)
+        lam_form = function_form(c, args[0], scope, 2)
+        lam = literal_lambda(c, lam_form, scope, 2)
         if lam is None:
             return None
         params, body = lam
@@ -199,11 +221,11 @@ def _fold(op: str, who: str, pos: int):
                 c.emit(loop)
             c.emit(ast.Assign([Store(result)], Name(acc.py)))
             return True
-        return _loop(c, op, args[0], params, body, args[2], scope, make, init=args[1])
+        return _loop(c, op, lam_form, params, body, args[2], scope, make, init=args[1])
     return inliner
 
 
-inline("foldl", "fold")(_fold("foldl", "foldl", 3))
+inline("foldl")(_fold("foldl", "foldl", 3))  # not its alias fold (no slot of its own)
 inline("reduce")(_fold("reduce", "reduce", 3))
 
 

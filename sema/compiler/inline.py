@@ -15,8 +15,9 @@ from __future__ import annotations
 import ast
 
 from ..runtime.inline_slots import SLOTS
-from ..values import WRAPPED_KEY_TYPES
-from .nodes import Name, Store, copy_tags, is_bool, is_int, is_num, is_simple, tag
+from ..values import WRAPPED_KEY_TYPES, Keyword, Symbol
+from .forms import head_name, items_of
+from .nodes import Name, Store, bool_when_fast, copy_tags, is_bool, is_int, is_num, is_simple, tag
 from .tables import inline
 
 _ARITH = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
@@ -159,7 +160,7 @@ def _compare_inliner(op: str):
         a, b = _two_operands(c, args, scope)
         if _num(c, a) and _num(c, b):
             return tag(ast.Compare(a, [pyop()], [b]), boolean=True)
-        return tag(_guarded(c, a, b, lambda x, y: ast.Compare(x, [pyop()], [y]), op), boolean=True)
+        return bool_when_fast(_guarded(c, a, b, lambda x, y: ast.Compare(x, [pyop()], [y]), op))
     return inliner
 
 
@@ -174,8 +175,30 @@ def inline_eq(c, args, scope):
     a, b = _two_operands(c, args, scope)
     if _num(c, a) and _num(c, b):
         return tag(ast.Compare(a, [ast.Eq()], [b]), boolean=True)
-    node = _guarded(c, a, b, lambda x, y: ast.Compare(x, [ast.Eq()], [y]), "=")
-    return tag(node, boolean=True)
+    return bool_when_fast(_guarded(c, a, b, lambda x, y: ast.Compare(x, [ast.Eq()], [y]), "="))
+
+
+def _interned(form) -> bool:
+    """FORM is a keyword or a quoted symbol: values equal to it are that very object."""
+    if form.__class__ is Keyword:
+        return True
+    return head_name(form) == "quote" and len(items_of(form)) == 2 and items_of(form)[1].__class__ is Symbol
+
+
+def _identity_inliner(op: str):
+    def inliner(c, args, scope):
+        """``(eq? x 'sym)``: a symbol or keyword is equal only to itself, so the test is ``x is sym``."""
+        if len(args) != 2 or not (_interned(args[0]) or _interned(args[1])):
+            return None
+        a, b = c.operands(args, scope)
+        guard = ast.Compare(Name(_guard(op)), [ast.Is()], [Name("_int")])
+        return bool_when_fast(ast.IfExp(guard, ast.Compare(a, [ast.Is()], [b]),
+                                        ast.Call(Name(_slow(op)), [a, b], [])))
+    return inliner
+
+
+for _op in ("eq?", "eqv?", "equal?"):
+    inline(_op)(_identity_inliner(_op))
 
 
 @inline("not")
@@ -267,8 +290,8 @@ def inline_zero(c, args, scope):
     if _num(c, x):
         return tag(ast.Compare(first, [ast.Eq()], [ast.Constant(0)]), boolean=True)
     fast = ast.Compare(x, [ast.Eq()], [ast.Constant(0)])
-    return tag(ast.IfExp(_cls_is(first, _guard("zero?")), fast, ast.Call(Name(_slow("zero?")), [x], [])),
-               boolean=True)
+    return bool_when_fast(ast.IfExp(_cls_is(first, _guard("zero?")), fast,
+                                    ast.Call(Name(_slow("zero?")), [x], [])))
 
 
 def _plain_key(c, k) -> ast.expr | None:
@@ -314,17 +337,42 @@ def inline_assoc(c, args, scope):
     return ast.IfExp(guard, fast, ast.Call(Name(_slow("assoc")), values, []))
 
 
+def _updater(op: str):
+    def inliner(c, args, scope):
+        """``(update m k f)`` on a map is ``m.set(k, f(m.get(k)))``; anything else goes to the builtin."""
+        if len(args) != 3:
+            return None
+        m, k, f = c.operands(args, scope)
+        checks = [_cls_is(m, _guard(op))]
+        key_check = _plain_key(c, k)
+        if key_check is not None:
+            checks.append(key_check)
+        guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
+        old = ast.Call(ast.Attribute(m, "get", ast.Load()), [k], [])
+        fast = ast.Call(ast.Attribute(m, "set", ast.Load()), [k, ast.Call(f, [old], [])], [])
+        return ast.IfExp(guard, fast, ast.Call(Name(_slow(op)), [m, k, f], []))
+    return inliner
+
+
+for _name in ("update", "map/update"):  # one slot each: redefining one leaves the other inlined
+    inline(_name)(_updater(_name))
+
+
 @inline("string-append")
 def inline_string_append(c, args, scope):
-    """``(string-append a b ...)`` of strings is ``a + b + ...``; anything else goes to the builtin."""
-    if not 2 <= len(args) <= 4:
+    """``(string-append a b ...)`` of strings is ``a + b + ...`` (a join for many); else the builtin."""
+    if not 2 <= len(args) <= 24:
         return None
     values = c.operands(args, scope)
     checks = [_cls_is(v, _guard("string-append")) for v in values
               if not (isinstance(v, ast.Constant) and v.value.__class__ is str)]
-    fast = values[0]
-    for v in values[1:]:
-        fast = ast.BinOp(fast, ast.Add(), v)
+    if len(values) > 4:
+        join = ast.Attribute(ast.Constant(""), "join", ast.Load())
+        fast = ast.Call(join, [ast.Tuple(list(values), ast.Load())], [])
+    else:
+        fast = values[0]
+        for v in values[1:]:
+            fast = ast.BinOp(fast, ast.Add(), v)
     if not checks:
         return fast
     guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
@@ -412,9 +460,26 @@ def inline_string_to_keyword(c, args, scope):
     return ast.IfExp(guard, Name(kw), ast.Call(Name(_slow("string->keyword")), [s], []))
 
 
+def _settled(test) -> bool:
+    """TEST is an int literal that is true, or a comparison of an int literal with 0 that holds."""
+    if _is_int_const(test):
+        return bool(test.value)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and _is_int_const(test.left) \
+            and _is_int_const(test.comparators[0]):
+        left, right, op = test.left.value, test.comparators[0].value, test.ops[0]
+        return {ast.Gt: left > right, ast.GtE: left >= right, ast.Lt: left < right}.get(type(op), False)
+    return False
+
+
 def _int_pair_guard(c, op: str, a, b, extra):
+    # facts about an int literal are settled now: (x > 0) or a truthy divisor need no test at run time
+    extra = [e for e in extra if not _settled(e)]
     checks = []
-    if not (_int(c, a) and _int(c, b)):
+    if _is_int_const(b) and not _int(c, a):
+        checks.append(_cls_is(a, _guard(op)))
+    elif _is_int_const(a) and not _int(c, b):
+        checks.append(_cls_is(b, _guard(op)))
+    elif not (_int(c, a) and _int(c, b)):
         checks.append(ast.Compare(ast.Attribute(a, "__class__", ast.Load()), [ast.Is(), ast.Is()],
                                   [Name(_guard(op)), ast.Attribute(b, "__class__", ast.Load())]))
     elif not c.trusted():
@@ -422,7 +487,7 @@ def _int_pair_guard(c, op: str, a, b, extra):
     return _all(checks + extra)
 
 
-@inline("modulo", "mod")
+@inline("modulo")  # not its alias mod: a redefinition of mod must reach code compiled before it
 def inline_modulo(c, args, scope):
     """``(modulo a b)`` of ints is Python's ``a % b`` (the sign of the divisor, as in Lisp)."""
     if len(args) != 2:
@@ -431,6 +496,31 @@ def inline_modulo(c, args, scope):
     guard = _int_pair_guard(c, "modulo", a, b, [b])
     node = ast.IfExp(guard, ast.BinOp(a, ast.Mod(), b), ast.Call(Name(_slow("modulo")), [a, b], []))
     return tag(node, integer=_int(c, a) and _int(c, b))
+
+
+@inline("quotient")
+def inline_quotient(c, args, scope):
+    """``(quotient a b)`` of a non-negative int and a positive one is ``a // b`` (both truncate there)."""
+    if len(args) != 2:
+        return None
+    a, b = c.operands(args, scope)
+    guard = _int_pair_guard(c, "quotient", a, b, [ast.Compare(a, [ast.GtE()], [ast.Constant(0)]),
+                                                  ast.Compare(b, [ast.Gt()], [ast.Constant(0)])])
+    node = ast.IfExp(guard, ast.BinOp(a, ast.FloorDiv(), b), ast.Call(Name(_slow("quotient")), [a, b], []))
+    return tag(node, integer=_int(c, a) and _int(c, b))
+
+
+@inline("nth")
+def inline_nth(c, args, scope):
+    """``(nth v i)`` of a vector and an index inside it is ``v[i]``; anything else goes to the builtin."""
+    if len(args) != 2:
+        return None
+    v, i = c.operands(args, scope)
+    checks = [_cls_is(v, _guard("nth"))]
+    if not _int(c, i):
+        checks.append(_cls_is(i, "_int"))
+    checks.append(ast.Compare(ast.Constant(0), [ast.LtE(), ast.Lt()], [i, ast.Call(Name("_len"), [v], [])]))
+    return ast.IfExp(_all(checks), ast.Subscript(v, i, ast.Load()), ast.Call(Name(_slow("nth")), [v, i], []))
 
 
 @inline("remainder")
@@ -454,7 +544,7 @@ def _parity(op: str, even: bool):
         fast = ast.UnaryOp(ast.Not(), low) if even else ast.Compare(low, [ast.NotEq()], [ast.Constant(0)])
         if _int(c, x):
             return tag(fast, boolean=True)
-        return tag(ast.IfExp(_cls_is(x, _guard(op)), fast, ast.Call(Name(_slow(op)), [x], [])), boolean=True)
+        return bool_when_fast(ast.IfExp(_cls_is(x, _guard(op)), fast, ast.Call(Name(_slow(op)), [x], [])))
     return inliner
 
 

@@ -35,6 +35,23 @@ def tag(node, *, boolean=False, number=False, integer=False, const=False):
     return node
 
 
+def bool_when_fast(node):
+    """An inlined predicate ``fast if guard else slow(...)``: only the fast path is known to give a bool.
+
+    The slow path runs the builtin or, once it is redefined, the new definition, whose value may be
+    any Lisp value: tested (``Compiler.truthy``) it is tested the Lisp way, as a value it stays as is.
+    """
+    if isinstance(node, ast.IfExp):
+        tag(node.body, boolean=True)
+        node._sema_bool_fast = True
+        return node
+    return tag(node, boolean=True)
+
+
+def is_bool_when_fast(node) -> bool:
+    return getattr(node, "_sema_bool_fast", False)
+
+
 def is_bool(node) -> bool:
     return getattr(node, "_sema_bool", False)
 

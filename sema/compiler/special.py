@@ -16,7 +16,7 @@ from .forms import L, S, from_iter, head_name, internal_defines, is_form, items_
 from .nodes import Name, Store, if_stmt, is_bool, is_int, is_num, tag
 from .patterns import destructure_define, destructuring_let_form
 from .quasi import expand_quasiquote
-from . import groups
+from . import groups, records
 from .specialize import specialize
 from .scope import DISCARD, AssumptionFailed, Binding, CannotLoop, Dest, Loop, Scope
 from .tables import fresh_id, special_form
@@ -181,6 +181,9 @@ def define_value(c: Compiler, name: Symbol, value_form, scope: Scope) -> None:
     if binding is None:
         # code compiled earlier may hold this name's old variants or inlined builtin: send it here
         c.emit(ast.Expr(ast.Call(Name("_redefined"), [ast.Constant(name.name)], [])))
+        record_fn = records.record_function(c, value_form) if lam is None else None
+        if record_fn is not None:  # calls of it in this unit are compiled inline
+            records.register(c, name, record_fn, scope)
     if spec is not None:
         c.emit(ast.Assign([Store(spec.guard)], Name("_int")))
         c.emit(ast.Expr(ast.Call(Name("_register_spec"), [
@@ -595,6 +598,8 @@ def sf_define_record_type(c: Compiler, form, scope, dest):
     display_name = tname.name.strip("<>")
     span = span_of(form)
     type_sym = S(f"%rtd-{display_name}-{fresh_id()}")
+    if is_toplevel(scope):
+        records.note_type(c, type_sym, field_names)
     out = [L(S("define"), type_sym, L(S("%record-type"), display_name,
                                        L(S("quote"), from_iter([S(n) for n in field_names]))), span=span)]
     out.append(L(S("define"), ctor_parts[0], L(S("%record-constructor"), type_sym,

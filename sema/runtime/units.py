@@ -65,7 +65,8 @@ class Entry:
 class Recording:
     """What compiling and running one unit did, to be stored in the cache."""
 
-    __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts", "specs", "functions")
+    __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts", "specs", "functions",
+                 "records")
 
     def __init__(self, key: str):
         self.key = key
@@ -77,6 +78,7 @@ class Recording:
         self.consts: dict = {}  # constants of the form being compiled
         self.specs: dict = {}   # Symbol -> compiler.specialize.Spec of the unit's int-specialised functions
         self.functions: dict = {}  # Symbol -> (params, body) of the unit's global functions (compiler.groups)
+        self.records: dict = {}  # Symbol -> the unit's record types' fields and functions (compiler.records)
 
 
 class UnitTracker:
