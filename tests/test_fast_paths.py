@@ -153,3 +153,93 @@ class TestHotBuiltins:
         run('(define (use) (list (substring "abc" 0 1) (modulo 7 3) (even? 2)))')
         run("(define (substring . a) :s) (define (modulo . a) :m) (define (even? . a) :e)")
         assert run("(use)") == "(:s :m :e)"
+
+
+class TestMoreInlinedBuiltins:
+    """The fast paths the benchmark programs of our own showed missing (issue 12)."""
+
+    @pytest.mark.parametrize("src, expected", [
+        ("(quotient 7 2)", "3"), ("(quotient -7 2)", "-3"), ("(quotient 7 -2)", "-3"), ("(quotient 7.0 2)", "3.0"),
+        ("(nth [1 2 3] 2)", "3"), ("(nth '(1 2 3) 1)", "2"), ("(nth [1 2] 5 :none)", ":none"),
+        ("(update {:n 1} :n inc)", "{:n 2}"), ("(map/update {} :n (fn (v) (if v v 0)))", "{:n 0}"),
+        ("(update {1.0 1} 1.0 inc)", "{1.0 2}"),
+        ("(eq? 'a 'a)", "#t"), ("(eq? :k :j)", "#f"), ("(equal? 'a \"a\")", "#f"), ("(eqv? :k :k)", "#t"),
+        ('(string-append "a" "b" "c" "d" "e" "f")', '"abcdef"'),
+        ("(reduce + 0 '(1 2 3))", "6"), ("(reduce max 0 '(3 9 2))", "9"), ("(foldl * 1 [1 2 3 4])", "24"),
+        ("(map :a [{:a 1} {:a 2} {}])", "(1 2 nil)"), ("(filter :ok [{:ok #t :n 1} {:ok #f}])", "({:n 1 :ok #t})"),
+        ("(let ((x 2)) {:a x :b (+ x 1) \"s\" 0 7 x})", '{7 2 "s" 0 :a 2 :b 3}'),
+    ])
+    def test_same_answers_as_the_builtins(self, run, src, expected):
+        assert run(src) == expected
+        assert run(f"(define (f) {src}) (f)") == expected
+
+    @pytest.mark.parametrize("src, message", [
+        ("(nth [1 2] -1)", "out of range"), ("(nth [1 2] #t)", "must be an integer"),
+        ("(quotient 1 0)", "division by zero"), ('(string-append "a" "b" "c" "d" 5)', "string-append"),
+        ("(reduce + 0 '(1 :a))", r"\+: expected a number"),
+    ])
+    def test_same_errors(self, run, src, message):
+        with pytest.raises(Exception, match=message):
+            run(f"(define (f) {src}) (f)")
+
+    def test_redefinition_reaches_inlined_calls(self, run):
+        run("(define (use) (list (quotient 7 2) (nth [1 2] 0) (update {} :a inc) (eq? 'x 'x)"
+            " (string-append \"a\" \"b\" \"c\" \"d\" \"e\") (reduce + 0 '(1 2))))")
+        run("(define (quotient . a) :q) (define (nth . a) :n) (define (update . a) :u) (define (eq? . a) :e)"
+            " (define (string-append . a) :s) (define (+ . a) :plus)")
+        assert run("(use)") == "(:q :n :u :e :s :plus)"
+
+    def test_an_alias_is_its_own_builtin(self, run):
+        """mod is modulo's alias: redefining mod reaches code compiled before, and leaves modulo alone."""
+        run("(define (use) (list (mod 7 3) (modulo 7 3) (mapcar inc '(1)) (map inc '(1))))")
+        run("(define (mod a b) :mod) (define (mapcar f xs) :mapcar)")
+        assert run("(use)") == "(:mod 1 :mapcar (2))"
+
+    def test_a_redefined_predicate_is_tested_the_lisp_way(self, run):
+        """An inlined comparison whose builtin was redefined to return 0 is true (0 is true in Lisp)."""
+        run("(define (pick a b) (if (< a b) :yes :no))")
+        run("(define (< a b) 0)")
+        assert run("(list (pick 1 2) (< 1 2))") == "(:yes 0)"
+
+
+RECORDS = """
+(define-record-type point (make-point x y) point? (x point-x) (y point-y set-point-y!))
+(define (norm1 p) (if (point? p) (+ (point-x p) (point-y p)) :not-a-point))
+(define (origin) (make-point 0 0))
+"""
+
+
+class TestInlinedRecords:
+    """A record's constructor, predicate and accessors are inlined in code of the same unit (issue 12)."""
+
+    def test_answers_and_errors(self, run):
+        run(RECORDS)
+        assert run("(list (norm1 (make-point 1 2)) (norm1 5) (point? (origin)) (point-x (origin)))") \
+            == "(3 :not-a-point #t 0)"
+        with pytest.raises(Exception, match="point-x: expected a point record"):
+            run(RECORDS + "(define (bad) (point-x 5)) (bad)")
+
+    def test_the_code_is_inlined(self):
+        interp = Interpreter(llm=False)
+        interp.eval_source(RECORDS)
+        code = interp.namespace["norm1"].__code__
+        assert "_Record" in code.co_names and "fields" in code.co_names
+
+    def test_redefinition_reaches_code_compiled_before(self, run):
+        run(RECORDS)
+        run("(define (point? x) #t) (define (point-x p) 100) (define (point-y p) 1)"
+            " (define (make-point x y) (list x y))")
+        assert run("(list (norm1 (origin)) (origin))") == "(101 (0 0))"
+
+    def test_set_of_an_accessor_and_a_modifier(self, run):
+        run(RECORDS)
+        run("(define p (origin)) (set-point-y! p 5)")
+        assert run("(norm1 p)") == "5"
+        run("(set! point-y (fn (p) -1))")
+        assert run("(norm1 p)") == "-1"
+
+    def test_records_of_another_unit_are_called(self, run):
+        """Code of a later unit (a REPL entry) calls them normally, and still works after a redefinition."""
+        run(RECORDS)
+        run("(define (later p) (point-x p))")
+        assert run("(later (make-point 4 0))") == "4"

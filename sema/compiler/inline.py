@@ -366,6 +366,8 @@ def inline_string_append(c, args, scope):
     values = c.operands(args, scope)
     checks = [_cls_is(v, _guard("string-append")) for v in values
               if not (isinstance(v, ast.Constant) and v.value.__class__ is str)]
+    if not checks:  # all literals: still the slot's check, so that a redefinition reaches this code
+        checks = [_cls_is(values[0], _guard("string-append"))]
     if len(values) > 4:
         join = ast.Attribute(ast.Constant(""), "join", ast.Load())
         fast = ast.Call(join, [ast.Tuple(list(values), ast.Load())], [])
