@@ -467,6 +467,38 @@ class TestSpans:
         assert [f.span.line for f in (forms[0], forms[2])] == [1, 2]
 
 
+class TestRunsAndFlatForms:
+    """Atoms in a row and shallow brackets are one token each (issue 12's reader speed): every form,
+    span and error inside them is what the grammar gives one form at a time."""
+
+    @pytest.mark.parametrize("src, expected", [
+        ("#; #; a b c", "c"), ("'#;a b", "(quote b)"), ("(#; #; a b c)", "(c)"), ("' a b", "(quote a) b"),
+        ("(a 'b \"c\" '(1 `(2 ,x ,@y)) {:k '\"s\"} ''z ; x\n d)",
+         '(a (quote b) "c" (quote (1 (quasiquote (2 (unquote x) (unquote-splicing y))))) {:k (quote "s")} '
+         "(quote (quote z)) d)"),
+        ("[1 (2 [3 {:a (4)}])]", "[1 (2 [3 {:a (4)}])]"), ("((((((a))))))", "((((((a))))))"),
+        ('(a"b"c)', '(a "b" c)'), ("(x ; (not a list\n y)", "(x y)"), ("(a . (b c))", "(a b c)"),
+        ('("a\\nb" #| c |# d)', '("a\\nb" d)'),
+    ])
+    def test_forms(self, src, expected):
+        assert w(src) == expected
+
+    def test_spans_inside_one_token(self):
+        form = read_one("(a (b\n  (c)) 'd '(e))", "t.scm")
+        b = form.cdr.car
+        assert b.span == Span("t.scm", 1, 4, 2, 7) and b.cdr.car.span == Span("t.scm", 2, 3, 2, 6)
+        assert form.cdr.cdr.car.span == Span("t.scm", 2, 8, 2, 10)       # 'd
+        assert form.cdr.cdr.cdr.car.span == Span("t.scm", 2, 11, 2, 15)  # '(e)
+
+    @pytest.mark.parametrize("src, message, col", [
+        ("(a (b 1/0))", "zero denominator", 7), ("[x y :]", "keyword needs a name", 6),
+        ("(a\n b . c d)", "exactly one form", 4), ("{:a (1) :b}", "even number", 1), ("(a '. b)", "cannot apply", 4),
+    ])
+    def test_errors_point_inside_the_token(self, src, message, col):
+        err = read_error(src)
+        assert message in err.message and err.span.col == col
+
+
 # ---------------------------------------------------------------- errors
 
 

@@ -28,6 +28,32 @@ LINE_COMMENT = r";[^\n]*"
 #: whitespace and line comments, as one token
 SPACE = rf"(?:{WHITESPACE}|{LINE_COMMENT})+"
 
+#: Runs and flat forms: several forms in a row as one token, so that the parser (Python code per
+#: token) sees them once.  A run is atoms and strings, and lists, vectors and maps holding only runs, up
+#: to FLAT_DEPTH brackets deep, with the space between, each perhaps quoted ('x `(a ,b)); a flat form
+#: (FLAT) is such a bracketed form.  `#` forms, a quote followed by space and deeper brackets go through
+#: the grammar.  Any closing bracket ends a level here (the size of the pattern grows with the depth,
+#: not three times per level): runs.read_run checks that each closes its own opener.  Possessive
+#: quantifiers: no backtracking.
+FLAT_DEPTH = 5
+ELEMENT = rf"(?:{ATOM}|{STRING})"
+_QUOTED = rf"(?:{PREFIX})*+"  # quotes and friends written right before a form belong to the run
+
+
+def _run_of(part: str) -> str:
+    return rf"(?:(?:{SPACE})?+{part})++(?:{SPACE})?+"
+
+
+def _bracketed(run: str) -> str:
+    return rf"[(\[{{](?:{run}|{SPACE})?+[)\]}}]"
+
+
+_run = _run_of(_QUOTED + ELEMENT)  # a run of forms at most 0 brackets deep
+for _depth in range(1, FLAT_DEPTH):
+    _run = _run_of(rf"{_QUOTED}(?:{ELEMENT}|{_bracketed(_run)})")
+RUN = _run                         # forms at most FLAT_DEPTH - 1 deep
+FLAT = _bracketed(RUN)             # a bracketed form at most FLAT_DEPTH deep
+
 #: the characters that end an atom (the ASCII ones; ATOM_CHAR also excludes Unicode spaces)
 DELIMITERS = frozenset(" \t\n\r\f\v()[]{}\";'`,@")
 #: each opening bracket and its closer, longest first (try `#u8(` before `#(` before `(`)
@@ -45,7 +71,8 @@ LINE_COMMENT_RE = re.compile(LINE_COMMENT)
 
 def lark_terminals() -> str:
     """The Lark definitions of the regex terminals, which the reader appends to ``grammar.lark``."""
-    terminals = {"PREFIX": PREFIX, "ATOM": ATOM, "STRING": STRING, "REGEX": REGEX, "CHAR": CHAR, "SPACE": SPACE}
+    terminals = {"PREFIX": PREFIX, "ATOM": ATOM, "STRING": STRING, "REGEX": REGEX, "CHAR": CHAR, "SPACE": SPACE,
+                 "RUN.2": RUN, "FLAT.3": FLAT}
     return "".join(f"{name}: /{pattern}/\n" for name, pattern in terminals.items())
 
 

@@ -29,6 +29,7 @@ from ..errors import IncompleteInput, ReaderError, SemaError, SourceName, Span
 from ..printer import write_str
 from ..values import EMPTY, Char, Keyword, Map, Pair, Symbol, make_map, map_items
 from .lexemes import block_comment_end, brace_end, fstring_end, lark_terminals
+from .runs import read_run
 
 __all__ = ["read_all", "read_one", "is_complete", "parse_number"]
 
@@ -323,29 +324,25 @@ class _Builder:
             self._no_dots(forms, "top-level code")
         return forms
 
-    def items_atom(self, c):
+    def _run(self, tok, start: int, end: int) -> list:
+        """The values of the forms in ``tok.value[start:end]`` (a RUN, or a flat form's inside)."""
+        return read_run(self, tok, start, end, _CACHE, unescape)
+
+    atom_at = _atom  # for runs.read_run: an atom not in the cache, at a Place
+
+    def make_map(self, items):
+        it = iter(items)
+        return make_map(zip(it, it))
+
+    def items_run(self, c):
         lst = c[0]
-        v = _CACHE.get(c[1].value)
-        if v is None:
-            v = self._atom(c[1])
-        lst.append(v)
+        tok = c[1]
+        lst.extend(self._run(tok, 0, len(tok.value)))
         return lst
 
-    def items_atom1(self, c):
-        v = _CACHE.get(c[0].value)
-        if v is None:
-            v = self._atom(c[0])
-        return [v]
-
-    def items_string(self, c):
-        lst = c[0]
-        s = c[1].value[1:-1]
-        lst.append(unescape(s) if "\\" in s else s)
-        return lst
-
-    def items_string1(self, c):
-        s = c[0].value[1:-1]
-        return [unescape(s) if "\\" in s else s]
+    def items_run1(self, c):
+        tok = c[0]
+        return self._run(tok, 0, len(tok.value))
 
     def items_node(self, c):
         lst = c[0]
@@ -398,6 +395,13 @@ class _Builder:
         if i != len(items) - 2:
             raise ReaderError("`.` must be followed by exactly one form before the `)`", self._tspan(toks[0]))
         return _chain(items[:-2], items[-1])
+
+    def flat(self, c):
+        """A FLAT token: a list, vector or map of runs only, read in one go by runs.read_run."""
+        tok = c[0]
+        text = tok.value
+        self.end = tok  # a quote of an empty list, a vector or a map takes its end from here
+        return self._run(tok, 0, len(text))[0]
 
     def empty_list(self, c):
         self.end = c[1]
@@ -472,6 +476,8 @@ class _Builder:
         r = Pair(_PREFIX_SYMBOLS[ptok.value], Pair(v, EMPTY))
         r.span = Span(self.file, ptok.line, ptok.column, end_line, end_col)
         return r
+
+    prefixed = _prefixed  # for runs.read_run
 
     def prefix_atom(self, c):
         p, tok = c
@@ -666,11 +672,13 @@ def _get_parser():
                 from lark import Lark
                 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
 
+                from .lexer import ReaderLexer
+
                 with open(_GRAMMAR_FILE, encoding="utf-8") as fh:
                     grammar = fh.read() + lark_terminals()
                 _LARK_ERRORS = (UnexpectedToken, UnexpectedCharacters, LarkError, VisitError)
                 # Lark reads and writes the cache itself; failures there are silent (its logger)
-                _PARSER = Lark(grammar, parser="lalr", lexer="basic", transformer=_BUILDER,
+                _PARSER = Lark(grammar, parser="lalr", lexer=ReaderLexer, transformer=_BUILDER,
                                cache=_cache_file(grammar), propagate_positions=False)
     return _PARSER
 
