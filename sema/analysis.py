@@ -53,7 +53,7 @@ _LETS = (S("let"), S("let*"), S("letrec"), S("letrec*"))
 _AMP, _DOT, _UNDERSCORE = S("&"), S("."), S("_")
 _IMPORT, _LOAD = S("%import"), S("load")
 _CORE = {"quote", "if", "begin", "progn", "define", "def", "set!", "lambda", "fn", "let", "let*", "letrec",
-         "letrec*", "and", "or", "try", "defmacro", "quasiquote", "unquote", "unquote-splicing",
+         "letrec*", "and", "or", "try", "defmacro", "define-syntax", "quasiquote", "unquote", "unquote-splicing",
          "define-record-type", "catch", "finally"}
 
 
@@ -191,7 +191,7 @@ class Analysis:
                 self._collect_form(self.expand(sub, frozenset()), base_dir, seen)
         elif head in _DEFINE and len(items) >= 2:
             self._define(items)
-        elif head is S("defmacro") and len(items) >= 2 and items[1].__class__ is Symbol:
+        elif head in (S("defmacro"), S("define-syntax")) and len(items) >= 2 and items[1].__class__ is Symbol:
             self.globals.add(items[1].name)
         elif head is S("define-record-type") and len(items) >= 3:
             self._record(items)
@@ -359,7 +359,7 @@ class Analysis:
             if len(rest) < 2:
                 return []
             return self._body(rest[2:], local | pattern_names(rest[1]), where)
-        if name == "define-record-type":
+        if name in ("define-record-type", "define-syntax"):
             return []
         if name in ("begin", "progn") and not local:
             return [(x, local, where) for x in rest]

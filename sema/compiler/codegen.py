@@ -36,7 +36,6 @@ from .forms import (
     assigned_symbols,
     head_name,
     internal_defines,
-    is_form,
     items_of,
     span_of,
     syntax_error,

@@ -530,6 +530,29 @@ def sf_defmacro(c: Compiler, form, scope, dest):
     return c.finish(ast.Constant(None), dest)
 
 
+_SYNTAX_USAGE = "(define-syntax name (syntax-rules (literal ...) (pattern template) ...))"
+
+
+@special_form("define-syntax")
+def sf_define_syntax(c: Compiler, form, scope, dest):
+    """A syntax-rules macro: checked now, expanded by %syntax-rules-expand with the rules as a constant."""
+    from ..macro_rules import parse_rules
+    parts = items_of(form)
+    if len(parts) != 3 or parts[1].__class__ is not Symbol:
+        raise syntax_error(f"define-syntax: expected {_SYNTAX_USAGE}", form)
+    name, spec = parts[1], parts[2]
+    parse_rules(name.name, spec, span_of(form))
+    args = S("%syntax-args")
+    expand = L(S("%syntax-rules-expand"), L(S("quote"), spec), L(S("quote"), name), args)
+    c.interp.define_macro(name, L(S("lambda"), args, expand, span=span_of(form)), span_of(form))
+    return c.finish(ast.Constant(None), dest)
+
+
+@special_form("syntax-rules")
+def sf_syntax_rules(c: Compiler, form, scope, dest):
+    raise syntax_error(f"syntax-rules: only allowed as the transformer of {_SYNTAX_USAGE}", form)
+
+
 @special_form("quasiquote")
 def sf_quasiquote(c: Compiler, form, scope, dest):
     parts = _shape(form, 2, 2, "(quasiquote template)")

@@ -597,6 +597,34 @@ SPECIAL_DOCS["defmacro"] = _entry("""
     (defmacro twice (e) `(begin ,e ,e)) (macroexpand '(twice (f))) ; => (begin (f) (f))
     """)
 
+SPECIAL_DOCS["define-syntax"] = _entry("""
+    (define-syntax name (syntax-rules (literal ...) (pattern template) ...))
+
+    Define the macro NAME by patterns (R7RS syntax-rules): a call (name arg ...) is matched against
+    each PATTERN in turn (its first element stands for NAME) and replaced by the TEMPLATE of the first
+    that matches, with the pattern variables filled in. In patterns, _ matches anything, a LITERAL
+    matches only itself, p ... matches zero or more forms (also followed by more patterns, a dotted
+    tail, or nested), and [p ...] matches a vector. In templates, t ... repeats t once per match of
+    its variables, t ... ... flattens, and (... ...) is a literal ellipsis. A different ellipsis can
+    be named first: (syntax-rules etc () ...). Hygiene is by renaming binders: a variable the template
+    itself binds (let, lambda, do) is renamed in each expansion, so it never captures a variable of
+    the caller. Like defmacro, the macro is global and exists from this form on. Value: nil.
+
+    (define-syntax swap! (syntax-rules () ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp))))) (define tmp 1) (define y 2) (swap! tmp y) (list tmp y) ; => (2 1)
+    (define-syntax my-or (syntax-rules () ((_) #f) ((_ e) e) ((_ e r ...) (let ((t e)) (if t t (my-or r ...)))))) (define t 5) (my-or #f t) ; => 5
+    (define-syntax for (syntax-rules (in) ((_ x in xs body ...) (map (lambda (x) body ...) xs)))) (for n in '(1 2 3) (* n n)) ; => (1 4 9)
+    (define-syntax flat (syntax-rules () ((_ (a ...) ...) '(a ... ...)))) (flat (1 2) (3)) ; => (1 2 3)
+    """)
+
+SPECIAL_DOCS["syntax-rules"] = _entry("""
+    (syntax-rules (literal ...) (pattern template) ...)
+
+    The pattern-and-template transformer of a define-syntax macro; it is written only there
+    (see (doc define-syntax) for the patterns and templates).
+
+    (define-syntax unless2 (syntax-rules () ((_ c body ...) (if c nil (begin body ...))))) (unless2 #f 1 2) ; => 2
+    """)
+
 # ---------------------------------------------------------------- laziness
 
 SPECIAL_DOCS["delay"] = _entry("""

@@ -312,7 +312,20 @@ def sort_numbers(xs, reverse: bool):
     return make_list(sorted(items, reverse=reverse))
 
 
+_RULES: dict = {}  # id of a (syntax-rules ...) constant -> (the constant, its parsed Rules)
+
+
+def syntax_rules_expand(spec, name, args):
+    """The expansion of ``(name . args)`` by the syntax-rules ``spec`` (parsed once per constant)."""
+    entry = _RULES.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        from ..macro_rules import parse_rules
+        entry = _RULES[id(spec)] = (spec, parse_rules(name.name, spec))
+    return entry[1].expand(Pair(name, args))
+
+
 INTERNALS = {
+    "%syntax-rules-expand": syntax_rules_expand,
     "%list": list_of,
     "%qq-append": qq_append,
     "%qq-vector": qq_vector,

@@ -86,12 +86,12 @@ class TestResponseFromPython:
     def test_request_values_checked(self):
         """A request with a bad field is refused where it is built."""
         from sema.llm import FieldError
-        for kw, message in ((dict(max_tokens=0), ":max-tokens must be a positive integer, got integer 0"),
+        for fields, message in ((dict(max_tokens=0), ":max-tokens must be a positive integer, got integer 0"),
                             (dict(temperature="hot"), ':temperature must be a number, got string "hot"'),
                             (dict(stop_sequences=[1]), ":stop-sequences must be a string or a list of strings"),
                             (dict(timeout=-1), ":timeout must be a positive number of seconds, got float -1.0")):
             with pytest.raises(FieldError, match=message):
-                ChatRequest("m", (), **kw)
+                ChatRequest("m", (), **fields)
 
 
 class TestRequest:
