@@ -89,6 +89,21 @@ def child_env() -> dict:
     return env
 
 
+def use_private_code_cache(folder: Path) -> str:
+    """Point sema's compiled-code cache at FOLDER unless the caller chose; say which.
+
+    sema caches the code it compiles (the prelude too) and a user's second run
+    loads it: that is the state measured, after one untimed warm-up run of each
+    command. A private folder keeps the user's cache out of it and theirs clean.
+    """
+    if os.environ.get("SEMA_NO_CACHE", "").strip():
+        return "off (SEMA_NO_CACHE is set): every run compiles"
+    if os.environ.get("SEMA_CACHE_DIR", "").strip():
+        return f"{os.environ['SEMA_CACHE_DIR']} (from SEMA_CACHE_DIR), warmed by one untimed run of each command"
+    os.environ["SEMA_CACHE_DIR"] = str(folder)
+    return "a private temporary folder, warmed by one untimed run of each command"
+
+
 def timed(cmd, cwd, timeout) -> Run:
     """Run CMD once and time the whole process with perf_counter."""
     posix = os.name == "posix"

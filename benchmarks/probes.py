@@ -50,6 +50,7 @@ print(json.dumps({"times": times, "forms": count}))
 def bench_startup(sema_cmd: list[str], repeat: int, timeout: float) -> dict:
     """Median of `sema -e '(+ 1 2)'` (must print 3) against `python -c pass`, alternately."""
     sema, py, problem = [], [], ""
+    timed(sema_cmd + ["-e", "(+ 1 2)"], str(REPO), timeout)      # untimed warm-up
     for i in range(repeat):
         order = ("sema", "python") if i % 2 == 0 else ("python", "sema")
         for side in order:

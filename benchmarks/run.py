@@ -37,7 +37,7 @@ if str(REPO) not in sys.path:            # run as a script from anywhere: import
     sys.path.insert(0, str(REPO))
 
 from benchmarks import probes, report, scaling, suite  # noqa: E402
-from benchmarks.harness import sema_command  # noqa: E402
+from benchmarks.harness import sema_command, use_private_code_cache  # noqa: E402
 
 GROUPS = ("programs", "shared", "own", "startup", "reader", "scaling")
 
@@ -158,6 +158,8 @@ def main(argv=None) -> int:
     print(f"sema command: {shlex.join(sema_cmd)}   ({origin})")
     missed = []
     with tempfile.TemporaryDirectory(prefix="sema-bench-") as tmp:
+        results["code_cache"] = use_private_code_cache(Path(tmp) / "code-cache")
+        print(f"compiled-code cache: {results['code_cache']}")
         if programs:
             missed += run_programs(programs, sema_cmd, Path(tmp), args, results)
         if want_startup:
