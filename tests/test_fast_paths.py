@@ -243,3 +243,54 @@ class TestInlinedRecords:
         run(RECORDS)
         run("(define (later p) (point-x p))")
         assert run("(later (make-point 4 0))") == "4"
+
+
+BUILD = "(define (build n m) (let loop ((i 0) (m m)) (if (= i n) m (loop (+ i 1) (assoc m i (* 2 i))))))"
+
+
+class TestTransientMaps:
+    """A named-let accumulator stepped by assoc uses a transient map; every map a program sees stays persistent."""
+
+    def test_the_loop_builds_the_map(self, run):
+        assert run(BUILD + "(let ((m (build 1000 {}))) (list (count m) (get m 999) (get m 0)))") == "(1000 1998 0)"
+
+    def test_the_code_uses_the_transient(self):
+        interp = Interpreter(llm=False)
+        interp.eval_source(BUILD)
+        assert "_tstep" in interp.namespace["build"].__code__.co_names
+
+    def test_the_start_map_and_snapshots_never_change(self, run):
+        run("(define start {:a 1}) (define seen '())")
+        src = """(let loop ((i 0) (m start))
+                   (if (= i 3) m (begin (set! seen (cons m seen)) (loop (+ i 1) (assoc m i (count m))))))"""
+        assert run(src) == "{0 1 1 2 2 3 :a 1}"
+        assert run("(list start seen)") == "({:a 1} ({0 1 1 2 :a 1} {0 1 :a 1} {:a 1}))"
+
+    def test_reading_the_map_inside_the_loop(self, run):
+        src = """(let loop ((i 0) (m {}))
+                   (if (= i 4) m (loop (+ i 1) (assoc m (count m) (contains? m (- i 1))))))"""
+        assert run(src) == "{0 #f 1 #t 2 #t 3 #t}"
+
+    @pytest.mark.parametrize("start, expected", [
+        ("nil", "{0 0 1 0 2 0}"),
+        ("[9 9 9]", "[0 0 0]"),
+        ("{}", "{0 0 1 0 2 0}"),
+    ])
+    def test_other_starting_values_go_through_assoc(self, run, start, expected):
+        src = f"(let loop ((i 0) (m {start})) (if (= i 3) m (loop (+ i 1) (assoc m i 0))))"
+        assert run(src) == expected
+
+    def test_float_and_boolean_keys_stay_distinct(self, run):
+        src = """(let loop ((ks (list 1 1.0 #t)) (m {}))
+                   (if (null? ks) (list (count m) (get m 1.0) (get m #t)) (loop (cdr ks) (assoc m (car ks) (car ks)))))"""
+        assert run(src) == "(3 1.0 #t)"
+
+    def test_a_redefined_assoc_reaches_the_loop(self, run):
+        run(BUILD)
+        assert run("(count (build 3 {}))") == "3"
+        run("(define (assoc m k v) (cons k m))")
+        assert run("(build 3 '())") == "(2 1 0)"
+
+    def test_an_error_in_a_step_is_a_lisp_error_at_its_place(self, run):
+        with pytest.raises(Exception, match="car: "):
+            run("(let loop ((i 0) (m {})) (if (= i 2) m (loop (+ i 1) (assoc m (car i) i))))")

@@ -261,6 +261,8 @@ class Compiler:
                 raise CannotLoop(b.is_loop_fn)
             if b.fn is not scope.fn and not _refers_to_itself(b, scope.fn):
                 b.captured = True
+            if b.transient:
+                return ast.Call(Name("_tview"), [Name(b.py)], [])
             node = Name(b.py)
             if b in self.facts:
                 tag(node, number=True, integer=("int", b) in self.facts)
@@ -495,6 +497,8 @@ class Compiler:
             self.emit(ast.Raise(ast.Call(Name("_arity_error"), [
                 ast.Constant(loop.sym.name), ast.Constant(want), ast.Constant(len(args))], []), None))
             return
+        if loop.transients and self.known_builtin(S("assoc"), scope):
+            args = [_transient_step(arg, b, scope) for arg, b in zip(args, loop.params)] + list(args[nparams:])
         values = self.exprs_in_order(args, scope)
         for i, (b, v) in enumerate(zip(loop.params, values)):
             if b in loop.int_params and not is_int(v):
@@ -801,6 +805,16 @@ def _own_statements(stmts):
             stack.extend(s.body + s.orelse)
         elif isinstance(s, ast.Try):
             stack.extend(s.body + s.orelse + s.finalbody + [st for h in s.handlers for st in h.body])
+
+
+def _transient_step(arg, b: Binding, scope: Scope):
+    """``(assoc m k v)`` stepping the transient loop variable ``m`` itself: the in-place form."""
+    if (b.transient and head_name(arg) == "assoc" and arg.cdr.__class__ is Pair
+            and arg.cdr.car.__class__ is Symbol and scope.lookup(arg.cdr.car) is b):
+        parts = items_of(arg)
+        if len(parts) == 4:
+            return with_span(L(S("%transient-step"), *parts[1:]), span_of(arg))
+    return arg
 
 
 def _refers_to_itself(b: Binding, fn: Fn) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 class Binding:
     """A Lisp local variable."""
 
-    __slots__ = ("sym", "py", "fn", "captured", "is_loop_fn")
+    __slots__ = ("sym", "py", "fn", "captured", "is_loop_fn", "transient")
 
     def __init__(self, sym, py: str, fn: "Fn"):
         self.sym = sym
@@ -28,6 +28,7 @@ class Binding:
         self.fn = fn
         self.captured = False   # referenced from a nested Python function
         self.is_loop_fn = None  # the Loop, when this binding names an inline named-let loop
+        self.transient = False  # a loop variable holding a runtime.transient value: read through _tview
 
 
 class Fn:
@@ -82,7 +83,7 @@ class Scope:
 class Loop:
     """A Python ``while True`` loop standing for a named let or self tail calls."""
 
-    __slots__ = ("sym", "params", "bindings", "used", "fn", "rest", "int_params")
+    __slots__ = ("sym", "params", "bindings", "used", "fn", "rest", "int_params", "transients")
 
     def __init__(self, sym, fn: Fn):
         self.sym = sym
@@ -92,6 +93,7 @@ class Loop:
         self.used = False
         self.fn = fn
         self.int_params: set[Binding] = set()  # assumed to hold ints at every step (checked at each continue)
+        self.transients = False  # some parameter is a transient map (see runtime/transient.py)
 
 
 class CannotLoop(Exception):

@@ -10,8 +10,9 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..printer import write_str
+from ..runtime.inline_slots import SLOTS
 from ..runtime.names import mangle
-from ..values import EMPTY, Symbol
+from ..values import EMPTY, Pair, Symbol
 from .forms import L, S, from_iter, head_name, internal_defines, is_form, items_of, span_of, syntax_error
 from .nodes import Name, Store, if_stmt, is_bool, is_int, is_num, tag
 from .patterns import destructure_define, destructuring_let_form
@@ -393,7 +394,11 @@ def _inline_loop(c: Compiler, name, pairs, body, scope, dest, not_int=()):
     try:
         params = [c.declare(inner, p) for p, _ in pairs]
         loop.params = params
+        steps = _assoc_steps(name, [p for p, _ in pairs], body)
         for i, (b, v) in enumerate(zip(params, values)):
+            if i in steps and b.sym not in c.assigned and not is_num(v):
+                b.transient = loop.transients = True  # stepped by (assoc m k v): a transient map
+                v = ast.Call(Name("_tstart"), [v], [])
             c.emit(ast.Assign([Store(b.py)], v))
             if i not in not_int and is_int(v) and b.sym not in c.assigned:
                 loop.int_params.add(b)
@@ -420,6 +425,55 @@ def _inline_loop(c: Compiler, name, pairs, body, scope, dest, not_int=()):
     if dest is None:
         return Name(tmp)
     return None
+
+
+def _assoc_steps(name, params, body) -> set:
+    """Indexes of the loop variables some call ``(name ... (assoc var k v) ...)`` in BODY steps by assoc.
+
+    A quick look at the unexpanded forms: it only proposes; loop_continue uses the in-place step
+    where the call really is this loop's continue and ``assoc`` the builtin.
+    """
+    found: set[int] = set()
+    stack = list(body)
+    while stack:
+        x = stack.pop()
+        if x.__class__ is not Pair:
+            continue
+        if x.car is name:
+            arg, i = x.cdr, 0
+            while arg.__class__ is Pair and i < len(params):
+                step = arg.car
+                if (head_name(step) == "assoc" and step.cdr.__class__ is Pair and step.cdr.car is params[i]
+                        and _length(step) == 4):
+                    found.add(i)
+                arg, i = arg.cdr, i + 1
+        while x.__class__ is Pair:
+            stack.append(x.car)
+            x = x.cdr
+    return found
+
+
+def _length(x) -> int:
+    n = 0
+    while x.__class__ is Pair:
+        x, n = x.cdr, n + 1
+    return n if x is EMPTY else -1
+
+
+@special_form("%transient-step")
+def sf_transient_step(c: Compiler, form, scope, dest):
+    """``(assoc m k v)`` on the transient loop variable m (see runtime/transient.py), assoc not redefined
+    since: in place; after a redefinition, the new assoc on the map m holds."""
+    _, var, key, value = items_of(form)
+    b = scope.lookup(var)
+    if b is None or not b.transient:
+        return compile_in(c, from_iter([S("assoc"), var, key, value], span=span_of(form)), scope, dest)
+    k, v = c.operands([key, value], scope)
+    raw = Name(b.py)
+    builtin = ast.Compare(Name(SLOTS["assoc"].guard), [ast.Is()], [Name("_Map")])
+    slow = ast.Call(Name(SLOTS["assoc"].slow_name()), [ast.Call(Name("_tview"), [raw], []), k, v], [])
+    fast = ast.Call(Name("_tstep"), [raw, k, v], [])
+    return c.finish(ast.IfExp(builtin, fast, slow), dest)
 
 
 # ---------------------------------------------------------------- and / or

@@ -57,6 +57,7 @@ def make_namespace(interp) -> dict:
     from ..builtins.control import spread_args
     from ..builtins import numbers
     from .registry import BUILTINS, LAZY_BUILTINS, make_interp_builtins
+    from . import transient
 
     builtin_modules.load_all()
     ns: dict = {"__builtins__": {}, "__name__": "sema"}
@@ -84,6 +85,7 @@ def make_namespace(interp) -> dict:
         "_WRAPPED_KEYS": WRAPPED_KEY_TYPES, "_str": int_to_str, "_len": len,
         "_seq_items": seq_items, "_make_list": make_list, "_map_key": map_key,
         "_sort_numbers": sort_numbers, "_NotNumbers": NOT_NUMBERS, "_KW_TABLE": Keyword._table,
+        "_tstart": transient.start, "_tstep": transient.step, "_tview": transient.view,
     })
     ns.update(initial_values())
     return ns
