@@ -223,6 +223,21 @@ def _bad_char(s: str) -> str:
 _CACHE: dict = {}
 _CACHE_LIMIT = 200_000
 
+
+def _quick_atom(s: str):
+    """The value of an atom not in the cache, now cached; None for nil, `.` and a bad atom (which the
+    caller reads again at its position, for the error or the dot)."""
+    try:
+        v = _classify(s)
+    except _AtomError:
+        return None
+    if v is None or v is DOT:
+        return None
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[s] = v
+    return v
+
 # ---------------------------------------------------------------- strings
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "0": "\0", "$": "$"}
@@ -326,7 +341,7 @@ class _Builder:
 
     def _run(self, tok, start: int, end: int) -> list:
         """The values of the forms in ``tok.value[start:end]`` (a RUN, or a flat form's inside)."""
-        return read_run(self, tok, start, end, _CACHE, unescape)
+        return read_run(self, tok, start, end, _CACHE, unescape, _quick_atom)
 
     atom_at = _atom  # for runs.read_run: an atom not in the cache, at a Place
 

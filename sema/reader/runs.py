@@ -72,10 +72,11 @@ def _mismatched(b, tok, text: str, closer: str, opener: str, at: int, offset: in
                                                             where.end_column))
 
 
-def read_run(b, tok, start: int, end: int, cache: dict, unescape) -> list:
+def read_run(b, tok, start: int, end: int, cache: dict, unescape, quick) -> list:
     """The values of the forms in ``tok.value[start:end]``, built with the reader's builder ``b``.
 
-    ``b.atom_at(place)`` reads an atom that is not cached; ``b.list``, ``b.vector``
+    ``quick(text)`` reads and caches an atom that is not cached, or says None (nil, `.`, a bad
+    atom); ``b.atom_at(place)`` reads those at their Place; ``b.list``, ``b.vector``
     and ``b.map`` build a bracketed form from ``(open, items, close)``;
     ``b.prefixed(place, value, end_line, end_col)`` quotes a value.
 
@@ -102,8 +103,10 @@ def read_run(b, tok, start: int, end: int, cache: dict, unescape) -> list:
                 words = between.split()
                 for j, word in enumerate(words):
                     v = get(word)
-                    if v is None:
-                        v = b.atom_at(_word_place(tok, text, offset, offset + len(between), j))
+                    if v is None and word != "nil":
+                        v = quick(word)
+                        if v is None:
+                            v = b.atom_at(_word_place(tok, text, offset, offset + len(between), j))
                     if j == 0 and quotes:  # quoted: its quotes are written right before it
                         stop = offset + len(between) - len(between.lstrip()) + len(word)
                         if count("\n", at, stop):
