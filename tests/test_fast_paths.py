@@ -294,3 +294,49 @@ class TestTransientMaps:
     def test_an_error_in_a_step_is_a_lisp_error_at_its_place(self, run):
         with pytest.raises(Exception, match="car: "):
             run("(let loop ((i 0) (m {})) (if (= i 2) m (loop (+ i 1) (assoc m (car i) i))))")
+
+
+SAFE = """(define (safe? col placed)
+  (let loop ((rest placed) (dist 1))
+    (cond ((null? rest) #t)
+          ((or (= (car rest) col) (= (car rest) (+ col dist)) (= (car rest) (- col dist))) #f)
+          (else (loop (cdr rest) (+ dist 1))))))"""
+
+
+class TestSharedGuards:
+    """``(or (= (car r) a) (= (car r) b))`` checks the class of (car r) once (issue 12): every path still
+    answers as before."""
+
+    def test_one_check_in_the_generated_code(self):
+        from sema.compiler.nodes import merge_shared_guards  # noqa: F401  (the transformation exists)
+        interp = Interpreter(llm=False)
+        interp.eval_source(SAFE)
+        variant = interp.namespace[interp.namespace["_SPECS"]["safe?"][0][1]]
+        assert variant.__code__.co_names.count("_int_eq") == 1
+
+    @pytest.mark.parametrize("col, placed, expected", [
+        ("3", "'(1 6)", "#t"), ("3", "'(2 5)", "#f"), ("3", "'(6 3)", "#f"), ("0", "'(2)", "#t"),
+        ("3", "'(1.0 6.0)", "#t"), ("3", "'(3.0)", "#f"), ("3", "'(4.0)", "#f"), ("3", "'(7/2 5/2)", "#t"),
+        ("3.0", "'(2 5)", "#f"), ("1/2", "'(3/2)", "#f"),
+    ])
+    def test_ints_floats_rationals(self, run, col, placed, expected):
+        run(SAFE)
+        assert run(f"(safe? {col} {placed})") == expected
+
+    @pytest.mark.parametrize("x", ['"a"', "#t", ":k", "'(3)"])
+    def test_non_numbers_answer_as_the_generic_path_does(self, run, x):
+        run(SAFE)
+        generic = run(f"(let ((c {x})) (if (or (= c 3) (= c 4) (= c 2)) #f #t))")
+        assert run(f"(safe? 3 (list {x}))") == generic
+
+    def test_and_chains_and_generic_code(self, run):
+        run("(define (mid? xs) (and (> (car xs) 0) (> (car xs) -5) (> (car xs) -9)))")
+        assert [run(f"(mid? '({x}))") for x in ("1", "0", "2.5", "-1/2")] == ["#t", "#f", "#t", "#f"]
+        run("(define (small? xs) (or (= (car xs) 1) (= (car xs) 2)))")
+        assert [run(f"(small? '({x}))") for x in ("1", "2", "2.0", "3", "1/2")] == ["#t", "#t", "#t", "#f", "#f"]
+
+    def test_redefining_equals_reaches_the_merged_chain(self, run):
+        run(SAFE)
+        assert run("(safe? 3 '(1 6))") == "#t"
+        run("(define (= a b) #t)")
+        assert run("(safe? 3 '(1 6))") == "#f"

@@ -43,7 +43,8 @@ from .forms import (
     with_span,
 )
 from .nodes import (
-    Name, Store, cannot_fail, copy_tags, is_bool, is_bool_when_fast, is_int, is_num, is_simple, set_loc, tag,
+    Name, Store, cannot_fail, copy_tags, is_bool, is_bool_when_fast, is_int, is_num, is_simple, merge_shared_guards,
+    set_loc, tag,
 )
 from ..runtime.codeinfo import VARIANT_MARK
 from .patterns import destructuring_let_form
@@ -609,8 +610,9 @@ class Compiler:
         if stmts:
             return None
         self.facts = after_first
-        op = ast.And() if name == "and" else ast.Or()
-        return tag(ast.BoolOp(op, [first] + rest), boolean=True)
+        op = ast.And if name == "and" else ast.Or
+        parts = merge_shared_guards(op, [first] + rest)
+        return parts[0] if len(parts) == 1 else tag(ast.BoolOp(op(), parts), boolean=True)
 
     def truthy(self, value: ast.expr) -> ast.expr:
         if is_bool(value):

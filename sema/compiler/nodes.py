@@ -103,3 +103,60 @@ def set_loc(node, span: Span | None):
             end = node.col_offset + 1
         node.end_col_offset = end
     return node
+
+
+def _class_guard(node):
+    """``(names, guard)`` if ``node`` is ``fast if <x>.__class__ is <guard> else slow`` (an inlined
+    builtin with one operand to check), where ``names`` are the names ``<x>`` binds or reads; else None."""
+    if not isinstance(node, ast.IfExp):
+        return None
+    t = node.test
+    if not (isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Is)
+            and isinstance(t.comparators[0], ast.Name) and isinstance(t.left, ast.Attribute)
+            and t.left.attr == "__class__"):
+        return None
+    names, x = [], t.left.value
+    while isinstance(x, ast.NamedExpr):
+        names.append(x.target.id)
+        x = x.value
+    if isinstance(x, ast.Name):
+        names.append(x.id)
+    return (names, t.comparators[0].id, isinstance(t.left.value, ast.Name)) if names else None
+
+
+def _calls_or_binds(node, names, calls=True) -> bool:
+    return any((calls and isinstance(n, ast.Call)) or (isinstance(n, ast.NamedExpr) and n.target.id in names)
+               for n in ast.walk(node))
+
+
+def merge_shared_guards(op, parts: list) -> list:
+    """``(or (= (car r) a) (= (car r) b))`` checks the class of the same value twice: one check will do.
+
+    A run of tested operands ``f1 if G else s1``, ``f2 if G' else s2`` ... where every later guard
+    G' reads (with no walrus) a name G bound or read, against the same guard global, becomes
+    ``(f1 op f2 ...) if G else (s1 op s2 ...)``.  G' gives what G gave as long as nothing in between
+    rebinds that name or can redefine the builtin (change the guard global): so the fast parts
+    before a later guard must call nothing.  The slow parts may: they already run the generic path.
+    """
+    out, i = [], 0
+    while i < len(parts):
+        first = _class_guard(parts[i])
+        j = i + 1
+        if first is not None:
+            names, guard, _ = first
+            while j < len(parts):
+                before, g = parts[j - 1], _class_guard(parts[j])
+                if (g is None or not g[2] or g[0][0] not in names or g[1] != guard
+                        or _calls_or_binds(before.body, names) or _calls_or_binds(before.orelse, names, False)):
+                    break
+                j += 1
+        if j - i < 2:
+            out.append(parts[i])
+            i += 1
+            continue
+        run = parts[i:j]
+        fast = ast.BoolOp(op(), [p.body for p in run])
+        slow = ast.BoolOp(op(), [p.orelse for p in run])
+        out.append(tag(ast.IfExp(run[0].test, fast, slow), boolean=True))
+        i = j
+    return out
