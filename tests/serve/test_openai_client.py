@@ -132,6 +132,27 @@ class TestThroughSemaProviders:
             ask(client(served), "busy", model="openai/gpt-4o-mini")
         assert info.value.response.headers["retry-after"] == "120"
 
+    def test_failover_to_the_next_provider(self, served):
+        """Issue #9: without the upstream header a 503 from the first provider fails over to the next one."""
+        served.interp.eval_source("(llm/set-fallback [:openai :echo])")
+        self.upstream.push(Reply.error(503, "The server is overloaded"))
+        headers, answer = ask(client(served), "fail over please")
+        assert headers["x-sema-cache"] == "miss"
+        assert answer.choices[0].message.content == "echo: fail over please"
+        assert len(self.upstream.requests) == 1
+        headers, again = ask(client(served), "fail over please")  # the answer that survived is cached
+        assert headers["x-sema-cache"] == "hit" and again.choices[0].message.content == "echo: fail over please"
+
+    def test_retries_before_failing_over(self, serve, echo_interp, fake_server):
+        """Issue #9: a provider configured with retries is retried (retry-after honoured) before anything else."""
+        upstream = fake_server("openai")
+        configure(echo_interp, "openai", upstream, **{"max-retries": 1})
+        served = serve(echo_interp)
+        upstream.push(Reply.error(429, "Slow down", retry_after=0))
+        upstream.push(Reply.say("second try"))
+        headers, answer = ask(client(served), "retry me", model="openai/gpt-4o-mini")
+        assert answer.choices[0].message.content == "second try" and len(upstream.requests) == 2
+
 
 class TestForwarded:
     """X-LLM-Proxy-Upstream: the request is relayed to that URL with the client's key."""
