@@ -205,6 +205,29 @@ class TestForwarded:
         assert ask(c, "What is the capital of Spain?")[0]["x-sema-cache"] == "miss"
         assert len(self.upstream.requests) == 2
 
+    def test_semantic_layer_with_a_native_http_embedder(self, serve, fake_server):
+        """Issue #9: --embed openai/MODEL: the semantic layer's vectors come from the OpenAI adapter over HTTP
+        (POST /v1/embeddings with sema's key and the named model), and a near vector is a hit."""
+        from sema.interpreter import Interpreter
+        vendor = fake_server("openai")
+        interp = Interpreter(llm=False)
+        configure(interp, "openai", vendor)
+        served = serve(interp, embed="openai/text-embedding-3-small")
+        vendor.push(Reply(vectors=((1.0, 0.0, 0.0),)), Reply.say("Paris."),   # embed, then answer
+                    Reply(vectors=((0.99, 0.05, 0.0),)),                       # a paraphrase's vector: a hit
+                    Reply(vectors=((0.0, 1.0, 0.0),)), Reply.say("Madrid."))   # another meaning: a miss
+        c = client(served)
+        assert ask(c, "What is the capital of France?", model="openai/gpt-4o-mini")[0]["x-sema-cache"] == "miss"
+        headers, r = ask(c, "capital of France, please", model="openai/gpt-4o-mini")
+        assert headers["x-sema-cache"] == "hit" and r.choices[0].message.content == "Paris."
+        assert float(headers["x-sema-cache-similarity"]) >= 0.95
+        headers, r = ask(c, "What is the capital of Spain?", model="openai/gpt-4o-mini")
+        assert headers["x-sema-cache"] == "miss" and r.choices[0].message.content == "Madrid."
+        embeds = [q for q in vendor.requests if q.path.endswith("/embeddings")]
+        assert len(embeds) == 3 and embeds[0].body["model"] == "text-embedding-3-small"
+        assert embeds[1].body["input"] in ("capital of France, please", ["capital of France, please"])
+        assert embeds[0].headers["authorization"] == "Bearer sk-test-openai-0123456789abcdef"
+
     def test_embeddings_forwarded(self, served):
         """/v1/embeddings with the header is relayed too."""
         self.upstream.push(Reply(vectors=((1.0, 2.0),)))
