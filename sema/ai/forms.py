@@ -8,7 +8,7 @@ Their documentation (``(doc deftool)``) is in :mod:`sema.ai.forms_docs`.
   ``(system x ...)`` (or ``user``, ``assistant``, ``tool``) becomes
   ``(message :system x ...)``;
 - ``(deftool name "description" {params} handler [opts])`` ->
-  ``(define name (tool/new "name" "description" {params} handler [opts]))``;
+  ``(define name (%deftool "name" "description" {params} handler [opts]))``;
 - ``(defagent name {opts})`` -> ``(define name (%agent "name" {opts}))``;
 - ``(with-retry [{opts}] body ...)`` -> ``(retry (fn () body ...) {opts})``.
 """
@@ -46,7 +46,7 @@ def deftool_form(form):
         raise syntax_error(f"deftool: the tool's name must be a symbol, got {write_str(name)}", form)
     if not isinstance(description, str):
         raise syntax_error(f"deftool: the description must be a string, got {write_str(description)}", form)
-    call = from_iter([S("tool/new"), name.name] + parts[2:], span=span_of(form))
+    call = from_iter([S("%deftool"), name.name] + parts[2:], span=span_of(form))
     return L(S("define"), name, call, span=span_of(form))
 
 

@@ -233,7 +233,17 @@ def tool_new(name: Any, description: str, parameters: Any, handler: Any, opts: M
     (tool/name (tool/new "add" "Add two numbers" {:a :int :b :int} +)) ; => "add"
     (tool/invoke (tool/new "add" "Add" {:a :int :b :int} +) {:a 2 :b 3}) ; => 5
     """
-    who = "tool/new"
+    return make_tool("tool/new", name, description, parameters, handler, opts)
+
+
+@builtin("%deftool")
+def percent_deftool(name: Any, description: str, parameters: Any, handler: Any, opts: Map | None = None) -> Tool:
+    """What deftool builds: tool/new, with errors that name deftool (the form the user wrote)."""
+    return make_tool("deftool", name, description, parameters, handler, opts)
+
+
+def make_tool(who: str, name: Any, description: str, parameters: Any, handler: Any, opts: Map | None) -> Tool:
+    """The Tool of tool/new and deftool, its arguments checked; errors start with WHO."""
     n = name.name if name.__class__ is Keyword else name
     if not isinstance(n, str) or not n:
         raise LispTypeError(f"{who}: the name must be a non-empty string, got {got(name)}")
@@ -315,6 +325,6 @@ def tool_p(x: Any) -> bool:
     return isinstance(x, Tool)
 
 
-NAMES = ("tool/description", "tool/invoke", "tool/name", "tool/new", "tool/parameters", "tool/schema", "tool?")
+NAMES = ("%deftool", "tool/description", "tool/invoke", "tool/name", "tool/new", "tool/parameters", "tool/schema", "tool?")
 
 __all__ = ["Tool", "ToolArgumentError", "python_tool", "register_tool", "result_text", "handler_params", "make_list"]

@@ -31,7 +31,7 @@ LAZY = {
         "prompt/messages", "prompt/render", "prompt/set-system", "prompt/slots", "prompt/template", "prompt/union",
         "prompt?",
     ),
-    "sema.ai.tools": ("tool/description", "tool/invoke", "tool/name", "tool/new", "tool/parameters", "tool/schema",
+    "sema.ai.tools": ("%deftool", "tool/description", "tool/invoke", "tool/name", "tool/new", "tool/parameters", "tool/schema",
                       "tool?"),
     "sema.ai.agents": ("%agent", "agent", "agent/max-turns", "agent/model", "agent/name", "agent/run", "agent/system",
                        "agent/tools", "agent?"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -191,6 +194,34 @@ class TestCancellation:
         finally:
             timer.cancel()
         assert "could not be stopped" not in str(err.value)
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery is POSIX")
+    def test_ctrl_c_stops_a_script_waiting_for_a_model(self, fake_server, tmp_path):
+        """Issue #10: Ctrl-C during a call in flight stops `sema script.scm` (exit 130) and runs its finally
+        clauses, without waiting for the provider (which would answer with a dropped connection after 5 s)."""
+        import signal
+        import subprocess
+        server = fake_server("openai")
+        server.push(Reply(kind="hang"))
+        marker = tmp_path / "cleaned"
+        script = tmp_path / "ask.scm"
+        script.write_text(f"""(llm/configure :openai {{:base-url "{server.url}/v1" :api-key "sk-test-0123456789abcdef"
+                                                        :max-retries 0 :timeout 30}})
+(println "asking")
+(try (llm/complete "hi") (finally (file/write "{marker}" "yes")))""")
+        root = Path(__file__).resolve().parent.parent.parent
+        proc = subprocess.Popen([sys.executable, "-m", "sema", str(script)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+        try:
+            assert proc.stdout.readline().strip() == "asking"
+            while not server.requests:  # the request is in flight
+                threading.Event().wait(0.02)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        assert proc.returncode == 130, err
+        assert marker.read_text() == "yes" and "connect" not in err.lower()
 
     def test_cancel_stops_a_concurrent_batch(self, fake_server):
         """A batch on the event loop is cancelled too."""

@@ -62,6 +62,17 @@ class TestDeftool:
             run('(deftool "name" "d" {} (fn () 1))')
         assert "the tool's name must be a symbol" in str(err.value)
 
+    def test_deftool_value_errors_name_deftool(self, run):
+        """Issue #10: a bad handler, parameters or option given to deftool is reported as deftool's, not tool/new's
+        (the form the user wrote); tool/new keeps its own name."""
+        for src, message in (('(deftool t1 "d" {:a :int} 5)', "deftool: the handler must be a function"),
+                             ('(deftool t2 "d" [1 2] (fn (a) a))', "deftool: the parameters must be a map"),
+                             ('(deftool t3 "d" {:a :int} (fn (a) a) {:x 1})', "deftool: unknown option :x"),
+                             ('(tool/new "t4" "d" {:a :int} 5)', "tool/new: the handler must be a function")):
+            with pytest.raises(Exception) as err:
+                run(src)
+            assert message in str(err.value), src
+
 
 TOOL_LOOP = """
 (llm/define-provider :planner {:complete (fn (req)

@@ -335,6 +335,15 @@ class TestPython:
         with sqlite3.connect(path) as db:
             assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 1
 
+    def test_default_file_is_in_the_user_cache_folder(self, lisp, tmp_path, monkeypatch):
+        """Issue #9: without SEMA_CACHE_DB the store is llm-cache.sqlite3 in the user cache folder (XDG on Linux)."""
+        from sema.cache.options import default_path
+        monkeypatch.delenv("SEMA_CACHE_DB", raising=False)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+        if os.name == "posix" and not os.uname().sysname == "Darwin":
+            assert default_path() == str(tmp_path / "xdg" / "sema" / "llm-cache.sqlite3")
+        assert default_path({"SEMA_CACHE_DB": "/tmp/x.db"}) == "/tmp/x.db"
+
 
 class TestBatch:
     def test_batch_is_cached_per_prompt(self, lisp):

@@ -130,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not d.is_stream(self.path, body):
             if reply.kind == "stream_error":
                 return self._json(500, d.error(500, reply.message))
-            return self._json(200, d.complete(reply, model))
+            return self._json(200, d.complete(reply, model), reply.headers)
         if reply.style == "array":  # Gemini without alt=sse: a JSON array
             return self._json(200, [d.complete(reply, model)])
         chunks = d.stream(reply, model)
@@ -138,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("content-type", d.stream_type)
         self.send_header("transfer-encoding", "chunked")
         self.send_header("cache-control", "no-cache")
+        for k, v in reply.headers.items():  # a success's rate-limit headers, as real vendors send them
+            self.send_header(k, v)
         self.end_headers()
         if reply.kind == "stream_error":
             chunks = chunks[:1] + [d.stream_error(reply.message)]

@@ -132,6 +132,27 @@ class TestThroughSemaProviders:
             ask(client(served), "busy", model="openai/gpt-4o-mini")
         assert info.value.response.headers["retry-after"] == "120"
 
+    def test_failover_to_the_next_provider(self, served):
+        """Issue #9: without the upstream header a 503 from the first provider fails over to the next one."""
+        served.interp.eval_source("(llm/set-fallback [:openai :echo])")
+        self.upstream.push(Reply.error(503, "The server is overloaded"))
+        headers, answer = ask(client(served), "fail over please")
+        assert headers["x-sema-cache"] == "miss"
+        assert answer.choices[0].message.content == "echo: fail over please"
+        assert len(self.upstream.requests) == 1
+        headers, again = ask(client(served), "fail over please")  # the answer that survived is cached
+        assert headers["x-sema-cache"] == "hit" and again.choices[0].message.content == "echo: fail over please"
+
+    def test_retries_before_failing_over(self, serve, echo_interp, fake_server):
+        """Issue #9: a provider configured with retries is retried (retry-after honoured) before anything else."""
+        upstream = fake_server("openai")
+        configure(echo_interp, "openai", upstream, **{"max-retries": 1})
+        served = serve(echo_interp)
+        upstream.push(Reply.error(429, "Slow down", retry_after=0))
+        upstream.push(Reply.say("second try"))
+        headers, answer = ask(client(served), "retry me", model="openai/gpt-4o-mini")
+        assert answer.choices[0].message.content == "second try" and len(upstream.requests) == 2
+
 
 class TestForwarded:
     """X-LLM-Proxy-Upstream: the request is relayed to that URL with the client's key."""
@@ -183,6 +204,29 @@ class TestForwarded:
         assert r.choices[0].message.content == "Paris."
         assert ask(c, "What is the capital of Spain?")[0]["x-sema-cache"] == "miss"
         assert len(self.upstream.requests) == 2
+
+    def test_semantic_layer_with_a_native_http_embedder(self, serve, fake_server):
+        """Issue #9: --embed openai/MODEL: the semantic layer's vectors come from the OpenAI adapter over HTTP
+        (POST /v1/embeddings with sema's key and the named model), and a near vector is a hit."""
+        from sema.interpreter import Interpreter
+        vendor = fake_server("openai")
+        interp = Interpreter(llm=False)
+        configure(interp, "openai", vendor)
+        served = serve(interp, embed="openai/text-embedding-3-small")
+        vendor.push(Reply(vectors=((1.0, 0.0, 0.0),)), Reply.say("Paris."),   # embed, then answer
+                    Reply(vectors=((0.99, 0.05, 0.0),)),                       # a paraphrase's vector: a hit
+                    Reply(vectors=((0.0, 1.0, 0.0),)), Reply.say("Madrid."))   # another meaning: a miss
+        c = client(served)
+        assert ask(c, "What is the capital of France?", model="openai/gpt-4o-mini")[0]["x-sema-cache"] == "miss"
+        headers, r = ask(c, "capital of France, please", model="openai/gpt-4o-mini")
+        assert headers["x-sema-cache"] == "hit" and r.choices[0].message.content == "Paris."
+        assert float(headers["x-sema-cache-similarity"]) >= 0.95
+        headers, r = ask(c, "What is the capital of Spain?", model="openai/gpt-4o-mini")
+        assert headers["x-sema-cache"] == "miss" and r.choices[0].message.content == "Madrid."
+        embeds = [q for q in vendor.requests if q.path.endswith("/embeddings")]
+        assert len(embeds) == 3 and embeds[0].body["model"] == "text-embedding-3-small"
+        assert embeds[1].body["input"] in ("capital of France, please", ["capital of France, please"])
+        assert embeds[0].headers["authorization"] == "Bearer sk-test-openai-0123456789abcdef"
 
     def test_embeddings_forwarded(self, served):
         """/v1/embeddings with the header is relayed too."""

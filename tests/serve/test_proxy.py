@@ -77,6 +77,18 @@ class TestAllowList:
         from sema.serve.config import parse_args
         assert parse_args([]).host == "127.0.0.1"
 
+    def test_every_documented_option(self):
+        """Issue #9: the options of `sema serve` as the issue spells them, and SEMA_ADMIN_TOKEN from the environment."""
+        from sema.serve.config import parse_args
+        c = parse_args(["--host", "::1", "--port", "9090", "--cache", "off", "--threshold", "0.9",
+                        "--embed", "ollama/nomic-embed-text", "--allow-upstream", "api.groq.com", "127.0.0.1:8765",
+                        "-l", "config.scm"], environ={"SEMA_ADMIN_TOKEN": "from-env"})
+        assert (c.host, c.port, c.cache, c.threshold, c.embed) == ("::1", 9090, "off", 0.9, "ollama/nomic-embed-text")
+        assert c.allow_upstream == ["api.groq.com", "127.0.0.1:8765"] and c.load == ["config.scm"]
+        assert c.admin_token == "from-env"
+        assert parse_args(["--admin-token", "opt"], environ={"SEMA_ADMIN_TOKEN": "env"}).admin_token == "opt"
+        assert c.cache_changes() == {"path": "off", "threshold": 0.9, "embed": "ollama/nomic-embed-text"}
+
 
 class TestTransparentErrors:
     @pytest.fixture
@@ -105,7 +117,23 @@ class TestTransparentErrors:
         served, upstream, headers = setup
         upstream.push(Reply(headers={"x-ratelimit-remaining-tokens": "999"}))
         r = chat(served, "rl", headers=headers)
-        assert r.status_code == 200
+        assert r.status_code == 200 and r.headers["x-ratelimit-remaining-tokens"] == "999"
+
+    def test_semcache_request_as_documented(self, setup):
+        """Issue #9: semcache's own curl (POST /chat/completions, a `host: api.openai.com` header) is forwarded
+        to the named upstream with the client's key; the upstream sees its own Host; the repeat is a hit."""
+        served, upstream, headers = setup
+        upstream.push(Reply.say("Semantic caching reuses answers."))
+        h = {"authorization": "Bearer sk-proj-client-key-0123456789", "host": "api.openai.com", **headers}
+        body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "What is semantic caching?"}]}
+        r = HTTP.post(served.url + "/chat/completions", json=body, headers=h)
+        assert r.status_code == 200 and r.headers["x-sema-cache"] == "miss"
+        assert r.json()["choices"][0]["message"]["content"] == "Semantic caching reuses answers."
+        sent = upstream.last
+        assert sent.headers["authorization"] == "Bearer sk-proj-client-key-0123456789"
+        assert sent.headers["host"] == upstream.url.split("//")[1]
+        again = HTTP.post(served.url + "/chat/completions", json=body, headers=h)
+        assert again.headers["x-sema-cache"] == "hit" and len(upstream.requests) == 1
 
     def test_connection_error_body(self, serve):
         """An upstream that refuses the connection gives semcache's JSON error (502)."""
