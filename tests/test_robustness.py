@@ -180,6 +180,43 @@ class TestCompiledCodeCache:
         (cache_dir / "u.scm").write_text("(define (h) 2)")
         assert self.sema_cli("-l", "u.scm", "-l", "mm.scm", "c.scm", cwd=cache_dir) == "2"
 
+    def test_a_file_loaded_by_a_loaded_file_is_a_dependency_too(self, cache_dir):
+        """Issue 7: top loads a, a loads b, b defines the macro top uses; editing b is seen by top."""
+        (cache_dir / "a.scm").write_text('(load "b.scm")')
+        (cache_dir / "top.scm").write_text('(load "a.scm") (println (z))')
+        outputs = []
+        for v in (1, 2, 1):
+            (cache_dir / "b.scm").write_text(f"(defmacro z () {v})")
+            outputs.append(self.sema_cli("top.scm", cwd=cache_dir))
+        assert outputs == ["1", "2", "1"]
+
+    @pytest.mark.parametrize("files", [
+        # the macro is defined and used in one file, after the file that defines what it reads
+        {"k.scm": "(define k {v})", "mk.scm": "(defmacro mk () k) (println (mk))"},
+        # defined in one file, what it reads defined in a second, used in a third
+        {"def.scm": "(defmacro mk () k)", "k.scm": "(define k {v})", "use.scm": "(println (mk))"},
+    ])
+    def test_a_macro_reading_a_global_sees_its_new_value(self, cache_dir, files):
+        """Issue 7: an expansion that reads a global an earlier file defined is redone when that file changes."""
+        names = list(files)
+        args = [a for name in names[:-1] for a in ("-l", name)] + [names[-1]]
+        outputs = []
+        for v in (1, 2, 1):
+            for name, text in files.items():
+                (cache_dir / name).write_text(text.format(v=v))
+            outputs.append(self.sema_cli(*args, cwd=cache_dir))
+        assert outputs == ["1", "2", "1"]
+
+    def test_library_macros_do_not_tie_a_unit_to_earlier_files(self, cache_dir):
+        """A file using only the standard library's macros stays cached when an earlier file changes."""
+        (cache_dir / "plain.scm").write_text("(println (when #t 5))")
+        for v in (1, 2):
+            (cache_dir / "k.scm").write_text(f"(define k {v})")
+            assert self.sema_cli("-l", "k.scm", "plain.scm", cwd=cache_dir) == "5"
+        out = subprocess.run([sys.executable, "-X", "importtime", "-m", "sema", "-l", "k.scm", "plain.scm"],
+                             cwd=cache_dir, capture_output=True, text=True, timeout=60)
+        assert out.stdout.strip() == "5" and "lark" not in out.stderr
+
     def test_a_warm_run_with_macros_and_loads_reads_nothing(self, cache_dir):
         """The cache still works for such units: the second run neither imports lark nor parses."""
         (cache_dir / "l.scm").write_text("(defmacro twice (x) `(* 2 ,x))")
