@@ -159,6 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that output still buffered for a closed pipe is dropped, not raised."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -191,7 +200,7 @@ def policy_of(opts: Options):
 def run(opts: Options) -> int:
     from .errors import ExitRequest
     from .interpreter import Interpreter
-    from .printer import write_str
+    from .printer import print_to
 
     try:
         interp = Interpreter(llm=opts.llm, args=opts.args, model=opts.model, provider=opts.provider,
@@ -206,7 +215,7 @@ def run(opts: Options) -> int:
         for kind, text in opts.exprs:
             value = interp.eval_source(text, "<eval>")
             if kind == "print" or value is not None:
-                sys.stdout.write(write_str(value) + "\n")
+                print_to(sys.stdout, value, end="\n")  # a huge result is written as it is printed
         if opts.interactive or (opts.file is None and not opts.exprs):
             from .repl import start_repl
             return start_repl(interp, quiet=opts.quiet)
@@ -216,6 +225,9 @@ def run(opts: Options) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`sema f.scm | head`): stop quietly
+        _discard_stdout()
+        return 141  # as for a process killed by SIGPIPE (128 + 13), what `yes | head` reports
     except Exception as exc:
         from .diagnostics import report
         return report(exc)

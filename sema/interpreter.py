@@ -16,7 +16,7 @@ from .runtime.names import mangle, unmangle
 from .runtime.registry import Any
 from .runtime.tailcalls import TAIL_BUDGET
 from .runtime.traceback import attach_stack, convert, unbound_error
-from .runtime.units import Entry, Recording, UnitTracker, deps_unchanged, digest
+from .runtime.units import HISTORY, Entry, Recording, UnitTracker, deps_unchanged, digest
 from .runtime.worker import on_worker, pending_stop, run_with_deep_stack
 from .values import ArrayList, Keyword, Pair, Symbol, make_list, make_map
 
@@ -78,6 +78,7 @@ class Interpreter:
         if stdlib:
             from .stdlib_loader import load_stdlib
             load_stdlib(self)
+            self.units.library_loaded()
         #: globals present before any user code: builtins, stdlib, helpers
         self.startup_globals = frozenset(self.namespace)
         if llm and self.policy.allows("llm"):
@@ -168,6 +169,7 @@ class Interpreter:
     def expand_macro(self, macro, form):
         from .compiler.forms import items_of, span_of, with_span
         args = items_of(form)[1:]
+        self.units.expanding(form.car)
         try:
             result = macro(*args)
         except SemaError as exc:
@@ -284,10 +286,13 @@ class Interpreter:
         """
         from .runtime import cache
 
-        key = cache.key_for(text, filename, self.units.state()) if cache.enabled() else None
+        units = self.units
+        key = cache.key_for(text, filename, units.state()) if cache.enabled() else None
         if key is not None:
             cached = cache.load(key)
-            if cached is not None and deps_unchanged(cached[1]):
+            if cached is not None and deps_unchanged(cached[1], units.history):
+                if units.recording is not None:  # a nested load: what it loaded, its loader depends on too
+                    units.recording.deps.extend(d for d in cached[1] if d[0] != HISTORY)
                 return run_with_deep_stack(self._replay, cached[0], key)
         return run_with_deep_stack(self._compile_and_run, text, filename, key)
 
@@ -296,16 +301,18 @@ class Interpreter:
         units = self.units
         forms = read_all(text, filename)
         saved = (units.recording, self.unit_prefix)
-        rec = units.recording = Recording(key or digest(text, filename))
+        rec = units.recording = Recording(key or digest(text, filename), units.history)
         self.unit_prefix = rec.key[:12] if key is not None else f"p{id(forms):x}"
         try:
             result = self._eval_forms(forms, filename)
             if key is not None and rec.cacheable:
                 from .runtime import cache
-                cache.store(key, rec.entries, rec.deps)
+                cache.store(key, rec.entries, units.deps_to_store(rec))
         finally:
             units.recording, self.unit_prefix = saved
             units.unit_done(rec.key)
+            if saved[0] is not None:  # a nested load: what it loaded, its loader depends on too
+                saved[0].deps.extend(rec.deps)
         return result
 
     def _replay(self, entries, key: str):

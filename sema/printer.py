@@ -94,9 +94,71 @@ def write_str(x) -> str:
     return "".join(out)
 
 
+class _Enough(Exception):
+    """Raised by a :class:`_Bounded` output once it holds enough text."""
+
+
+class _Bounded(list):
+    """Printer output that stops the printer past ``limit`` characters: a huge value costs no more."""
+
+    __slots__ = ("size", "limit")
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.size = 0
+        self.limit = limit
+
+    def append(self, text: str) -> None:
+        list.append(self, text)
+        self.size += len(text)
+        if self.size > self.limit:
+            raise _Enough
+
+
+class _Streaming(list):
+    """Printer output written to ``stream`` in chunks: printing a huge list takes no memory for its text."""
+
+    __slots__ = ("stream", "size")
+    CHUNK = 1 << 16
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        self.size = 0
+
+    def append(self, text: str) -> None:
+        list.append(self, text)
+        self.size += len(text)
+        if self.size >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self:
+            self.stream.write("".join(self))
+            self.clear()
+            self.size = 0
+
+
+def print_to(stream, x, write: bool = True, end: str = "") -> None:
+    """Print ``x`` (write form, or display form) and then ``end`` to ``stream``, a chunk at a time."""
+    if x.__class__ is str and not write:
+        stream.write(x + end if end else x)
+        return
+    out = _Streaming(stream)
+    _print(x, write, out)
+    if end:
+        list.append(out, end)
+    out.flush()
+
+
 def short_write(x, limit: int = 60) -> str:
-    """The write form of ``x``, cut to ``limit`` characters (for error messages)."""
-    text = write_str(x)
+    """The write form of ``x``, cut to ``limit`` characters (for error messages); only that much is printed."""
+    out = _Bounded(limit)
+    try:
+        _print(x, True, out)
+    except _Enough:
+        pass
+    text = "".join(out)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

@@ -180,6 +180,43 @@ class TestCompiledCodeCache:
         (cache_dir / "u.scm").write_text("(define (h) 2)")
         assert self.sema_cli("-l", "u.scm", "-l", "mm.scm", "c.scm", cwd=cache_dir) == "2"
 
+    def test_a_file_loaded_by_a_loaded_file_is_a_dependency_too(self, cache_dir):
+        """Issue 7: top loads a, a loads b, b defines the macro top uses; editing b is seen by top."""
+        (cache_dir / "a.scm").write_text('(load "b.scm")')
+        (cache_dir / "top.scm").write_text('(load "a.scm") (println (z))')
+        outputs = []
+        for v in (1, 2, 1):
+            (cache_dir / "b.scm").write_text(f"(defmacro z () {v})")
+            outputs.append(self.sema_cli("top.scm", cwd=cache_dir))
+        assert outputs == ["1", "2", "1"]
+
+    @pytest.mark.parametrize("files", [
+        # the macro is defined and used in one file, after the file that defines what it reads
+        {"k.scm": "(define k {v})", "mk.scm": "(defmacro mk () k) (println (mk))"},
+        # defined in one file, what it reads defined in a second, used in a third
+        {"def.scm": "(defmacro mk () k)", "k.scm": "(define k {v})", "use.scm": "(println (mk))"},
+    ])
+    def test_a_macro_reading_a_global_sees_its_new_value(self, cache_dir, files):
+        """Issue 7: an expansion that reads a global an earlier file defined is redone when that file changes."""
+        names = list(files)
+        args = [a for name in names[:-1] for a in ("-l", name)] + [names[-1]]
+        outputs = []
+        for v in (1, 2, 1):
+            for name, text in files.items():
+                (cache_dir / name).write_text(text.format(v=v))
+            outputs.append(self.sema_cli(*args, cwd=cache_dir))
+        assert outputs == ["1", "2", "1"]
+
+    def test_library_macros_do_not_tie_a_unit_to_earlier_files(self, cache_dir):
+        """A file using only the standard library's macros stays cached when an earlier file changes."""
+        (cache_dir / "plain.scm").write_text("(println (when #t 5))")
+        for v in (1, 2):
+            (cache_dir / "k.scm").write_text(f"(define k {v})")
+            assert self.sema_cli("-l", "k.scm", "plain.scm", cwd=cache_dir) == "5"
+        out = subprocess.run([sys.executable, "-X", "importtime", "-m", "sema", "-l", "k.scm", "plain.scm"],
+                             cwd=cache_dir, capture_output=True, text=True, timeout=60)
+        assert out.stdout.strip() == "5" and "lark" not in out.stderr
+
     def test_a_warm_run_with_macros_and_loads_reads_nothing(self, cache_dir):
         """The cache still works for such units: the second run neither imports lark nor parses."""
         (cache_dir / "l.scm").write_text("(defmacro twice (x) `(* 2 ,x))")
@@ -292,6 +329,17 @@ class TestBuiltinArgumentErrors:
         assert show("(length (range 0 100000000000))") == "100000000000"
         assert show("(take 3 (range 5 100000000000))") == "(5 6 7)"
 
+    def test_an_error_prints_only_the_start_of_a_huge_value(self, run):
+        """Issue 7: "got list (0 1 2 ..." is printed up to its cut, never whole (PrintedTooFar proves it)."""
+        with pytest.raises(LispTypeError, match=r"got list \(0 1 2 3 .*\.\.\.$"):
+            run("(+ 1 (range 0 10000000))")
+
+        class PrintedTooFar:
+            def sema_print(self, out, print_value):
+                raise AssertionError("the printer went past the cut")
+        from sema.printer import short_write
+        assert short_write([*range(100), PrintedTooFar()]).endswith("...")
+
     def test_huge_exact_power_is_refused_quickly(self, run):
         with pytest.raises(LispValueError, match="digits"):
             run("(expt 7 100000000)")
@@ -402,6 +450,34 @@ class TestCommandLine:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
         assert out.stdout.startswith('(3 "maximum recursion depth exceeded'), out.stdout + out.stderr
         assert out.stderr.count("could not reserve") == 1
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="rlimits and SIGPIPE are POSIX")
+    @pytest.mark.parametrize("expr", ["(range 0 100000000000)", "(println (range 0 100000000000))",
+                                      "(let loop ((i 0)) (println i) (loop (+ i 1)))"])
+    def test_huge_output_streams_and_a_closed_pipe_ends_quietly(self, expr):
+        """Issue 7: a 10^11-element result is written as it is printed (under a 1 GiB address-space limit),
+        and when the reader goes away (`sema ... | head`) sema exits 141 without a traceback."""
+        import resource
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sema", "-e", expr], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)))
+        head = proc.stdout.read(300_000)  # more than one chunk of the printer
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=30)
+        assert head.startswith(b"(0 1 2 3") or head.startswith(b"0\n1\n2\n")
+        assert proc.returncode == 141 and "Traceback" not in err and "internal error" not in err, err
+
+    def test_a_closed_pipe_still_runs_finally_clauses(self, tmp_path):
+        marker = tmp_path / "cleaned"
+        (tmp_path / "p.scm").write_text(
+            f'(try (let loop ((i 0)) (println i) (loop (+ i 1))) (finally (file/write "{marker}" "yes")))')
+        proc = subprocess.Popen([sys.executable, "-m", "sema", "p.scm"], cwd=tmp_path, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        assert proc.stdout.readline() == b"0\n"
+        proc.stdout.close()
+        proc.wait(timeout=30)
+        assert proc.returncode == 141 and marker.read_text() == "yes"
 
     @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery is POSIX")
     def test_ctrl_c_runs_finally_clauses(self, tmp_path):

@@ -26,7 +26,7 @@ import os
 import sys
 
 from ..errors import LispIOError
-from ..printer import display_str, write_str
+from ..printer import display_str, print_to, write_str
 from ..runtime import output
 from ..runtime.capabilities import Need, allowed_paths
 from ..runtime.registry import builtin
@@ -70,8 +70,7 @@ def display(*values: typing.Any) -> None:
     (display "n = " 42) ; => nil
     """
     if len(values) == 1:
-        v = values[0]
-        output.stdout().write(v if v.__class__ is str else display_str(v))
+        print_to(output.stdout(), values[0], write=False)  # a huge list is written as it is printed
     else:
         output.stdout().write("".join(map(display_str, values)))
 
@@ -94,8 +93,8 @@ def println(*values: typing.Any) -> None:
     (println "total:" 42) ; => nil
     """
     # One write per call; the common single-string case avoids the join.
-    if len(values) == 1 and values[0].__class__ is str:
-        output.stdout().write(values[0] + "\n")
+    if len(values) == 1:
+        print_to(output.stdout(), values[0], write=False, end="\n")  # the common single value: no join
     else:
         output.stdout().write(" ".join(map(display_str, values)) + "\n")
 
@@ -117,7 +116,7 @@ def write_(value: typing.Any) -> None:
 
     (write "hi") ; => nil
     """
-    output.stdout().write(write_str(value))
+    print_to(output.stdout(), value)
 
 
 @skip_doc_examples

@@ -11,8 +11,13 @@ is unchanged.  That is, besides the text itself:
   forms shadowed;
 * what the unit's own execution brought in that later forms were compiled
   against: files it ``load``ed or ``import``ed, declared as dependencies by
-  the code that loads them (:meth:`UnitTracker.depend_on_file`) and checked
-  by content when the cache is used.
+  the code that loads them (:meth:`UnitTracker.loading_file`) and checked
+  by content when the cache is used, together with the files *they* loaded
+  (a nested load's dependencies are its loader's too);
+* for a unit that expands a macro of the user's (not the standard
+  library's), the history of units run before it: an expansion may read any
+  global an earlier unit defined (``(defmacro m () k)`` with ``k`` from an
+  earlier file), so the unit is reused only after the same earlier units.
 
 A change of compile-time state made by executing the unit in any other way
 (``eval`` of a ``defmacro``, say) makes the unit uncacheable: its later forms
@@ -66,12 +71,14 @@ class Recording:
     """What compiling and running one unit did, to be stored in the cache."""
 
     __slots__ = ("key", "entries", "deps", "cacheable", "compiling", "loading", "consts", "specs", "functions",
-                 "records")
+                 "records", "history", "needs_history")
 
-    def __init__(self, key: str):
+    def __init__(self, key: str, history: str = ""):
         self.key = key
         self.entries: list[Entry] = []
         self.deps: list[tuple[str, str]] = []   # (absolute path, digest of its text)
+        self.history = history       # the tracker's history when the unit started
+        self.needs_history = False   # a user macro was expanded: the unit depends on that history
         self.cacheable = True
         self.compiling = 0   # > 0 while a form of the unit is being compiled
         self.loading = 0     # > 0 while a load/import the unit declared runs
@@ -84,7 +91,7 @@ class Recording:
 class UnitTracker:
     """Per interpreter: the state fingerprint, the history of units run, and the recording under way."""
 
-    __slots__ = ("history", "macro_fingerprints", "redefined", "shadowed", "recording")
+    __slots__ = ("history", "macro_fingerprints", "redefined", "shadowed", "recording", "library_macros")
 
     def __init__(self):
         self.history = ""                     # digest of the units run so far, in order
@@ -92,6 +99,21 @@ class UnitTracker:
         self.redefined: set[str] = set()      # builtins redefined (no longer inlined)
         self.shadowed: set[str] = set()       # special or derived forms redefined by the user
         self.recording: Recording | None = None
+        self.library_macros: frozenset = frozenset()  # fingerprints of the standard library's macros
+
+    def library_loaded(self) -> None:
+        """The standard library is in: its macros depend on nothing a user can change."""
+        self.library_macros = frozenset(self.macro_fingerprints.values())
+
+    def expanding(self, name) -> None:
+        """The macro ``name`` is being expanded: a user's macro ties the unit to the units before it."""
+        rec = self.recording
+        if rec is not None and self.macro_fingerprints.get(name) not in self.library_macros:
+            rec.needs_history = True
+
+    def deps_to_store(self, rec: Recording) -> list:
+        """The dependencies to store with ``rec``: its files, and the history if it needs it."""
+        return rec.deps + [(HISTORY, rec.history)] if rec.needs_history else list(rec.deps)
 
     def state(self) -> str:
         """The compile-time state a unit's compilation depends on, as text for its key."""
@@ -165,9 +187,17 @@ class _Counting:
         return False
 
 
-def deps_unchanged(deps) -> bool:
-    """True if every file a cached unit loaded still has the text it had then."""
+#: the "path" of the dependency on the history of units run before a unit
+HISTORY = ""
+
+
+def deps_unchanged(deps, history: str) -> bool:
+    """True if every file a cached unit loaded still has the text it had then (and the history is the same)."""
     for path, expected in deps:
+        if path == HISTORY:
+            if expected != history:
+                return False
+            continue
         try:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
