@@ -3,7 +3,7 @@
 A new OpenAI-compatible vendor is a new row, not new code.  Each row says
 which wire format it speaks (``adapter``), how it authenticates (``auth``),
 where it lives (``base_url``, ``chat_path``) and which environment
-variables configure it.  ``docs/llm-providers.md`` is generated from this
+variables configure it.  The provider table of ``docs/llm.md`` is generated from this
 table (``python -m sema.llm.doctable``), so the documentation cannot drift.
 
 Order matters: ``auto_configure`` registers rows in table order, and that
