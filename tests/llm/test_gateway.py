@@ -13,6 +13,7 @@ from sema.llm import (
     Breaker,
     ChatRequest,
     FakeProvider,
+    LlmError,
     Message,
     ProviderRegistry,
     RateLimitError,
@@ -76,6 +77,58 @@ class TestStandingOrder:
         with pytest.raises(AuthError, match="bad key") as info:
             reg.router.call(REQ)
         assert b.requests == [] and info.value.attempts[0]["error"] == "auth"
+
+    def test_every_retriable_kind_fails_over_over_http(self, fake_server):
+        """Issue 8: 529, a timeout and a refused connection move on to the next provider; the error kinds
+        are the adapters' own (real HTTP against fake servers), not scripted exceptions."""
+        import socket
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+        sock.close()
+
+        class Nowhere:
+            url = f"http://127.0.0.1:{closed_port}"
+        overloaded, hanging, good = fake_server("anthropic"), fake_server("openai"), fake_server("ollama")
+        overloaded.push(Reply.error(529, "Overloaded"))
+        hanging.push(Reply("hang"))
+        good.push(Reply.say("from ollama"))
+        reg = ProviderRegistry(environ={})
+        for name, provider in (("anthropic", build("anthropic", overloaded, max_retries=0)),
+                               ("gemini", build("gemini", Nowhere, max_retries=0)),
+                               ("openai", build("openai", hanging, max_retries=0, read_timeout=0.2)),
+                               ("ollama", build("ollama", good, max_retries=0))):
+            reg.register(name, provider)
+        r = reg.router.call(REQ)
+        assert (r.content, r.provider) == ("from ollama", "ollama")
+        assert [len(s.requests) for s in (overloaded, hanging, good)] == [1, 1, 1]
+        health = reg.router.health()
+        assert [health[n]["failures"] for n in ("anthropic", "gemini", "openai", "ollama")] == [1, 1, 1, 0]
+        overloaded.push(Reply.error(529, "Overloaded"))
+        hanging.push(Reply("hang"))
+        good.push(Reply.error(503, "down"))
+        with pytest.raises(LlmError) as info:
+            reg.router.call(REQ)
+        assert [(a["provider"], a["error"], a["status"]) for a in info.value.attempts] == [
+            ("anthropic", "server", 529), ("gemini", "connection", None), ("openai", "timeout", None),
+            ("ollama", "server", 503)]
+
+    @pytest.mark.parametrize("status, message", [
+        (400, "This model's maximum context length is 4096 tokens."),
+        (400, "Invalid value for 'temperature'"),
+        (401, "Incorrect API key provided")])
+    def test_non_retriable_http_errors_stop_at_once(self, fake_server, status, message):
+        """Issue 8: a context-window, bad-request or auth answer is not failed over (nor counted by the breaker)."""
+        first, second = fake_server("openai"), fake_server("anthropic")
+        first.push(Reply.error(status, message))
+        second.push(Reply.say("never"))
+        reg = ProviderRegistry(environ={})
+        reg.register("openai", build("openai", first))
+        reg.register("anthropic", build("anthropic", second))
+        with pytest.raises(LlmError) as info:
+            reg.router.call(REQ)
+        assert message.split(".")[0] in str(info.value) and second.requests == []
+        assert len(first.requests) == 1 and reg.router.health()["openai"]["failures"] == 0
 
     def test_explicit_provider_bypasses_the_order(self):
         """:provider (or provider/model) names one provider: no failover."""
