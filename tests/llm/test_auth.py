@@ -554,3 +554,60 @@ class TestVertex:
         monkeypatch.setitem(sys.modules, "jwt", None)
         with pytest.raises(UnsupportedError, match=r"pip install 'sema\[vertex\]'"):
             registry().configure("vertex", {"key-file": str(keyfile)})
+
+
+# ---------------------------------------------------------------- the same from Lisp
+
+
+class TestFromLisp:
+    """Issue 8: every auth method configured and called from Lisp (llm/configure, llm/login), each server
+    still checking the credentials with its own code."""
+
+    def test_bedrock_and_vertex_options(self, servers, tmp_path):
+        from sema.interpreter import Interpreter
+        bedrock = bedrock_server(servers, region="ap-south-1")
+        vertex, keyfile, tokens = vertex_setup(servers, tmp_path)
+        interp = Interpreter(llm=False)
+        interp.eval_source(f'''
+          (llm/configure :bedrock {{:access-key-id "{AKID}" :secret-access-key "{SECRET}" :region "ap-south-1"
+                                    :base-url "{bedrock.url}"}})
+          (llm/configure :vertex {{:key-file "{keyfile}" :location "europe-west4" :base-url "{vertex.url}/v1"}})''')
+        assert interp.eval_source('(llm/complete "hi" {:provider :bedrock})') == "echo: hi"
+        assert interp.eval_source('(llm/complete "hi" {:provider :Vertex :model "gemini-2.5-flash"})') == \
+            "hi from vertex"
+        assert tokens == ["ya29.token-0"] and "/locations/europe-west4/" in vertex.requests[-1].path
+        assert SECRET not in repr(interp.eval_source("(llm/providers)"))
+
+    def test_login_qwen_then_chat(self, servers, tmp_path, monkeypatch, capsys):
+        from sema.interpreter import Interpreter
+        server, state = qwen_server(servers, pending=1)
+        monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url + "/v1")
+        creds = tmp_path / "qwen.json"
+        interp = Interpreter(llm=False)
+        path = interp.eval_source(f'(llm/login :qwen {{:credentials-file "{creds}" :oauth-url "{server.url}"}})')
+        assert path == str(creds) and stat.S_IMODE(creds.stat().st_mode) == 0o600 and state["polls"] == 2
+        out = capsys.readouterr().out
+        assert "https://chat.qwen.ai/authorize?user_code=ABCD-1234" in out and "ABCD-1234" in out
+        assert "access-1" not in out and "refresh-1" not in out
+        assert interp.eval_source('(llm/complete "hi" {:provider :qwen-oauth})') == "hi from qwen access-1"
+        from sema.errors import SemaError
+        with pytest.raises(SemaError, match=r"llm/login: :gemini has no device-flow sign-in"):
+            interp.eval_source("(llm/login :gemini)")
+
+    def test_copilot_and_anthropic_oauth(self, servers):
+        from sema.interpreter import Interpreter
+        github, api, issued = copilot_servers(servers)
+        token = "sk-ant-oat01-fromlisp0123456789abcdef"
+        claude = anthropic_server(servers, token)
+        interp = Interpreter(llm=False)
+        interp.eval_source(f'''
+          (llm/configure :copilot {{:api-key "{GITHUB_TOKEN}" :token-url "{github.url}/copilot_internal/v2/token"
+                                    :base-url "{api.url}"}})
+          (llm/configure :anthropic {{:api-key "{token}" :base-url "{claude.url}"}})''')
+        assert interp.eval_source('(llm/complete "hi" {:provider :copilot})') == "hi from copilot"
+        assert interp.eval_source('(llm/complete "hi" {:provider :copilot})') == "hi from copilot"
+        assert len(github.requests) == 1  # the Copilot key is cached
+        assert interp.eval_source('(llm/complete "hi" {:provider :claude})') == "hi from claude"
+        assert claude.requests[0].headers["authorization"] == f"Bearer {token}"
+        shown = repr(interp.eval_source("(llm/providers)")) + repr(interp.eval_source("(llm/provider-health)"))
+        assert GITHUB_TOKEN not in shown and token not in shown and "tid=copilot" not in shown
