@@ -211,3 +211,28 @@ class TestDiscoverLocal:
         assert (found["litellm"]["status"], found["litellm"]["needs-key"]) == (500, False)
         assert (found["lmstudio"]["status"], found["lmstudio"]["needs-key"]) == (403, True)
         assert found["ollama"]["models"] == ["qwen3:8b"]
+
+    def test_from_lisp_against_servers_that_refuse_the_probe(self, monkeypatch):
+        """Issue 8: (llm/discover-local) reports real loopback servers answering 401 and 500 (with :status,
+        as docs/llm.md says), next to one that lists its models; closed ports are skipped."""
+        litellm = RouteServer({("GET", "/v1/models"): lambda r: (401, {"error": {"message": "no key"}})})
+        vllm = RouteServer({("GET", "/v1/models"): lambda r: (500, {"detail": "Internal Server Error"})})
+        lmstudio = RouteServer({("GET", "/v1/models"): lambda r: (200, {"object": "list", "data": [
+            {"id": "qwen2.5-7b-instruct", "object": "model"}]})})
+        try:
+            monkeypatch.setenv("LITELLM_BASE_URL", litellm.url + "/v1")
+            monkeypatch.setenv("VLLM_BASE_URL", vllm.url + "/v1")
+            monkeypatch.setenv("LMSTUDIO_BASE_URL", lmstudio.url + "/v1")
+            for var in ("OLLAMA_HOST", "LLAMACPP_BASE_URL", "LOCALAI_BASE_URL", "SGLANG_BASE_URL", "TGI_BASE_URL",
+                        "MLX_BASE_URL", "OPENAI_COMPATIBLE_BASE_URL"):
+                monkeypatch.setenv(var, "http://127.0.0.1:9/v1")
+            interp = Interpreter(llm=False)
+            found = {r[K("id")]: r for r in interp.eval_source("(llm/discover-local {:timeout 0.5})")}
+        finally:
+            for s in (litellm, vllm, lmstudio):
+                s.close()
+        assert set(found) == {K("litellm"), K("vllm"), K("lmstudio")}
+        assert (found[K("litellm")][K("needs-key")], found[K("litellm")][K("status")]) == (True, 401)
+        assert (found[K("vllm")][K("needs-key")], found[K("vllm")][K("status")]) == (False, 500)
+        assert list(found[K("lmstudio")][K("models")]) == ["qwen2.5-7b-instruct"]
+        assert found[K("lmstudio")][K("status")] == 200
