@@ -220,6 +220,38 @@ class TestUsage:
         assert last["provider"] == "p1" and last["model"] == "m1" and last["source"] == "reported"
         assert last["timestamp"].endswith("Z") and last["latency-ms"] >= 0
 
+    def test_cached_tokens_as_each_vendor_reports_them(self):
+        """Issue 8: OpenAI's prompt_tokens_details.cached_tokens, Anthropic's cache_read_input_tokens and
+        Gemini's cachedContentTokenCount reach the usage records (real adapters, loopback servers)."""
+        from .routeserver import RouteServer, openai_answer
+        oai = openai_answer("from openai", "gpt-4o", usage=(100, 5))
+        oai["usage"]["prompt_tokens_details"] = {"cached_tokens": 64}
+        claude = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x", "stop_reason": "end_turn",
+                  "content": [{"type": "text", "text": "from claude"}],
+                  "usage": {"input_tokens": 20, "output_tokens": 4, "cache_read_input_tokens": 300,
+                            "cache_creation_input_tokens": 0}}
+        gemini = {"candidates": [{"content": {"role": "model", "parts": [{"text": "from gemini"}]}, "finishReason": "STOP"}],
+                  "usageMetadata": {"promptTokenCount": 50, "candidatesTokenCount": 3, "totalTokenCount": 53,
+                                    "cachedContentTokenCount": 32}}
+        server = RouteServer({("POST", "/v1/chat/completions"): lambda r: (200, oai),
+                              ("POST", "/v1/messages"): lambda r: (200, claude),
+                              ("POST", "/v1beta/models/*"): lambda r: (200, gemini)})
+        try:
+            interp = Interpreter(llm=False)
+            interp.eval_source(f'''
+              (llm/configure :openai {{:api-key "sk-test-0123456789abcdef" :base-url "{server.url}/v1"}})
+              (llm/configure :anthropic {{:api-key "sk-ant-test-0123456789" :base-url "{server.url}"}})
+              (llm/configure :gemini {{:api-key "AIzaTest0123456789abcdefghij" :base-url "{server.url}/v1beta"}})''')
+            cached = []
+            for name in ("openai", "anthropic", "gemini"):
+                interp.eval_source(f'(llm/complete "hi" {{:provider :{name}}})')
+                cached.append(interp.eval_source("(:cached-tokens (:last-call (llm/usage-summary)))"))
+        finally:
+            server.close()
+        assert cached == [64, 300, 32]
+        assert interp.eval_source("(:cached-tokens (:totals (llm/usage-summary)))") == 396
+        assert interp.llm.usage.snapshot()["cached-tokens"] == 396
+
     def test_snapshot_and_delta(self):
         """usage_delta of two snapshots counts what happened in between."""
         reg, _ = fakes(["a", "b", "c"])
