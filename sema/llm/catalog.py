@@ -246,6 +246,7 @@ SPECS: tuple[ProviderSpec, ...] = (
     _oai("siliconflow", "SiliconFlow", "https://api.siliconflow.cn/v1", "Qwen/Qwen2.5-72B-Instruct",
          ("SILICONFLOW_API_KEY", "SILICON_API_KEY"), aliases=("silicon-flow",), supports=CHAT_EMBED,
          aggregator=True, models=("Qwen/Qwen2.5-72B-Instruct", "deepseek-ai/DeepSeek-V3")),
+    # the registry document gives https://api.opencode.ai/v1; OpenCode's own docs serve Zen at opencode.ai/zen/v1
     _oai("opencode-zen", "OpenCode Zen", "https://opencode.ai/zen/v1", "qwen3-coder", ("OPENCODE_API_KEY",),
          aliases=("opencode", "zen"), category="other-labs", base_env=("OPENCODE_BASE_URL",),
          models=("glm-4.7-free", "grok-code", "kimi-k2.5-free", "gpt-5-nano", "minimax-m2.1-free", "big-pickle")),
