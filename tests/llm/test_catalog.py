@@ -187,6 +187,7 @@ class TestKeyWarnings:
         reg = ProviderRegistry(environ={"OPENAI_API_KEY": "AIzaSyNotAnOpenAIKey0123456789"})
         reg.auto_configure()
         assert len(reg.warnings) == 1 and "looks like a Google key" in reg.warnings[0]
+        assert "does not look like a key for OpenAI (expected" in reg.warnings[0]  # not "like OpenAI key"
         assert "NotAnOpenAI" not in reg.warnings[0]
 
     def test_options_class_rejects_unknown(self):
