@@ -173,6 +173,19 @@ class TestCopilot:
         assert "refused (401): Bad credentials" in info.value.message
         assert "gho_" not in info.value.message and "wrongtoken" not in repr(bad.get("copilot"))
 
+    def test_plain_token_file_of_the_gateway_document(self, servers, tmp_path):
+        """Issue 8 / seed 002: a token_path file holding just the GitHub token (option or variable)."""
+        github, api, issued = copilot_servers(servers)
+        token_file = tmp_path / "copilot_token.txt"
+        token_file.write_text(GITHUB_TOKEN + "\n")
+        by_option = self.configure(github, api)
+        by_option.configure("copilot", {"token-file": str(token_file)})
+        assert by_option.get("copilot").complete(REQ).content == "hi from copilot"
+        by_variable = self.configure(github, api, GITHUB_COPILOT_TOKEN_FILE=str(token_file))
+        by_variable.configure("copilot", {})
+        assert by_variable.get("copilot").complete(REQ).content == "hi from copilot"
+        assert len(github.requests) == 2
+
     def test_missing_token_says_how(self):
         """Without a GitHub token the error names the variable and the option."""
         with pytest.raises(AuthError, match="GITHUB_COPILOT_TOKEN"):
@@ -255,6 +268,17 @@ class TestQwenDeviceFlow:
         assert state["refreshes"] == 1
         assert json.loads(creds.read_text())["access_token"] == "access-2"
         assert stat.S_IMODE(creds.stat().st_mode) == 0o600
+
+    def test_seed_credentials_file_with_expires_at(self, servers, tmp_path):
+        """Issue 8 / seed 002: a file with access_token, refresh_token and expires_at (seconds) is refreshed."""
+        server, state = qwen_server(servers)
+        creds = tmp_path / "qwen_credentials.json"
+        creds.write_text(json.dumps({"access_token": "access-old", "refresh_token": "refresh-1",
+                                     "expires_at": int(time.time()) - 5}))
+        reg = registry(QWEN_OAUTH_URL=server.url, QWEN_OAUTH_BASE_URL=server.url + "/v1")
+        reg.configure("qwen-oauth", {"credentials-file": str(creds)})
+        assert reg.get("qwen-oauth").complete(REQ).content == "hi from qwen access-2"
+        assert state["refreshes"] == 1 and json.loads(creds.read_text())["expires_at"] > time.time() + 3000
 
     def test_not_signed_in(self, tmp_path):
         """Without credentials the error says to run `sema login qwen`."""
