@@ -71,6 +71,21 @@ class TestStandingOrder:
         assert reg.router.call(REQ).content == "from anthropic"
         assert len(s1.requests) == 3  # the provider's own retries first
 
+    def test_order_visible_from_lisp(self):
+        """Issue 8: (llm/fallback-order) shows the standing order without any call, the set and scoped ones."""
+        interp = Interpreter(llm=False)
+        interp.eval_source("""
+          (llm/define-provider :a {:complete (fn (r) "a")})
+          (llm/define-provider :b {:complete (fn (r) "b")})
+          (llm/define-provider :c {:complete (fn (r) "c")})
+          (llm/set-default :b)""")
+        assert write_str(interp.eval_source("(llm/fallback-order)")) == "(:b :a :c)"
+        interp.eval_source('(llm/set-fallback [:c [:a "a-large"]])')
+        assert write_str(interp.eval_source("(llm/fallback-order)")) == '(:c (:a "a-large"))'
+        assert write_str(interp.eval_source("(llm/with-fallback [:a] (fn () (llm/fallback-order)))")) == "(:a)"
+        interp.eval_source("(llm/set-fallback nil)")
+        assert write_str(interp.eval_source("(llm/fallback-order)")) == "(:b :a :c)"
+
     def test_non_retriable_stops_at_once(self):
         """A 401 or a bad request is not failed over."""
         reg, (a, b) = fakes([AuthError("bad key", provider="p0", status=401)], ["never"])
