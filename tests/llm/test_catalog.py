@@ -89,6 +89,39 @@ class TestRows:
         assert reg.embedding_provider().embed(["x"]) == [[0.5, 0.25]]
         assert seen == ["/compatibility/v1/chat/completions", "/v2/embed"]
 
+    def test_cohere_from_lisp_against_a_loopback_server(self, monkeypatch):
+        """Issue 8: COHERE_API_KEY gives a chat provider and an embeddings provider; the server checks the key."""
+        key = "co-key-0123456789"
+
+        def authorized(req):
+            return req.headers.get("authorization") == f"Bearer {key}"
+
+        def chat(req):
+            if not authorized(req):
+                return 401, {"message": "invalid api token"}
+            return 200, openai_answer("cohere says hi", req.json()["model"])
+
+        def embed(req):
+            body = req.json()
+            if not authorized(req):
+                return 401, {"message": "invalid api token"}
+            if body.get("embedding_types") != ["float"] or not body.get("input_type"):
+                return 400, {"message": "embedding_types and input_type are required"}
+            return 200, {"id": "e1", "embeddings": {"float": [[0.5, 0.25] for _ in body["texts"]]},
+                         "texts": body["texts"]}
+        server = RouteServer({("POST", "/compatibility/v1/chat/completions"): chat, ("POST", "/v2/embed"): embed})
+        try:
+            monkeypatch.setenv("COHERE_API_KEY", key)
+            monkeypatch.setenv("COHERE_BASE_URL", server.url)
+            interp = Interpreter(llm=False)
+            interp.llm.auto_configure()
+            assert interp.eval_source('(llm/complete "hi" {:provider :cohere})') == "cohere says hi"
+            assert list(interp.eval_source('(llm/embed "x")')) == [0.5, 0.25]
+        finally:
+            server.close()
+        assert server.requests[0].json()["model"] == "command-r-plus-08-2024"
+        assert [r.path for r in server.requests] == ["/compatibility/v1/chat/completions", "/v2/embed"]
+
     def test_every_row_is_checked_by_attrs(self):
         """Rows are attrs classes: a bad adapter or category is refused with a Lisp-level message."""
         with pytest.raises(FieldError, match="adapter must be a known adapter"):
