@@ -168,7 +168,7 @@ def make_usage_delta(interp):
 def make_usage_log(interp):
     """Log every call to the SQLite file PATH (one row per call in table llm_usage); nil stops. Returns PATH.
 
-    SEMA_USAGE_DB=path does the same at start-up. The schema is in docs/llm.md ("Usage accounting").
+    SEMA_USAGE_DB=path does the same at start-up. The schema is in docs/llm-gateway.md ("The usage log").
 
     (llm/usage-log nil) ; => nil
     """

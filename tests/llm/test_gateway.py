@@ -305,6 +305,28 @@ class TestUsage:
         assert columns == ["id", "ts", "provider", "model", "prompt_tokens", "completion_tokens", "total_tokens",
                            "cached_tokens", "latency_ms", "estimated", "attempts"]
 
+    def test_usage_log_from_lisp(self, tmp_path, fake_server):
+        """Issue 8: (llm/usage-log path) starts the SQLite log, nil stops it; a streamed answer without a
+        usage chunk is logged as estimated; a file that is not SQLite is a clear error."""
+        path = tmp_path / "billing.db"
+        server = fake_server("openai")
+        server.push(Reply.say("Hello there, friend!", style="llamacpp"))
+        interp = Interpreter(llm=False)
+        interp.register_provider("openai", build("openai", server), make_default=True)
+        interp.eval_source('(llm/define-provider :m {:complete (fn (r) {:content "x" :usage {:prompt-tokens 7 '
+                           ':completion-tokens 2}}) :default-model "m-1"})')
+        assert interp.eval_source(f'(llm/usage-log "{path}")') == str(path)
+        interp.eval_source('(llm/complete "a" {:provider :m}) (llm/stream "b" (fn (c) c) {:provider :openai})')
+        assert interp.eval_source("(llm/usage-log nil)") is None
+        interp.eval_source('(llm/complete "not logged" {:provider :m})')
+        rows = sqlite3.connect(path).execute(
+            "SELECT provider, model, prompt_tokens, completion_tokens, estimated FROM llm_usage ORDER BY id").fetchall()
+        assert rows == [("m", "m-1", 7, 2, 0), ("openai", "gpt-4o-mini", 1, 5, 1)]
+        bad = tmp_path / "notes.txt"
+        bad.write_text("not a database, just text " * 40)
+        with pytest.raises(SemaError, match=r'llm/usage-log: cannot open the usage log ".*notes.txt" \(it must be'):
+            interp.eval_source(f'(llm/usage-log "{bad}")')
+
     def test_lisp_provider_calling_another_counts_once(self):
         """A Lisp provider forwarding to another is one user call, billed with the inner call's tokens."""
         interp = Interpreter(llm=False)
