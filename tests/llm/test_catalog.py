@@ -192,6 +192,21 @@ class TestServiceKitSwitch:
         finally:
             server.close()
 
+    def test_openai_switch_to_a_local_base_url_does_not_warn(self):
+        """Issue 8: LLM_PROVIDER=openai + LLM_BASE_URL on loopback + OPENAI_API_KEY=ollama: no key warning
+        (it used to be checked against api.openai.com before LLM_BASE_URL applied), and the call goes there."""
+        server = RouteServer({("POST", "/v1/chat/completions"): lambda r: (
+            200 if r.headers.get("authorization") == "Bearer ollama" else 401, openai_answer("local!", "llama3.2"))})
+        try:
+            reg = ProviderRegistry(environ={"LLM_PROVIDER": "openai", "LLM_BASE_URL": server.url + "/v1",
+                                            "OPENAI_API_KEY": "ollama", "LLM_DEFAULT_MODEL": "llama3.2"})
+            assert reg.auto_configure() == "openai" and reg.warnings == []
+            from sema.llm import ChatRequest, Message
+            assert reg.get().complete(ChatRequest(None, (Message("user", "hi"),))).content == "local!"
+        finally:
+            server.close()
+        assert server.requests[0].json()["model"] == "llama3.2"
+
     def test_sema_variable_wins(self):
         """SEMA_LLM_PROVIDER takes precedence over LLM_PROVIDER."""
         reg = ProviderRegistry(environ={"SEMA_LLM_PROVIDER": "anthropic", "LLM_PROVIDER": "openai",
