@@ -861,10 +861,19 @@ class TestStartup:
 
 
 def _llm_builtin_names() -> list[str]:
-    from sema.builtins import load_all
+    import importlib
+
+    from sema.builtins import LAZY, load_all
     from sema.runtime.registry import INTERP_BUILTINS
     load_all()
-    return sorted(n for n in INTERP_BUILTINS if n.startswith("llm/"))
+    # the llm modules are lazy: import them, or this list is empty when the file runs alone and every
+    # docstring test below is silently skipped (found while auditing issue 8)
+    for module, names in LAZY.items():
+        if any(n.startswith("llm/") for n in names):
+            importlib.import_module(module)
+    found = sorted(n for n in INTERP_BUILTINS if n.startswith("llm/"))
+    assert found, "no llm/ builtins registered"
+    return found
 
 
 LLM_BUILTINS = _llm_builtin_names()

@@ -22,7 +22,7 @@ LAZY = {
         "llm/set-default", "llm/set-fallback", "llm/stream", "llm/with-fallback",
     ),
     "sema.llm.gateway_builtins": (
-        "llm/count-tokens", "llm/login", "llm/models", "llm/provider-health", "llm/set-breaker",
+        "llm/count-tokens", "llm/fallback-order", "llm/login", "llm/models", "llm/provider-health", "llm/set-breaker",
         "llm/usage-delta", "llm/usage-log", "llm/usage-snapshot", "llm/usage-summary",
     ),
     "sema.ai.prompts": (

@@ -395,9 +395,11 @@ def make_providers(interp):
 def make_discover_local(interp):
     """Probe the known local servers (Ollama, LM Studio, vLLM, llama.cpp ...) and list those that answer.
 
-    Each result is {:id :base-url :models :also :needs-key}. OPTS: {:timeout seconds} (default 0.5).
+    Each result is {:id :base-url :models :also :needs-key :status}. Any HTTP answer means a server is
+    there: 401/403 set :needs-key, another status (a proxy answering 500 to a probe without a key) is
+    reported with its :status and no models. OPTS: {:timeout seconds} (default 0.5).
 
-    (llm/discover-local) ; => ({:also () :base-url "http://localhost:11434" :id :ollama :models ("llama3.2:latest") :needs-key #f})
+    (llm/discover-local) ; => ({:also () :base-url "http://localhost:11434" :id :ollama :models ("llama3.2:latest") :needs-key #f :status 200})
     """
     def llm_discover_local(opts: Map | None = None) -> Any:
         o = lisp_options("llm/discover-local", opts)
@@ -407,7 +409,7 @@ def make_discover_local(interp):
             out.append(make_map([(_K("id"), _K(r["id"])), (_K("base-url"), r["base-url"]),
                                  (_K("models"), make_list(list(r["models"]))),
                                  (_K("also"), make_list([_K(a) for a in r["also"]])),
-                                 (_K("needs-key"), bool(r["needs-key"]))]))
+                                 (_K("needs-key"), bool(r["needs-key"])), (_K("status"), r["status"])]))
         return make_list(out)
     return _skip(llm_discover_local)
 

@@ -3,7 +3,7 @@
 A new OpenAI-compatible vendor is a new row, not new code.  Each row says
 which wire format it speaks (``adapter``), how it authenticates (``auth``),
 where it lives (``base_url``, ``chat_path``) and which environment
-variables configure it.  ``docs/llm-providers.md`` is generated from this
+variables configure it.  The provider table of ``docs/llm.md`` is generated from this
 table (``python -m sema.llm.doctable``), so the documentation cannot drift.
 
 Order matters: ``auto_configure`` registers rows in table order, and that
@@ -246,6 +246,7 @@ SPECS: tuple[ProviderSpec, ...] = (
     _oai("siliconflow", "SiliconFlow", "https://api.siliconflow.cn/v1", "Qwen/Qwen2.5-72B-Instruct",
          ("SILICONFLOW_API_KEY", "SILICON_API_KEY"), aliases=("silicon-flow",), supports=CHAT_EMBED,
          aggregator=True, models=("Qwen/Qwen2.5-72B-Instruct", "deepseek-ai/DeepSeek-V3")),
+    # the registry document gives https://api.opencode.ai/v1; OpenCode's own docs serve Zen at opencode.ai/zen/v1
     _oai("opencode-zen", "OpenCode Zen", "https://opencode.ai/zen/v1", "qwen3-coder", ("OPENCODE_API_KEY",),
          aliases=("opencode", "zen"), category="other-labs", base_env=("OPENCODE_BASE_URL",),
          models=("glm-4.7-free", "grok-code", "kimi-k2.5-free", "gpt-5-nano", "minimax-m2.1-free", "big-pickle")),

@@ -50,6 +50,30 @@ def make_provider_health(interp):
     return llm_provider_health
 
 
+@interp_builtin("llm/fallback-order", needs="llm")
+def make_fallback_order(interp):
+    """The providers a call without :provider tries, in order: a keyword, or (keyword model) for an entry with a model.
+
+    Inside llm/with-fallback it is that scoped order; else the one set by llm/set-fallback (or
+    SEMA_LLM_FALLBACK); else the standing order: the default provider, then the other configured chat
+    providers in the order they were configured. Open circuits are still listed (see llm/provider-health).
+
+    (llm/define-provider :a {:complete (fn (r) "a")}) (llm/define-provider :b {:complete (fn (r) "b")}) (llm/set-default :a) (llm/fallback-order) ; => (:a :b)
+    """
+    from .router import provider_name
+
+    def llm_fallback_order() -> Any:
+        scoped = state_of(interp).fallback
+        entries = scoped if scoped else interp.llm.router.standing_order()
+        out = []
+        for entry in entries:
+            provider, model = entry if isinstance(entry, tuple) else (entry, None)
+            name = _K(provider_name(provider))
+            out.append(make_list([name, model]) if model else name)
+        return make_list(out)
+    return llm_fallback_order
+
+
 @interp_builtin("llm/set-breaker", needs="llm")
 def make_set_breaker(interp):
     """Set the circuit breaker: {:failures N} consecutive retriable failures open it for {:cool-down S} seconds.
@@ -144,7 +168,7 @@ def make_usage_delta(interp):
 def make_usage_log(interp):
     """Log every call to the SQLite file PATH (one row per call in table llm_usage); nil stops. Returns PATH.
 
-    SEMA_USAGE_DB=path does the same at start-up. The schema is in docs/llm.md ("Usage accounting").
+    SEMA_USAGE_DB=path does the same at start-up. The schema is in docs/llm-gateway.md ("The usage log").
 
     (llm/usage-log nil) ; => nil
     """

@@ -154,7 +154,8 @@ def error_from_exception(provider: str, exc: Exception, request=None, *, secrets
                       }.get(type(exc), ("waiting", "read"))
         if timeout is None and request is not None:
             timeout = (request.extensions.get("timeout") or {}).get(key)
-        after = f" after {timeout:g}s" if timeout else ""
+        # an attempt cut to the time left before the deadline has a timeout like 0.599954: show 0.6
+        after = f" after {round(timeout, 2):g}s" if timeout else ""
         return LlmTimeoutError(f"provider :{provider} timed out{after} {phase} ({where})",
                                provider=provider, secrets=secrets)
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):

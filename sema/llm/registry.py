@@ -357,20 +357,27 @@ class ProviderRegistry:
         switch = self.canonical(preferred) if preferred else None
         switch_opts, claimed = self._switch_options(switch) if switch is not None else (None, set())
         first_chat = None
+        switch_done = False
         for spec in self.specs.values():
             wanted = self._wanted(spec) or (include_ollama and spec.id == "ollama")
             if not wanted or (spec.key_env and set(spec.key_env) <= claimed):
                 continue
             if spec.id not in self._providers:
+                # the switched-to provider gets LLM_BASE_URL now, not after a first build that would check its
+                # key against the wrong (remote) URL and warn about OPENAI_API_KEY=ollama
+                opts = switch_opts if spec.id == switch else None
                 try:
-                    self.configure(spec.id, make_default=False)
+                    self.configure(spec.id, opts, make_default=False)
                 except (LlmError, BadKeyError, FieldError) as exc:  # one bad variable must not stop the others
                     self.warnings.append(exc.message)
                     continue
+                if spec.id == switch:
+                    switch_done = True
             if first_chat is None and "chat" in spec.supports:
                 first_chat = spec.id
         if switch is not None:
-            self._configure_switch(preferred, switch, switch_opts)
+            if not switch_done:
+                self._configure_switch(preferred, switch, switch_opts)
             self._default = switch
         elif first_chat is not None and (self._default is None or self._default not in self._providers):
             self._default = first_chat

@@ -10,7 +10,7 @@
 **The standing order.**  With several providers configured, a call that
 names no provider tries the default provider first, then every other
 configured chat provider in the order they were configured (environment
-providers in the catalog's order, see ``docs/llm-providers.md``).
+providers in the catalog's order, see the provider table of ``docs/llm.md``).
 ``set_order`` (``llm/set-fallback``, ``SEMA_LLM_FALLBACK``) replaces that
 order; ``llm/with-fallback`` scopes one.  A call with an explicit provider
 (``:provider``, or a ``provider/model`` name) goes to that provider only.

@@ -173,6 +173,19 @@ class TestCopilot:
         assert "refused (401): Bad credentials" in info.value.message
         assert "gho_" not in info.value.message and "wrongtoken" not in repr(bad.get("copilot"))
 
+    def test_plain_token_file_of_the_gateway_document(self, servers, tmp_path):
+        """Issue 8 / seed 002: a token_path file holding just the GitHub token (option or variable)."""
+        github, api, issued = copilot_servers(servers)
+        token_file = tmp_path / "copilot_token.txt"
+        token_file.write_text(GITHUB_TOKEN + "\n")
+        by_option = self.configure(github, api)
+        by_option.configure("copilot", {"token-file": str(token_file)})
+        assert by_option.get("copilot").complete(REQ).content == "hi from copilot"
+        by_variable = self.configure(github, api, GITHUB_COPILOT_TOKEN_FILE=str(token_file))
+        by_variable.configure("copilot", {})
+        assert by_variable.get("copilot").complete(REQ).content == "hi from copilot"
+        assert len(github.requests) == 2
+
     def test_missing_token_says_how(self):
         """Without a GitHub token the error names the variable and the option."""
         with pytest.raises(AuthError, match="GITHUB_COPILOT_TOKEN"):
@@ -255,6 +268,17 @@ class TestQwenDeviceFlow:
         assert state["refreshes"] == 1
         assert json.loads(creds.read_text())["access_token"] == "access-2"
         assert stat.S_IMODE(creds.stat().st_mode) == 0o600
+
+    def test_seed_credentials_file_with_expires_at(self, servers, tmp_path):
+        """Issue 8 / seed 002: a file with access_token, refresh_token and expires_at (seconds) is refreshed."""
+        server, state = qwen_server(servers)
+        creds = tmp_path / "qwen_credentials.json"
+        creds.write_text(json.dumps({"access_token": "access-old", "refresh_token": "refresh-1",
+                                     "expires_at": int(time.time()) - 5}))
+        reg = registry(QWEN_OAUTH_URL=server.url, QWEN_OAUTH_BASE_URL=server.url + "/v1")
+        reg.configure("qwen-oauth", {"credentials-file": str(creds)})
+        assert reg.get("qwen-oauth").complete(REQ).content == "hi from qwen access-2"
+        assert state["refreshes"] == 1 and json.loads(creds.read_text())["expires_at"] > time.time() + 3000
 
     def test_not_signed_in(self, tmp_path):
         """Without credentials the error says to run `sema login qwen`."""
@@ -554,3 +578,60 @@ class TestVertex:
         monkeypatch.setitem(sys.modules, "jwt", None)
         with pytest.raises(UnsupportedError, match=r"pip install 'sema\[vertex\]'"):
             registry().configure("vertex", {"key-file": str(keyfile)})
+
+
+# ---------------------------------------------------------------- the same from Lisp
+
+
+class TestFromLisp:
+    """Issue 8: every auth method configured and called from Lisp (llm/configure, llm/login), each server
+    still checking the credentials with its own code."""
+
+    def test_bedrock_and_vertex_options(self, servers, tmp_path):
+        from sema.interpreter import Interpreter
+        bedrock = bedrock_server(servers, region="ap-south-1")
+        vertex, keyfile, tokens = vertex_setup(servers, tmp_path)
+        interp = Interpreter(llm=False)
+        interp.eval_source(f'''
+          (llm/configure :bedrock {{:access-key-id "{AKID}" :secret-access-key "{SECRET}" :region "ap-south-1"
+                                    :base-url "{bedrock.url}"}})
+          (llm/configure :vertex {{:key-file "{keyfile}" :location "europe-west4" :base-url "{vertex.url}/v1"}})''')
+        assert interp.eval_source('(llm/complete "hi" {:provider :bedrock})') == "echo: hi"
+        assert interp.eval_source('(llm/complete "hi" {:provider :Vertex :model "gemini-2.5-flash"})') == \
+            "hi from vertex"
+        assert tokens == ["ya29.token-0"] and "/locations/europe-west4/" in vertex.requests[-1].path
+        assert SECRET not in repr(interp.eval_source("(llm/providers)"))
+
+    def test_login_qwen_then_chat(self, servers, tmp_path, monkeypatch, capsys):
+        from sema.interpreter import Interpreter
+        server, state = qwen_server(servers, pending=1)
+        monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url + "/v1")
+        creds = tmp_path / "qwen.json"
+        interp = Interpreter(llm=False)
+        path = interp.eval_source(f'(llm/login :qwen {{:credentials-file "{creds}" :oauth-url "{server.url}"}})')
+        assert path == str(creds) and stat.S_IMODE(creds.stat().st_mode) == 0o600 and state["polls"] == 2
+        out = capsys.readouterr().out
+        assert "https://chat.qwen.ai/authorize?user_code=ABCD-1234" in out and "ABCD-1234" in out
+        assert "access-1" not in out and "refresh-1" not in out
+        assert interp.eval_source('(llm/complete "hi" {:provider :qwen-oauth})') == "hi from qwen access-1"
+        from sema.errors import SemaError
+        with pytest.raises(SemaError, match=r"llm/login: :gemini has no device-flow sign-in"):
+            interp.eval_source("(llm/login :gemini)")
+
+    def test_copilot_and_anthropic_oauth(self, servers):
+        from sema.interpreter import Interpreter
+        github, api, issued = copilot_servers(servers)
+        token = "sk-ant-oat01-fromlisp0123456789abcdef"
+        claude = anthropic_server(servers, token)
+        interp = Interpreter(llm=False)
+        interp.eval_source(f'''
+          (llm/configure :copilot {{:api-key "{GITHUB_TOKEN}" :token-url "{github.url}/copilot_internal/v2/token"
+                                    :base-url "{api.url}"}})
+          (llm/configure :anthropic {{:api-key "{token}" :base-url "{claude.url}"}})''')
+        assert interp.eval_source('(llm/complete "hi" {:provider :copilot})') == "hi from copilot"
+        assert interp.eval_source('(llm/complete "hi" {:provider :copilot})') == "hi from copilot"
+        assert len(github.requests) == 1  # the Copilot key is cached
+        assert interp.eval_source('(llm/complete "hi" {:provider :claude})') == "hi from claude"
+        assert claude.requests[0].headers["authorization"] == f"Bearer {token}"
+        shown = repr(interp.eval_source("(llm/providers)")) + repr(interp.eval_source("(llm/provider-health)"))
+        assert GITHUB_TOKEN not in shown and token not in shown and "tid=copilot" not in shown

@@ -89,6 +89,39 @@ class TestRows:
         assert reg.embedding_provider().embed(["x"]) == [[0.5, 0.25]]
         assert seen == ["/compatibility/v1/chat/completions", "/v2/embed"]
 
+    def test_cohere_from_lisp_against_a_loopback_server(self, monkeypatch):
+        """Issue 8: COHERE_API_KEY gives a chat provider and an embeddings provider; the server checks the key."""
+        key = "co-key-0123456789"
+
+        def authorized(req):
+            return req.headers.get("authorization") == f"Bearer {key}"
+
+        def chat(req):
+            if not authorized(req):
+                return 401, {"message": "invalid api token"}
+            return 200, openai_answer("cohere says hi", req.json()["model"])
+
+        def embed(req):
+            body = req.json()
+            if not authorized(req):
+                return 401, {"message": "invalid api token"}
+            if body.get("embedding_types") != ["float"] or not body.get("input_type"):
+                return 400, {"message": "embedding_types and input_type are required"}
+            return 200, {"id": "e1", "embeddings": {"float": [[0.5, 0.25] for _ in body["texts"]]},
+                         "texts": body["texts"]}
+        server = RouteServer({("POST", "/compatibility/v1/chat/completions"): chat, ("POST", "/v2/embed"): embed})
+        try:
+            monkeypatch.setenv("COHERE_API_KEY", key)
+            monkeypatch.setenv("COHERE_BASE_URL", server.url)
+            interp = Interpreter(llm=False)
+            interp.llm.auto_configure()
+            assert interp.eval_source('(llm/complete "hi" {:provider :cohere})') == "cohere says hi"
+            assert list(interp.eval_source('(llm/embed "x")')) == [0.5, 0.25]
+        finally:
+            server.close()
+        assert server.requests[0].json()["model"] == "command-r-plus-08-2024"
+        assert [r.path for r in server.requests] == ["/compatibility/v1/chat/completions", "/v2/embed"]
+
     def test_every_row_is_checked_by_attrs(self):
         """Rows are attrs classes: a bad adapter or category is refused with a Lisp-level message."""
         with pytest.raises(FieldError, match="adapter must be a known adapter"):
@@ -159,6 +192,21 @@ class TestServiceKitSwitch:
         finally:
             server.close()
 
+    def test_openai_switch_to_a_local_base_url_does_not_warn(self):
+        """Issue 8: LLM_PROVIDER=openai + LLM_BASE_URL on loopback + OPENAI_API_KEY=ollama: no key warning
+        (it used to be checked against api.openai.com before LLM_BASE_URL applied), and the call goes there."""
+        server = RouteServer({("POST", "/v1/chat/completions"): lambda r: (
+            200 if r.headers.get("authorization") == "Bearer ollama" else 401, openai_answer("local!", "llama3.2"))})
+        try:
+            reg = ProviderRegistry(environ={"LLM_PROVIDER": "openai", "LLM_BASE_URL": server.url + "/v1",
+                                            "OPENAI_API_KEY": "ollama", "LLM_DEFAULT_MODEL": "llama3.2"})
+            assert reg.auto_configure() == "openai" and reg.warnings == []
+            from sema.llm import ChatRequest, Message
+            assert reg.get().complete(ChatRequest(None, (Message("user", "hi"),))).content == "local!"
+        finally:
+            server.close()
+        assert server.requests[0].json()["model"] == "llama3.2"
+
     def test_sema_variable_wins(self):
         """SEMA_LLM_PROVIDER takes precedence over LLM_PROVIDER."""
         reg = ProviderRegistry(environ={"SEMA_LLM_PROVIDER": "anthropic", "LLM_PROVIDER": "openai",
@@ -187,6 +235,7 @@ class TestKeyWarnings:
         reg = ProviderRegistry(environ={"OPENAI_API_KEY": "AIzaSyNotAnOpenAIKey0123456789"})
         reg.auto_configure()
         assert len(reg.warnings) == 1 and "looks like a Google key" in reg.warnings[0]
+        assert "does not look like a key for OpenAI (expected" in reg.warnings[0]  # not "like OpenAI key"
         assert "NotAnOpenAI" not in reg.warnings[0]
 
     def test_options_class_rejects_unknown(self):
@@ -211,3 +260,28 @@ class TestDiscoverLocal:
         assert (found["litellm"]["status"], found["litellm"]["needs-key"]) == (500, False)
         assert (found["lmstudio"]["status"], found["lmstudio"]["needs-key"]) == (403, True)
         assert found["ollama"]["models"] == ["qwen3:8b"]
+
+    def test_from_lisp_against_servers_that_refuse_the_probe(self, monkeypatch):
+        """Issue 8: (llm/discover-local) reports real loopback servers answering 401 and 500 (with :status,
+        as docs/llm.md says), next to one that lists its models; closed ports are skipped."""
+        litellm = RouteServer({("GET", "/v1/models"): lambda r: (401, {"error": {"message": "no key"}})})
+        vllm = RouteServer({("GET", "/v1/models"): lambda r: (500, {"detail": "Internal Server Error"})})
+        lmstudio = RouteServer({("GET", "/v1/models"): lambda r: (200, {"object": "list", "data": [
+            {"id": "qwen2.5-7b-instruct", "object": "model"}]})})
+        try:
+            monkeypatch.setenv("LITELLM_BASE_URL", litellm.url + "/v1")
+            monkeypatch.setenv("VLLM_BASE_URL", vllm.url + "/v1")
+            monkeypatch.setenv("LMSTUDIO_BASE_URL", lmstudio.url + "/v1")
+            for var in ("OLLAMA_HOST", "LLAMACPP_BASE_URL", "LOCALAI_BASE_URL", "SGLANG_BASE_URL", "TGI_BASE_URL",
+                        "MLX_BASE_URL", "OPENAI_COMPATIBLE_BASE_URL"):
+                monkeypatch.setenv(var, "http://127.0.0.1:9/v1")
+            interp = Interpreter(llm=False)
+            found = {r[K("id")]: r for r in interp.eval_source("(llm/discover-local {:timeout 0.5})")}
+        finally:
+            for s in (litellm, vllm, lmstudio):
+                s.close()
+        assert set(found) == {K("litellm"), K("vllm"), K("lmstudio")}
+        assert (found[K("litellm")][K("needs-key")], found[K("litellm")][K("status")]) == (True, 401)
+        assert (found[K("vllm")][K("needs-key")], found[K("vllm")][K("status")]) == (False, 500)
+        assert list(found[K("lmstudio")][K("models")]) == ["qwen2.5-7b-instruct"]
+        assert found[K("lmstudio")][K("status")] == 200

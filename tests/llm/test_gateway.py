@@ -13,6 +13,7 @@ from sema.llm import (
     Breaker,
     ChatRequest,
     FakeProvider,
+    LlmError,
     Message,
     ProviderRegistry,
     RateLimitError,
@@ -70,12 +71,79 @@ class TestStandingOrder:
         assert reg.router.call(REQ).content == "from anthropic"
         assert len(s1.requests) == 3  # the provider's own retries first
 
+    def test_order_visible_from_lisp(self):
+        """Issue 8: (llm/fallback-order) shows the standing order without any call, the set and scoped ones."""
+        interp = Interpreter(llm=False)
+        interp.eval_source("""
+          (llm/define-provider :a {:complete (fn (r) "a")})
+          (llm/define-provider :b {:complete (fn (r) "b")})
+          (llm/define-provider :c {:complete (fn (r) "c")})
+          (llm/set-default :b)""")
+        assert write_str(interp.eval_source("(llm/fallback-order)")) == "(:b :a :c)"
+        interp.eval_source('(llm/set-fallback [:c [:a "a-large"]])')
+        assert write_str(interp.eval_source("(llm/fallback-order)")) == '(:c (:a "a-large"))'
+        assert write_str(interp.eval_source("(llm/with-fallback [:a] (fn () (llm/fallback-order)))")) == "(:a)"
+        interp.eval_source("(llm/set-fallback nil)")
+        assert write_str(interp.eval_source("(llm/fallback-order)")) == "(:b :a :c)"
+
     def test_non_retriable_stops_at_once(self):
         """A 401 or a bad request is not failed over."""
         reg, (a, b) = fakes([AuthError("bad key", provider="p0", status=401)], ["never"])
         with pytest.raises(AuthError, match="bad key") as info:
             reg.router.call(REQ)
         assert b.requests == [] and info.value.attempts[0]["error"] == "auth"
+
+    def test_every_retriable_kind_fails_over_over_http(self, fake_server):
+        """Issue 8: 529, a timeout and a refused connection move on to the next provider; the error kinds
+        are the adapters' own (real HTTP against fake servers), not scripted exceptions."""
+        import socket
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+        sock.close()
+
+        class Nowhere:
+            url = f"http://127.0.0.1:{closed_port}"
+        overloaded, hanging, good = fake_server("anthropic"), fake_server("openai"), fake_server("ollama")
+        overloaded.push(Reply.error(529, "Overloaded"))
+        hanging.push(Reply("hang"))
+        good.push(Reply.say("from ollama"))
+        reg = ProviderRegistry(environ={})
+        for name, provider in (("anthropic", build("anthropic", overloaded, max_retries=0)),
+                               ("gemini", build("gemini", Nowhere, max_retries=0)),
+                               ("openai", build("openai", hanging, max_retries=0, read_timeout=0.2)),
+                               ("ollama", build("ollama", good, max_retries=0))):
+            reg.register(name, provider)
+        r = reg.router.call(REQ)
+        assert (r.content, r.provider) == ("from ollama", "ollama")
+        assert [len(s.requests) for s in (overloaded, hanging, good)] == [1, 1, 1]
+        health = reg.router.health()
+        assert [health[n]["failures"] for n in ("anthropic", "gemini", "openai", "ollama")] == [1, 1, 1, 0]
+        overloaded.push(Reply.error(529, "Overloaded"))
+        hanging.push(Reply("hang"))
+        good.push(Reply.error(503, "down"))
+        with pytest.raises(LlmError) as info:
+            reg.router.call(REQ)
+        assert [(a["provider"], a["error"], a["status"]) for a in info.value.attempts] == [
+            ("anthropic", "server", 529), ("gemini", "connection", None), ("openai", "timeout", None),
+            ("ollama", "server", 503)]
+
+    @pytest.mark.parametrize("status, message", [
+        (400, "This model's maximum context length is 4096 tokens."),
+        (400, "Invalid value for 'temperature'"),
+        (401, "Incorrect API key provided")])
+    def test_non_retriable_http_errors_stop_at_once(self, fake_server, status, message):
+        """Issue 8: a context-window, bad-request or auth answer is not failed over (nor counted by the breaker)."""
+        first, second = fake_server("openai"), fake_server("anthropic")
+        first.push(Reply.error(status, message))
+        second.push(Reply.say("never"))
+        reg = ProviderRegistry(environ={})
+        reg.register("openai", build("openai", first))
+        reg.register("anthropic", build("anthropic", second))
+        with pytest.raises(LlmError) as info:
+            reg.router.call(REQ)
+        assert message.split(".")[0] in str(info.value) and second.requests == []
+        assert len(first.requests) == 1 and reg.router.health()["openai"]["failures"] == 0
 
     def test_explicit_provider_bypasses_the_order(self):
         """:provider (or provider/model) names one provider: no failover."""
@@ -167,6 +235,38 @@ class TestUsage:
         assert last["provider"] == "p1" and last["model"] == "m1" and last["source"] == "reported"
         assert last["timestamp"].endswith("Z") and last["latency-ms"] >= 0
 
+    def test_cached_tokens_as_each_vendor_reports_them(self):
+        """Issue 8: OpenAI's prompt_tokens_details.cached_tokens, Anthropic's cache_read_input_tokens and
+        Gemini's cachedContentTokenCount reach the usage records (real adapters, loopback servers)."""
+        from .routeserver import RouteServer, openai_answer
+        oai = openai_answer("from openai", "gpt-4o", usage=(100, 5))
+        oai["usage"]["prompt_tokens_details"] = {"cached_tokens": 64}
+        claude = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x", "stop_reason": "end_turn",
+                  "content": [{"type": "text", "text": "from claude"}],
+                  "usage": {"input_tokens": 20, "output_tokens": 4, "cache_read_input_tokens": 300,
+                            "cache_creation_input_tokens": 0}}
+        gemini = {"candidates": [{"content": {"role": "model", "parts": [{"text": "from gemini"}]}, "finishReason": "STOP"}],
+                  "usageMetadata": {"promptTokenCount": 50, "candidatesTokenCount": 3, "totalTokenCount": 53,
+                                    "cachedContentTokenCount": 32}}
+        server = RouteServer({("POST", "/v1/chat/completions"): lambda r: (200, oai),
+                              ("POST", "/v1/messages"): lambda r: (200, claude),
+                              ("POST", "/v1beta/models/*"): lambda r: (200, gemini)})
+        try:
+            interp = Interpreter(llm=False)
+            interp.eval_source(f'''
+              (llm/configure :openai {{:api-key "sk-test-0123456789abcdef" :base-url "{server.url}/v1"}})
+              (llm/configure :anthropic {{:api-key "sk-ant-test-0123456789" :base-url "{server.url}"}})
+              (llm/configure :gemini {{:api-key "AIzaTest0123456789abcdefghij" :base-url "{server.url}/v1beta"}})''')
+            cached = []
+            for name in ("openai", "anthropic", "gemini"):
+                interp.eval_source(f'(llm/complete "hi" {{:provider :{name}}})')
+                cached.append(interp.eval_source("(:cached-tokens (:last-call (llm/usage-summary)))"))
+        finally:
+            server.close()
+        assert cached == [64, 300, 32]
+        assert interp.eval_source("(:cached-tokens (:totals (llm/usage-summary)))") == 396
+        assert interp.llm.usage.snapshot()["cached-tokens"] == 396
+
     def test_snapshot_and_delta(self):
         """usage_delta of two snapshots counts what happened in between."""
         reg, _ = fakes(["a", "b", "c"])
@@ -204,6 +304,28 @@ class TestUsage:
         columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(llm_usage)")]
         assert columns == ["id", "ts", "provider", "model", "prompt_tokens", "completion_tokens", "total_tokens",
                            "cached_tokens", "latency_ms", "estimated", "attempts"]
+
+    def test_usage_log_from_lisp(self, tmp_path, fake_server):
+        """Issue 8: (llm/usage-log path) starts the SQLite log, nil stops it; a streamed answer without a
+        usage chunk is logged as estimated; a file that is not SQLite is a clear error."""
+        path = tmp_path / "billing.db"
+        server = fake_server("openai")
+        server.push(Reply.say("Hello there, friend!", style="llamacpp"))
+        interp = Interpreter(llm=False)
+        interp.register_provider("openai", build("openai", server), make_default=True)
+        interp.eval_source('(llm/define-provider :m {:complete (fn (r) {:content "x" :usage {:prompt-tokens 7 '
+                           ':completion-tokens 2}}) :default-model "m-1"})')
+        assert interp.eval_source(f'(llm/usage-log "{path}")') == str(path)
+        interp.eval_source('(llm/complete "a" {:provider :m}) (llm/stream "b" (fn (c) c) {:provider :openai})')
+        assert interp.eval_source("(llm/usage-log nil)") is None
+        interp.eval_source('(llm/complete "not logged" {:provider :m})')
+        rows = sqlite3.connect(path).execute(
+            "SELECT provider, model, prompt_tokens, completion_tokens, estimated FROM llm_usage ORDER BY id").fetchall()
+        assert rows == [("m", "m-1", 7, 2, 0), ("openai", "gpt-4o-mini", 1, 5, 1)]
+        bad = tmp_path / "notes.txt"
+        bad.write_text("not a database, just text " * 40)
+        with pytest.raises(SemaError, match=r'llm/usage-log: cannot open the usage log ".*notes.txt" \(it must be'):
+            interp.eval_source(f'(llm/usage-log "{bad}")')
 
     def test_lisp_provider_calling_another_counts_once(self):
         """A Lisp provider forwarding to another is one user call, billed with the inner call's tokens."""

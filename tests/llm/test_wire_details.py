@@ -94,6 +94,23 @@ class TestMaxCompletionTokens:
         sent = [("max_tokens" in r.json(), "max_completion_tokens" in r.json()) for r in server.requests]
         assert sent == [(True, False), (False, True), (False, True)]
 
+    def test_learns_the_other_way_and_when_streaming(self, routes):
+        """Issue 8: a server refusing max_completion_tokens for a gpt-5 / o3 name gets max_tokens on the retry,
+        for a stream too."""
+        def chat(req):
+            body = req.json()
+            if "max_completion_tokens" in body:
+                return 400, {"error": {"message": "Unrecognized request argument supplied: max_completion_tokens",
+                                       "type": "invalid_request_error", "param": "max_completion_tokens"}}
+            return 200, openai_answer("ok", body["model"])
+        server = routes({("POST", "/v1/chat/completions"): chat})
+        provider = make_provider("openai", "openai", api_key="sk-x", base_url=server.url + "/v1", max_retries=0)
+        assert provider.complete(ask(max_tokens=9).with_model("gpt-5-mini")).content == "ok"
+        assert provider.stream(ask(max_tokens=9).with_model("o3-mini"), lambda c: None).content == "ok"
+        sent = [[k for k in r.json() if k.startswith("max_")] for r in server.requests]
+        assert sent == [["max_completion_tokens"], ["max_tokens"], ["max_completion_tokens"], ["max_tokens"]]
+        assert server.requests[3].json()["max_tokens"] == 9
+
     def test_other_400s_are_not_retried(self, routes):
         """A 400 about something else is raised as it is."""
         server = routes({("POST", "/v1/chat/completions"): lambda r: (400, {"error": {"message": "bad messages"}})})

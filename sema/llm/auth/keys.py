@@ -77,7 +77,7 @@ def check_key(spec, key: str | None, base_url: str | None = None) -> str | None:
         return None
     other = next((label for p, label in _KEY_HINTS.items() if key.startswith(p)), None)
     looks = f"; it looks like {other} key" if other else ""
-    return (f"the API key for :{spec.id} does not look like {spec.label} key "
+    return (f"the API key for :{spec.id} does not look like a key for {spec.label} "
             f"(expected it to start with \"{prefix}\"){looks}; requests will probably fail with 401")
 
 
