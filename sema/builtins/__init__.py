@@ -83,6 +83,11 @@ LAZY = {
         "git/changed-files", "git/current-branch", "git/diff", "git/diff-files", "git/ignore-matches?",
         "git/recent-files", "git/root", "git/status",
     ),
+    "sema.builtins.archives": ("tar/create", "tar/extract", "tar/list", "zip/create", "zip/extract", "zip/list"),
+    "sema.builtins.settled": (
+        "%with-retry-thunk", "parallel", "parallel-settled", "pipeline", "pipeline-settled", "settled-partition",
+        "settled/err?", "settled/ok?",
+    ),
     "sema.builtins.kv": ("kv/close", "kv/delete", "kv/get", "kv/keys", "kv/open", "kv/set"),
     "sema.builtins.db": (
         "db/close", "db/exec", "db/exec-batch", "db/last-insert-id", "db/open", "db/open-memory", "db/query",
