@@ -230,6 +230,55 @@ def test_library_macros(show, src, expected):
     assert show(src) == expected
 
 
+FORMATS_AND_CODE = [  # issue 11: toml/*, format/form, sema/check-*, gc/*
+    ('(toml/decode "name = \\"sema\\"\\nversion = 2")', '{:name "sema" :version 2}'),
+    ('(toml/decode "[server]\\nhost = \\"h\\"\\nports = [80, 443]\\n[[fruit]]\\nname = \\"apple\\"")',
+     '{:fruit ({:name "apple"}) :server {:host "h" :ports (80 443)}}'),
+    ('(:when (toml/decode "when = 1979-05-27T07:32:00Z"))', '"1979-05-27T07:32:00+00:00"'),
+    ('(toml/encode {:name "sema" :version 2})', '"name = \\"sema\\"\\nversion = 2\\n"'),
+    ('(toml/encode {:server {:host "localhost" :port 8080}})', '"[server]\\nhost = \\"localhost\\"\\nport = 8080\\n"'),
+    ("(let ((m {:a 1.5 :b #t :odd-key/x \"q\\\"\" :s {:t {:u '(1 2)}} :rows (list {:n 1} {:n 2})})) "
+     "(= m (toml/decode (toml/encode m))))", "#t"),
+    ('(format/form (read/string "(define  x   1)"))', '"(define x 1)"'),
+    ("(format/form '(+ 1 2))", '"(+ 1 2)"'),
+    ('(sema/check-string "(define (f x) x) (f 1)")', "{:diagnostics () :ok #t}"),
+    ('(map (fn (d) (list (:code d) (:line (:span d)))) (:diagnostics (sema/check-string "(define (f x) x)\\n(f 1 2)\\n(g)")))',
+     '(("arity" 2) ("unbound-symbol" 3))'),
+    ('(let ((d (car (:diagnostics (sema/check-string "(f 1 2"))))) (list (:code d) (:level d)))', '("syntax" :error)'),
+    ('(sema/check-string "(shell \\"rm -rf /tmp/x\\")")', "{:diagnostics () :ok #t}"),
+    ("(integer? (:collected (gc/collect)))", "#t"),
+    ("(sort (keys (gc/stats)))", "(:collected :collections :registry-size :uncollectable)"),
+]
+
+
+@table(FORMATS_AND_CODE)
+def test_formats_and_code_as_data(show, src, expected):
+    """TOML both ways, a form as formatted source, checking code without running it, and gc/*."""
+    assert show(src) == expected
+
+
+@pytest.mark.parametrize("src, message", [
+    ('(toml/decode "x = ")', "toml/decode: not valid TOML"),
+    ("(toml/encode {:a nil})", "toml/encode: TOML has no nil"),
+    ("(toml/encode 5)", "toml/encode: expected a map"),
+    ("(sema/check-string 5)", "sema/check-string: expected a source string"),
+])
+def test_formats_reject_bad_input_in_lisp_terms(show, src, message):
+    from sema.errors import SemaError
+    with pytest.raises(SemaError, match=message):
+        show(src)
+
+
+def test_check_file_reads_a_file_and_needs_fs_read(tmp_path):
+    import sema
+    (tmp_path / "m.scm").write_text("(define (f a b) a)\n(f 1)\n")
+    interp = sema.Interpreter(llm=False, allow="all")
+    result = interp.eval(f'(map :message (:diagnostics (sema/check-file "{tmp_path}/m.scm")))')
+    assert result == ["f takes 2 arguments, but this call passes 1"]
+    with pytest.raises(sema.PermissionDenied, match="fs-read"):
+        sema.Interpreter(llm=False, allow="strict").eval(f'(sema/check-file "{tmp_path}/m.scm")')
+
+
 COMBINATORS = [  # issue 11: Sema's fan-out helpers (the "concurrency macros" of its prelude)
     ('(parallel (list (fn () 1) (fn () (throw "boom")) (fn () 3)))', "(1 nil 3)"),
     ("(parallel (map (fn (i) (fn () (async/sleep (- 30 (* 10 i))) i)) '(0 1 2)) 2)", "(0 1 2)"),

@@ -88,6 +88,8 @@ LAZY = {
         "%with-retry-thunk", "parallel", "parallel-settled", "pipeline", "pipeline-settled", "settled-partition",
         "settled/err?", "settled/ok?",
     ),
+    "sema.builtins.tomlfmt": ("toml/decode", "toml/encode"),
+    "sema.builtins.reflect": ("format/form", "sema/check-file", "sema/check-string"),
     "sema.builtins.kv": ("kv/close", "kv/delete", "kv/get", "kv/keys", "kv/open", "kv/set"),
     "sema.builtins.db": (
         "db/close", "db/exec", "db/exec-batch", "db/last-insert-id", "db/open", "db/open-memory", "db/query",

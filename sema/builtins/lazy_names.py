@@ -63,7 +63,7 @@ NAMES = {
         'list->vector', 'make-vector', 'vector', 'vector->list', 'vector-length', 'vector-ref',
     ),
     'sema.builtins.system_extras': (
-        'spy', 'sys/config-dir', 'sys/sema-home', 'sys/term-size', 'sys/tty',
+        'gc/collect', 'gc/stats', 'spy', 'sys/config-dir', 'sys/sema-home', 'sys/term-size', 'sys/tty',
     ),
     'sema.builtins.files': (
         'file/fold-lines', 'file/fold-lines-bytes', 'file/for-each-line', 'file/info', 'file/read-bytes',
