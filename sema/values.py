@@ -191,13 +191,18 @@ EMPTY = object.__new__(EmptyList)
 
 
 class Pair(ListBase):
-    """A cons cell.  ``span`` is set only on forms read from source."""
+    """A cons cell.  ``span`` is set only on forms read from source.
+
+    A nil tail ends the list, as Sema's ``(cons x nil)`` is ``(x)``: unquoted
+    ``()`` evaluates to nil, so ``(cons x acc)`` onto an accumulator that
+    started as ``()`` must build a proper list (issue 11).
+    """
 
     __slots__ = ("car", "cdr", "span")
 
     def __init__(self, car, cdr):
         self.car = car
-        self.cdr = cdr
+        self.cdr = EMPTY if cdr is None else cdr
 
 
 class ArrayList(ListBase):

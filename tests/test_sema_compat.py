@@ -7,6 +7,8 @@ docs/sema-compat.md says so and the table shows sema's answer.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from sema.printer import display_str, write_str
@@ -60,6 +62,9 @@ SEMANTICS = [
     ("(list (rational? 1/2) (rational? 0.5))", "(#t #f)"),
     ("(let ((i 0)) (while (begin (set! i (+ i 1)) (< i 5))) i)", "5"),
     ('(list (path/extension "Makefile") (path/dir "foo"))', '("" "")'),
+    # a nil tail ends the list (unquoted () is nil), in the builtin and in the inlined call alike
+    ("(list (cons 1 nil) (apply cons (list 1 ())) (list? (cons 1 ())))", "((1) (1) #t)"),
+    ("(let loop ((i 0) (acc ())) (if (= i 3) acc (loop (+ i 1) (cons i acc))))", "(2 1 0)"),
 ]
 
 CONVERSIONS = [
@@ -225,6 +230,166 @@ def test_library_macros(show, src, expected):
     assert show(src) == expected
 
 
+FORMATS_AND_CODE = [  # issue 11: toml/*, format/form, sema/check-*, gc/*
+    ('(toml/decode "name = \\"sema\\"\\nversion = 2")', '{:name "sema" :version 2}'),
+    ('(toml/decode "[server]\\nhost = \\"h\\"\\nports = [80, 443]\\n[[fruit]]\\nname = \\"apple\\"")',
+     '{:fruit ({:name "apple"}) :server {:host "h" :ports (80 443)}}'),
+    ('(:when (toml/decode "when = 1979-05-27T07:32:00Z"))', '"1979-05-27T07:32:00+00:00"'),
+    ('(toml/encode {:name "sema" :version 2})', '"name = \\"sema\\"\\nversion = 2\\n"'),
+    ('(toml/encode {:server {:host "localhost" :port 8080}})', '"[server]\\nhost = \\"localhost\\"\\nport = 8080\\n"'),
+    ("(let ((m {:a 1.5 :b #t :odd-key/x \"q\\\"\" :s {:t {:u '(1 2)}} :rows (list {:n 1} {:n 2})})) "
+     "(= m (toml/decode (toml/encode m))))", "#t"),
+    ('(format/form (read/string "(define  x   1)"))', '"(define x 1)"'),
+    ("(format/form '(+ 1 2))", '"(+ 1 2)"'),
+    ('(sema/check-string "(define (f x) x) (f 1)")', "{:diagnostics () :ok #t}"),
+    ('(map (fn (d) (list (:code d) (:line (:span d)))) (:diagnostics (sema/check-string "(define (f x) x)\\n(f 1 2)\\n(g)")))',
+     '(("arity" 2) ("unbound-symbol" 3))'),
+    ('(let ((d (car (:diagnostics (sema/check-string "(f 1 2"))))) (list (:code d) (:level d)))', '("syntax" :error)'),
+    ('(sema/check-string "(shell \\"rm -rf /tmp/x\\")")', "{:diagnostics () :ok #t}"),
+    ("(integer? (:collected (gc/collect)))", "#t"),
+    ("(sort (keys (gc/stats)))", "(:collected :collections :registry-size :uncollectable)"),
+]
+
+
+@table(FORMATS_AND_CODE)
+def test_formats_and_code_as_data(show, src, expected):
+    """TOML both ways, a form as formatted source, checking code without running it, and gc/*."""
+    assert show(src) == expected
+
+
+@pytest.mark.parametrize("src, message", [
+    ('(toml/decode "x = ")', "toml/decode: not valid TOML"),
+    ("(toml/encode {:a nil})", "toml/encode: TOML has no nil"),
+    ("(toml/encode 5)", "toml/encode: expected a map"),
+    ("(sema/check-string 5)", "sema/check-string: expected a source string"),
+])
+def test_formats_reject_bad_input_in_lisp_terms(show, src, message):
+    from sema.errors import SemaError
+    with pytest.raises(SemaError, match=message):
+        show(src)
+
+
+def test_check_file_reads_a_file_and_needs_fs_read(tmp_path):
+    import sema
+    (tmp_path / "m.scm").write_text("(define (f a b) a)\n(f 1)\n")
+    interp = sema.Interpreter(llm=False, allow="all")
+    result = interp.eval(f'(map :message (:diagnostics (sema/check-file "{tmp_path}/m.scm")))')
+    assert result == ["f takes 2 arguments, but this call passes 1"]
+    with pytest.raises(sema.PermissionDenied, match="fs-read"):
+        sema.Interpreter(llm=False, allow="strict").eval(f'(sema/check-file "{tmp_path}/m.scm")')
+
+
+COMBINATORS = [  # issue 11: Sema's fan-out helpers (the "concurrency macros" of its prelude)
+    ('(parallel (list (fn () 1) (fn () (throw "boom")) (fn () 3)))', "(1 nil 3)"),
+    ("(parallel (map (fn (i) (fn () (async/sleep (- 30 (* 10 i))) i)) '(0 1 2)) 2)", "(0 1 2)"),
+    ('(map (fn (r) (list (settled/ok? r) (settled/err? r))) (parallel-settled (list (fn () 1) (fn () (/ 1 0)))))',
+     "((#t #f) (#f #t))"),
+    ('(:value (:err (cadr (parallel-settled (list (fn () 1) (fn () (throw "x")))))))', '"x"'),
+    ("(pipeline (list 0 1 2) (fn (i) (if (= i 1) (throw \"boom\") i)) (fn (x) (* x 10)))", "(0 nil 20)"),
+    ("(pipeline-settled (list 1 2) inc)", "({:ok 2} {:ok 3})"),
+    ('(settled-partition (list {:ok 1} {:err "boom"} {:ok 3}))', '{:err ("boom") :ok (1 3)}'),
+    ("(define n (atom 0)) (define seen (atom ())) "
+     "(list (with-retry {:max 3 :base-ms 1 :on (fn (e k) (swap! seen (fn (s) (cons k s))))} "
+     "(fn () (swap! n inc) (if (< @n 3) (error \"flaky\") @n))) @seen)", "(3 (2 1))"),
+    ('(try (with-retry {:max 2 :base-ms 1} (fn () (error "always"))) (catch e (:message e)))', '"always"'),
+    ("(define n (atom 0)) (with-retry {:base-delay-ms 1} (swap! n inc) (if (< @n 2) (error \"x\") @n))", "2"),
+]
+
+
+@table(COMBINATORS)
+def test_fan_out_combinators(show, src, expected):
+    """parallel, pipeline and their -settled forms, settled/*, and with-retry in Sema's thunk form beside
+    sema's body form."""
+    assert show(src) == expected
+
+
+def test_log_lines_go_to_stderr(interp, capsys):
+    """log/debug, info, warn and error write one [LEVEL] line each to standard error (issue 11)."""
+    interp.eval_source('(log/info "server started on port" 8080) (log/warn "x" {:a "b"}) (log/error "e") '
+                       '(log/debug (list "q"))')
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == '[INFO] server started on port 8080\n[WARN] x {:a "b"}\n[ERROR] e\n[DEBUG] ("q")\n'
+
+
+class TestArchives:
+    """zip/* and tar/* (issue 11): entries under their base names, counts returned, nothing written outside
+    the destination."""
+
+    @pytest.fixture
+    def files(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "a.txt").write_text("alpha")
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "b.txt").write_text("beta")
+        return tmp_path
+
+    @pytest.mark.parametrize("kind, name", [("zip", "bundle.zip"), ("tar", "bundle.tar.gz"), ("tar", "plain.tar")])
+    def test_round_trip(self, show, files, kind, name):
+        assert show(f'(list ({kind}/create "{name}" (list "a.txt" "sub/b.txt")) ({kind}/list "{name}") '
+                    f'({kind}/extract "{name}" "out") (file/read "out/a.txt") (file/read "out/b.txt"))') \
+            == '(2 ("a.txt" "b.txt") 2 "alpha" "beta")'
+
+    def test_a_gzipped_tar_is_really_gzipped(self, show, files):
+        show('(tar/create "x.tgz" (list "a.txt"))')
+        assert (files / "x.tgz").read_bytes()[:2] == b"\x1f\x8b"
+
+    def test_zip_entries_that_would_escape_are_skipped(self, show, files):
+        import zipfile
+        with zipfile.ZipFile(files / "evil.zip", "w") as z:
+            z.writestr("../escaped.txt", "no")
+            z.writestr("/tmp/absolute-escape-issue11.txt", "no")
+            z.writestr("fine.txt", "yes")
+        assert show('(zip/extract "evil.zip" "out")') == "1"
+        assert not (files / "escaped.txt").exists()
+        assert (files / "out" / "fine.txt").read_text() == "yes"
+
+    def test_tar_links_and_escapes_are_skipped(self, show, files):
+        import io
+        import tarfile
+        with tarfile.open(files / "evil.tar", "w") as t:
+            link = tarfile.TarInfo("link")
+            link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            t.addfile(link)
+            up = tarfile.TarInfo("../up.txt")
+            up.size = 2
+            t.addfile(up, io.BytesIO(b"no"))
+            ok = tarfile.TarInfo("ok.txt")
+            ok.size = 3
+            t.addfile(ok, io.BytesIO(b"yes"))
+        assert show('(tar/extract "evil.tar" "out")') == "1"
+        assert sorted(p.name for p in (files / "out").iterdir()) == ["ok.txt"]
+        assert not (files / "up.txt").exists()
+
+    def test_a_folder_that_links_outside_is_not_followed(self, show, files):
+        import zipfile
+        (files / "out").mkdir()
+        (files / "elsewhere").mkdir()
+        os.symlink(files / "elsewhere", files / "out" / "door")
+        with zipfile.ZipFile(files / "d.zip", "w") as z:
+            z.writestr("door/planted.txt", "no")
+        assert show('(zip/extract "d.zip" "out")') == "0"
+        assert list((files / "elsewhere").iterdir()) == []
+
+    def test_a_missing_file_writes_no_archive(self, show, files):
+        from sema.errors import LispIOError
+        with pytest.raises(LispIOError, match='zip/create: cannot add "nope.txt"'):
+            show('(zip/create "x.zip" (list "a.txt" "nope.txt"))')
+        assert not (files / "x.zip").exists()
+
+    def test_the_sandbox_checks_what_is_read_and_where_it_is_written(self, files):
+        import sema
+        box = files / "box"
+        box.mkdir()
+        (box / "in.txt").write_text("x")
+        interp = sema.Interpreter(llm=False, allow={"fs-read": [str(box)], "fs-write": [str(box)]})
+        assert interp.eval(f'(zip/create "{box}/ok.zip" (list "{box}/in.txt"))') == 1
+        with pytest.raises(sema.PermissionDenied, match="fs-read"):
+            interp.eval(f'(zip/create "{box}/bad.zip" (list "{files}/a.txt"))')
+        with pytest.raises(sema.PermissionDenied, match="fs-write"):
+            interp.eval(f'(zip/extract "{box}/ok.zip" "{files}/out")')
+
+
 class TestErrorsInLispTerms:
     @pytest.mark.parametrize("src, message", [
         ('(regex/match "[" "x")', "regex/match: invalid regex"),
@@ -276,3 +441,11 @@ def test_display_str_of_nested_char():
     """The Python display_str matches display: a character inside a list keeps its #\\ form."""
     from sema.values import Char, list_from
     assert display_str(list_from(Char("a"), "s")) == '(#\\a "s")'
+
+
+def test_editing_a_derived_form_invalidates_cached_code():
+    """The compiled-code cache's stamp covers every module that expands forms: the AI layer's derived forms
+    (with-retry's Sema form was served stale from the cache without this) and syntax-rules."""
+    from sema.runtime.cache import compiler_stamp
+    stamp = compiler_stamp()
+    assert "forms.py:" in stamp and "macro_rules.py:" in stamp and "macros.py:" in stamp

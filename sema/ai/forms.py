@@ -10,7 +10,8 @@ Their documentation (``(doc deftool)``) is in :mod:`sema.ai.forms_docs`.
 - ``(deftool name "description" {params} handler [opts])`` ->
   ``(define name (%deftool "name" "description" {params} handler [opts]))``;
 - ``(defagent name {opts})`` -> ``(define name (%agent "name" {opts}))``;
-- ``(with-retry [{opts}] body ...)`` -> ``(retry (fn () body ...) {opts})``.
+- ``(with-retry [{opts}] body ...)`` -> ``(retry (fn () body ...) {opts})``; Sema's thunk form
+  ``(with-retry {:max 3 :base-ms 200} (fn () ...))`` -> ``(%with-retry-thunk {opts} thunk)``.
 """
 
 from __future__ import annotations
@@ -62,9 +63,25 @@ def defagent_form(form):
     return L(S("define"), name, L(S("%agent"), name.name, parts[2], span=span_of(form)), span=span_of(form))
 
 
+#: the option keys of Sema's thunk form (with-retry {:max 3 :base-ms 200 :factor 2 :on f} thunk)
+SEMA_RETRY_KEYS = frozenset(Keyword(k) for k in ("max", "base-ms", "factor", "on"))
+
+
+def _is_sema_thunk_form(parts) -> bool:
+    """(with-retry {opts} thunk) as Sema writes it: one form after a map literal that uses Sema's keys,
+    or whose one form is a fn/lambda expression (issue 11)."""
+    if len(parts) != 2 or not isinstance(parts[0], Map):
+        return False
+    thunk = parts[1]
+    is_fn = is_form(thunk) and thunk.car.__class__ is Symbol and thunk.car.name in ("fn", "lambda")
+    return is_fn or any(k in SEMA_RETRY_KEYS for k in parts[0].keys())
+
+
 @derived_form("with-retry")
 def with_retry_form(form):
     parts = items_of(form)[1:]
+    if _is_sema_thunk_form(parts):
+        return L(S("%with-retry-thunk"), parts[0], parts[1], span=span_of(form))
     opts = None
     if parts and isinstance(parts[0], Map) and len(parts) > 1:
         opts, parts = parts[0], parts[1:]

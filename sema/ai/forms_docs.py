@@ -67,7 +67,13 @@ DOCS["with-retry"] = _entry("""
     the last error is raised again. Short for (retry (fn () body ...) opts): see retry for the options
     and the errors that are not retried.
 
+    (with-retry {:max 3 :base-ms 200 :factor 2 :on f} thunk) is Sema's form (chosen when the map uses
+    one of those keys or the one form after it is a fn): THUNK is called until it succeeds, sleeping
+    :base-ms, then :factor times longer each time, with (f error attempt) after each failure; the
+    sleeps let other async tasks run.
+
     (define n (atom 0)) (with-retry {:base-delay-ms 1} (swap! n inc) (if (< @n 2) (error "flaky") "ok")) ; => "ok"
+    (define n (atom 0)) (with-retry {:max 3 :base-ms 1} (fn () (swap! n inc) (if (< @n 3) (error "flaky") @n))) ; => 3
     """)
 
 

@@ -83,6 +83,13 @@ LAZY = {
         "git/changed-files", "git/current-branch", "git/diff", "git/diff-files", "git/ignore-matches?",
         "git/recent-files", "git/root", "git/status",
     ),
+    "sema.builtins.archives": ("tar/create", "tar/extract", "tar/list", "zip/create", "zip/extract", "zip/list"),
+    "sema.builtins.settled": (
+        "%with-retry-thunk", "parallel", "parallel-settled", "pipeline", "pipeline-settled", "settled-partition",
+        "settled/err?", "settled/ok?",
+    ),
+    "sema.builtins.tomlfmt": ("toml/decode", "toml/encode"),
+    "sema.builtins.reflect": ("format/form", "sema/check-file", "sema/check-string"),
     "sema.builtins.kv": ("kv/close", "kv/delete", "kv/get", "kv/keys", "kv/open", "kv/set"),
     "sema.builtins.db": (
         "db/close", "db/exec", "db/exec-batch", "db/last-insert-id", "db/open", "db/open-memory", "db/query",

@@ -161,6 +161,47 @@ def println_error(*values: typing.Any) -> None:
     output.stderr().write(" ".join(map(display_str, values)) + "\n")
 
 
+def _log(level: str, values) -> None:
+    output.stderr().write(" ".join([f"[{level}]", *map(display_str, values)]) + "\n")
+
+
+@builtin("log/debug")
+def log_debug(*values: typing.Any) -> None:
+    """Write a ``[DEBUG]`` line to standard error: the values joined by spaces (strings as they are, others
+    in display form, as println shows them); returns nil.
+
+    (log/debug "payload" {:id 1}) ; => nil
+    """
+    _log("DEBUG", values)
+
+
+@builtin("log/info")
+def log_info(*values: typing.Any) -> None:
+    """Write an ``[INFO]`` line to standard error, as log/debug does: ``[INFO] server started on port 8080``.
+
+    (log/info "server started on port" 8080) ; => nil
+    """
+    _log("INFO", values)
+
+
+@builtin("log/warn")
+def log_warn(*values: typing.Any) -> None:
+    """Write a ``[WARN]`` line to standard error, as log/debug does.
+
+    (log/warn "retrying, attempt" 2) ; => nil
+    """
+    _log("WARN", values)
+
+
+@builtin("log/error")
+def log_error(*values: typing.Any) -> None:
+    """Write an ``[ERROR]`` line to standard error, as log/debug does.
+
+    (log/error "failed to connect:" "timeout") ; => nil
+    """
+    _log("ERROR", values)
+
+
 @skip_doc_examples
 @builtin("io/flush")
 def flush() -> None:

@@ -63,7 +63,7 @@ NAMES = {
         'list->vector', 'make-vector', 'vector', 'vector->list', 'vector-length', 'vector-ref',
     ),
     'sema.builtins.system_extras': (
-        'spy', 'sys/config-dir', 'sys/sema-home', 'sys/term-size', 'sys/tty',
+        'gc/collect', 'gc/stats', 'spy', 'sys/config-dir', 'sys/sema-home', 'sys/term-size', 'sys/tty',
     ),
     'sema.builtins.files': (
         'file/fold-lines', 'file/fold-lines-bytes', 'file/for-each-line', 'file/info', 'file/read-bytes',
@@ -73,10 +73,11 @@ NAMES = {
         'display', 'file/append', 'file/copy', 'file/delete', 'file/exists?', 'file/glob',
         'file/is-directory?', 'file/is-file?', 'file/is-symlink?', 'file/list', 'file/mkdir', 'file/read',
         'file/read-lines', 'file/rename', 'file/write', 'file/write-lines', 'io/flush', 'io/print-error',
-        'io/println-error', 'io/read-line', 'io/read-stdin', 'io/write-string', 'newline', 'path/absolute',
-        'path/absolute?', 'path/basename', 'path/canonicalize', 'path/dir', 'path/dirname', 'path/ext',
-        'path/extension', 'path/filename', 'path/join', 'path/stem', 'pprint', 'print', 'print-error',
-        'println', 'println-error', 'read-line', 'read-stdin', 'write', 'write-string',
+        'io/println-error', 'io/read-line', 'io/read-stdin', 'io/write-string', 'log/debug', 'log/error',
+        'log/info', 'log/warn', 'newline', 'path/absolute', 'path/absolute?', 'path/basename',
+        'path/canonicalize', 'path/dir', 'path/dirname', 'path/ext', 'path/extension', 'path/filename',
+        'path/join', 'path/stem', 'pprint', 'print', 'print-error', 'println', 'println-error', 'read-line',
+        'read-stdin', 'write', 'write-string',
     ),
     'sema.builtins.system': (
         'assert', 'assert=', 'env', 'exit', 'shell', 'shell/quote', 'sleep', 'sys/arch', 'sys/cwd',

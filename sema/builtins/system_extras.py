@@ -75,3 +75,36 @@ def config_dir() -> str:
     (sys/config-dir) ; => "/home/ada/.config"
     """
     return os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+
+
+# ---------------------------------------------------------------- gc/ (issue 11)
+
+
+def _gc_totals() -> Map:
+    import gc
+    stats = gc.get_stats()
+    return make_map([(Keyword("collections"), sum(s["collections"] for s in stats)),
+                     (Keyword("collected"), sum(s["collected"] for s in stats)),
+                     (Keyword("uncollectable"), sum(s["uncollectable"] for s in stats)),
+                     (Keyword("registry-size"), sum(gc.get_count()))])
+
+
+@builtin("gc/collect")
+def gc_collect() -> Map:
+    """Run a full collection of reference cycles now; ``{:collected n}``, the number of objects it freed.
+    (Python frees everything else as soon as it is unreferenced; Sema's collector reports more keys.)
+
+    (map? (gc/collect)) ; => #t
+    """
+    import gc
+    return make_map([(Keyword("collected"), gc.collect())])
+
+
+@builtin("gc/stats")
+def gc_stats() -> Map:
+    """The cycle collector's totals without collecting: ``:collections`` run, objects ``:collected`` and
+    ``:uncollectable`` so far, and ``:registry-size``, the objects allocated since the last collections.
+
+    (sort (keys (gc/stats))) ; => (:collected :collections :registry-size :uncollectable)
+    """
+    return _gc_totals()

@@ -54,6 +54,8 @@ def compiler_stamp() -> str:
             path = os.path.join(here, folder)
             files += [os.path.join(path, name) for name in sorted(os.listdir(path)) if name.endswith(".py")]
         files.append(os.path.join(here, "builtins", "macros.py"))  # the library macros written in Python
+        files.append(os.path.join(here, "ai", "forms.py"))  # the AI layer's derived forms (with-retry, prompt...)
+        files.append(os.path.join(here, "macro_rules.py"))  # syntax-rules expansion
         for file in files:
             st = os.stat(file)
             parts.append(f"{os.path.basename(file)}:{st.st_size}:{st.st_mtime_ns}")
