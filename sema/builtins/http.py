@@ -229,7 +229,8 @@ def send(who: str, method: str, url, opts: dict, body=None, *, raise_status: boo
         raise HttpError(f"{who}: invalid URL {shown}: {_redact(str(exc), secrets)}", method=method,
                         url=shown) from None
     except httpx.HTTPError as exc:
-        detail = _redact(str(exc) or type(exc).__name__, secrets)
+        from ..llm.http_errors import connection_detail  # the LLM layer's words: never "[Errno 111]"
+        detail = _redact(connection_detail(exc), secrets)
         raise HttpError(f"{who}: {method} {shown} failed: {detail}", method=method, url=shown,
                         connection=True) from None
     if raise_status and not 200 <= response.status_code < 300:
