@@ -494,3 +494,17 @@ class TestCommandLine:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 130 and marker.read_text() == "yes", err
+
+
+@pytest.mark.parametrize("src, message", [
+    ("(do (display 1) 2)", "do: the end clause must be a list, got 2"),
+    ("(do (x) (#t))", "do: a variable spec is (var init step), got x"),
+    ("(do ((i 0 (+ i 1) 4)) (#t))", "do: a variable spec is (var init step), got (i 0 (+ i 1) 4)"),
+])
+def test_a_malformed_do_says_what_do_expects(src, message):
+    """A Clojure-style (do a b) or a bad variable spec names do and its shape, not "form" (issue 7)."""
+    from sema.errors import LispSyntaxError
+    from sema.interpreter import Interpreter
+    with pytest.raises(LispSyntaxError) as info:
+        Interpreter(llm=False).eval_source(src)
+    assert message in str(info.value) and "use begin" in str(info.value)

@@ -90,17 +90,21 @@ def case_form(form):
 
 @derived_form("do")
 def do_form(form):
-    parts = _parts(form, 3, "(do ((var init step) ...) (test result ...) body ...)")
-    specs = items_of(parts[1]) if parts[1] is not EMPTY else []
+    usage = "(do ((var init step) ...) (test result ...) body ...); to run forms in order, use begin"
+    parts = _parts(form, 3, usage)
+    for part, what in ((parts[1], "the variable specs"), (parts[2], "the end clause")):
+        if part is not EMPTY and part is not None and not is_form(part):
+            raise syntax_error(f"do: {what} must be a list, got {write_str(part)}: {usage}", part, span_of(form))
+    specs = items_of(parts[1], "do") if parts[1] is not EMPTY and parts[1] is not None else []
     vars_, inits, steps = [], [], []
     for spec in specs:
-        sp = items_of(spec)
+        sp = items_of(spec, "do") if is_form(spec) else None
         if not sp or sp[0].__class__ is not Symbol or len(sp) > 3:
-            raise syntax_error(f"do: malformed variable spec {write_str(spec)}", form)
+            raise syntax_error(f"do: a variable spec is (var init step), got {write_str(spec)}: {usage}", spec, span_of(form))
         vars_.append(sp[0])
         inits.append(sp[1] if len(sp) > 1 else None)
         steps.append(sp[2] if len(sp) > 2 else sp[0])
-    end = items_of(parts[2])
+    end = items_of(parts[2], "do") if parts[2] is not None else []
     if not end:
         raise syntax_error("do: the end clause needs a test: (test result ...)", form)
     loop = gensym("do")
