@@ -202,7 +202,11 @@ class Pair(ListBase):
 
     def __init__(self, car, cdr):
         self.car = car
-        self.cdr = EMPTY if cdr is None else cdr
+        if cdr is None:
+            cdr = EMPTY
+        elif cdr.__class__ is tuple:  # a vector tail becomes a list, as the cons builtin makes it
+            cdr = make_list(list(cdr))
+        self.cdr = cdr
 
 
 class ArrayList(ListBase):

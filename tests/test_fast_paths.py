@@ -340,3 +340,8 @@ class TestSharedGuards:
         assert run("(safe? 3 '(1 6))") == "#t"
         run("(define (= a b) #t)")
         assert run("(safe? 3 '(1 6))") == "#f"
+
+
+def test_inlined_cons_onto_a_vector_makes_a_list_as_the_builtin_does(run):
+    """(cons 1 v) compiled inline and through apply give the same list (issue 11)."""
+    assert run("(let ((v [2 3])) (cons 1 v))") == run("(apply cons (list 1 [2 3]))") == "(1 2 3)"
