@@ -120,8 +120,10 @@ def test_start_up_and_a_scaling_row_are_measured(bench_run):
     assert "reader" not in results
 
 
-def test_unknown_only_names_are_refused_with_the_choices():
-    p = subprocess.run([sys.executable, str(RUN), "--only", "fibonacci"], capture_output=True, text=True,
+def test_unknown_only_names_are_refused_with_the_choices(tmp_path):
+    (tmp_path / "fib.scm").write_text(";; Expected output: 1\n")  # a shared folder wherever the clone is
+    p = subprocess.run([sys.executable, str(RUN), "--shared", str(tmp_path), "--only", "fibonacci"],
+                       capture_output=True, text=True,
                        timeout=60)
     assert p.returncode != 0
     assert "unknown name(s) fibonacci" in p.stderr and "startup" in p.stderr and "interp" in p.stderr
