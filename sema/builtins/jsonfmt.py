@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from operator import attrgetter
 
 from ..errors import LispTypeError, LispValueError
 from ..printer import write_str
@@ -97,8 +96,7 @@ class _NeedsLispOrder(Exception):
     """A map whose keys are of several kinds: only :func:`to_json_value` puts them in sema's order."""
 
 
-_KEYWORDS, _STRINGS = {Keyword}, {str}
-_NAME = attrgetter("name")
+_STRINGS = {str}
 
 
 def _native(who: str):
@@ -112,10 +110,16 @@ def _native(who: str):
     def default(x):
         cls = x.__class__
         if cls is Map:
-            kinds = set(map(type, x.keys()))
-            if kinds == _KEYWORDS:  # the usual map: C-level loops, no Python frame per entry
-                return dict(zip(map(_NAME, x.keys()), x.values()))
-            if kinds == _STRINGS or not kinds:
+            # The usual map has keyword keys: one pass over the entries (iterating
+            # an immutables.Map costs more than the loop around it).
+            names = {}
+            for k, v in x.items():
+                if k.__class__ is not Keyword:
+                    break
+                names[k.name] = v
+            else:
+                return names
+            if set(map(type, x.keys())) == _STRINGS:
                 return dict(x.items())
             raise _NeedsLispOrder
         if cls is Keyword or cls is Symbol:
@@ -167,7 +171,13 @@ class _Keywords(dict):
 def _lisp_object(pairs: list) -> Map:
     """json.loads' ``object_pairs_hook``: called by the C decoder for each object, inner ones first."""
     kw = _KEYWORD_OF
-    return Map({kw[k]: _lisp_list(v) if v.__class__ is list else v for k, v in pairs})
+    m = _EMPTY.mutate()  # cheaper than Map(dict) for the small objects JSON is made of
+    for k, v in pairs:
+        m[kw[k]] = _lisp_list(v) if v.__class__ is list else v
+    return m.finish()
+
+
+_EMPTY = Map()
 
 
 _KEYWORD_OF = _Keywords()
