@@ -345,3 +345,45 @@ class TestSharedGuards:
 def test_inlined_cons_onto_a_vector_makes_a_list_as_the_builtin_does(run):
     """(cons 1 v) compiled inline and through apply give the same list (issue 11)."""
     assert run("(let ((v [2 3])) (cons 1 v))") == run("(apply cons (list 1 [2 3]))") == "(1 2 3)"
+
+
+class TestInlinedGetIn:
+    """(get-in m [:a :b]) with a literal keyword path reads the nested maps directly (issue 12)."""
+
+    DOC = "(define o {:s {:c \"FR\" :x #t} :v [1 {:a 2}] :n nil :p (make-pt 1 2)})"
+
+    @pytest.mark.parametrize("path, expected", [
+        ("[:s :c]", '"FR"'), ("[:s :x]", "#t"), ("[:missing :x]", "nil"), ("[:n :x]", "nil"), ("[:v]", "[1 {:a 2}]"),
+        ("[:s :c :z]", "nil"), ("[:p :x]", "1"), ("[:s]", '{:c "FR" :x #t}'),
+    ])
+    def test_same_answers_as_the_builtin(self, run, path, expected):
+        run("(define-record-type pt (make-pt x y) pt? (x pt-x) (y pt-y))")
+        run(self.DOC)
+        assert run(f"(define (f m) (get-in m {path})) (f o)") == expected
+        assert run(f"(apply get-in (list o {path}))") == expected
+        assert run("(f nil)") == "nil"
+
+    def test_the_code_is_inlined(self):
+        interp = Interpreter(llm=False)
+        interp.eval_source("(define (f m) (get-in m [:a :b]))")
+        calls = []
+        builtin = interp.namespace["_get_in"]
+        interp.namespace["_get_in"] = lambda *a: calls.append(a) or builtin(*a)
+        assert interp.eval_source("(f {:a {:b 3}})") == 3 and calls == []      # maps all the way: no call
+        assert interp.eval_source("(f {:a [1]})") is None and len(calls) == 1  # a vector: the builtin
+
+    def test_a_default_or_a_computed_path_goes_to_the_builtin(self, run):
+        run("(define (f m p) (list (get-in m p) (get-in m [:a :b] :none) (get-in m [0 :b])))")
+        assert run("(f {:a {:b 1}} [:a :b])") == "(1 1 nil)"
+        assert run("(f {:a {}} [:a])") == "({} :none nil)"
+        assert run("(f [{:b 5}] [0 :b])") == "(5 :none 5)"
+
+    def test_a_non_map_at_the_top_is_the_builtins_error(self, run):
+        run("(define (f m) (get-in m [:a :b]))")
+        assert run("(f 5)") == run("(get-in 5 [:a :b])")
+
+    def test_redefinition_reaches_code_compiled_before(self, run):
+        run("(define (f m) (get-in m [:a :b]))")
+        assert run("(f {:a {:b 1}})") == "1"
+        run("(define (get-in m p) :mine)")
+        assert run("(f {:a {:b 1}})") == ":mine"

@@ -100,3 +100,14 @@ def test_one_table_of_inline_slots():
     for slot in SLOTS.values():
         assert all(name in values for name in slot.slow)
         assert slot.guard is None or values[slot.guard] is not None
+
+
+def test_the_language_guide_lists_every_inlined_builtin():
+    """docs/language.md names the builtins with inline fast paths: the same set as the slot table."""
+    import re
+    from pathlib import Path
+
+    from sema.runtime.inline_slots import SLOTS
+    text = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    listed = re.search(r"The compiler inlines the hot builtins.*?\(`([^`]*)`\)", text, re.S).group(1).split()
+    assert sorted(listed) == sorted(SLOTS)

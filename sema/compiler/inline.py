@@ -319,6 +319,39 @@ def inline_get(c, args, scope):
     return ast.IfExp(guard, fast, ast.Call(Name(_slow("get")), values, []))
 
 
+@inline("get-in")
+def inline_get_in(c, args, scope):
+    """``(get-in m [:a :b])`` with a literal path of keywords is ``m.get(:a).get(:b)`` while each step is a map.
+
+    Any step that is not a map (nil, a vector, a record) sends the original
+    arguments to the builtin, so what it does there is exactly the builtin's.
+    """
+    if len(args) != 2 or args[1].__class__ is not tuple or not 1 <= len(args[1]) <= 4:
+        return None
+    if not all(k.__class__ is Keyword for k in args[1]):
+        return None
+    m, path = c.operands(args, scope)
+    keys = c.operands(list(args[1]), scope)
+    guard = _guard("get-in")
+    slow = ast.Call(Name(_slow("get-in")), [m, path], [])
+    # innermost first: the last step reads the map the previous steps found
+    node, current = None, m
+    steps = []
+    for i, k in enumerate(keys):
+        if i == len(keys) - 1:
+            steps.append((current, ast.Call(ast.Attribute(current, "get", ast.Load()), [k], [])))
+        else:
+            tmp = c.new_tmp()
+            steps.append((current, ast.NamedExpr(Store(tmp), ast.Call(ast.Attribute(current, "get", ast.Load()),
+                                                                        [k], []))))
+            current = Name(tmp)
+    # ((last) if (step_{n-1} value).__class__ is Map else slow) ... built from the last step outwards
+    node = steps[-1][1]
+    for i in range(len(steps) - 1, 0, -1):
+        node = ast.IfExp(_cls_is(steps[i - 1][1], guard), node, slow)
+    return ast.IfExp(_cls_is(m, guard), node, slow)
+
+
 @inline("assoc")
 def inline_assoc(c, args, scope):
     """``(assoc m k v ...)`` on a map is a chain of ``m.set(k, v)``; anything else goes to the builtin."""

@@ -82,6 +82,7 @@ SLOTS: dict[str, Slot] = {
     "cdr": Slot("_Pair_cdr", _pair, {"_cdr": _builtin("cdr")}),
     "cons": Slot(None, None, {"_cons": _pair}),
     "get": Slot("_Map_get", _map, {"_get": _builtin("get")}),
+    "get-in": Slot("_Map_getin", _map, {"_get_in": _builtin("get-in")}),
     "assoc": Slot("_Map_assoc", _map, {"_assoc": _builtin("assoc")}),
     "update": Slot("_Map_update", _map, {"_update": _builtin("update")}),
     "map/update": Slot("_Map_mupdate", _map, {"_map_update": _builtin("map/update")}),
