@@ -25,6 +25,7 @@ _STRUCTURE_SPLIT = _STRUCTURE.split
 _WORD = re.compile(r"\S+")
 _CLOSER_OF = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = ")]}"
+_new = object.__new__
 
 
 class Place:
@@ -136,8 +137,10 @@ def read_run(b, tok, start: int, end: int, cache: dict, unescape, quick) -> list
                 raise _mismatched(b, tok, text, c, opener, open_at, s)
             if c == ")" and not b.dots:  # the common list: its pairs and span made here
                 value = EMPTY
-                for x in reversed(items):
-                    value = Pair(x, value)
+                for x in reversed(items):  # Pair's __init__ (which fixes up nil and vector tails) skipped
+                    pair = _new(Pair)
+                    pair.car, pair.cdr = x, value
+                    value = pair
                 if value is not EMPTY:
                     if count("\n", at, offset):
                         line += count("\n", at, offset)
