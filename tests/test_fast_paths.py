@@ -387,3 +387,51 @@ class TestInlinedGetIn:
         assert run("(f {:a {:b 1}})") == "1"
         run("(define (get-in m p) :mine)")
         assert run("(f {:a {:b 1}})") == ":mine"
+
+
+class TestInlinedNthOnLists:
+    """(nth xs i) on a list built in bulk (string/split, map, range) reads its array (issue 12)."""
+
+    @pytest.mark.parametrize("xs, expected", [
+        ('(string/split "a b c d" " ")', '("a" "c" "d")'), ("[1 2 3 4]", "(1 3 4)"), ("'(1 2 3 4)", "(1 3 4)"),
+        ("(range 0 10)", "(0 2 3)"), ('(cdr (string/split "z a b c d" " "))', '("a" "c" "d")'),
+        ("(map inc [0 1 2 3])", "(1 3 4)"),
+    ])
+    def test_same_answers_as_the_builtin(self, run, xs, expected):
+        run("(define (f xs i) (list (nth xs 0) (nth xs 2) (nth xs i)))")
+        assert run(f"(f {xs} 3)") == expected == run(f"(list (apply nth (list {xs} 0)) (nth {xs} 2) (nth {xs} 3))")
+
+    @pytest.mark.parametrize("i, message", [("3", "index 3 out of range for list of length 3"),
+                                            ("-1", "index -1 out of range"), ("1.0", "must be an integer")])
+    def test_same_errors(self, run, i, message):
+        run("(define (f xs i) (nth xs i))")
+        with pytest.raises(Exception, match=message):
+            run(f'(f (string/split "a b c" " ") {i})')
+        with pytest.raises(Exception, match="index 5 out of range"):
+            run('(define (g xs) (nth xs 5)) (g (string/split "a b c" " "))')
+
+    def test_the_array_is_read_without_calling_the_builtin(self):
+        interp = Interpreter(llm=False)
+        interp.eval_source("(define (f xs) (nth xs 1))")
+        calls = []
+        builtin = interp.namespace["_nth"]
+        interp.namespace["_nth"] = lambda *a: calls.append(a) or builtin(*a)
+        assert interp.eval_source('(f (string/split "a b" " "))') == "b" and calls == []
+        assert interp.eval_source("(f '(1 2))") == 2 and len(calls) == 1  # cons cells: the builtin
+
+    def test_redefinition_reaches_the_list_path(self, run):
+        run("(define (f xs) (nth xs 1))")
+        assert run('(f (string/split "a b" " "))') == '"b"'
+        run("(define (nth xs i) :mine)")
+        assert run('(f (string/split "a b" " "))') == ":mine" == run("(f [1 2])")
+
+
+def test_substring_with_literal_indices_checks_only_the_string(run):
+    """(substring s 1 3) needs no class checks of 1 and 3; the string's length and class are still checked."""
+    run("(define (f s) (list (substring s 1 3) (substring s 2 2) (substring s 0 5)))")
+    assert run('(f "hello")') == '("el" "" "hello")'
+    for arg, message in (('"he"', "substring: range 1..3 out of bounds"), ("'sym", "substring: expected a string")):
+        with pytest.raises(Exception, match=message):
+            run(f"(f {arg})")
+        with pytest.raises(Exception, match=message):  # the same as the builtin called directly
+            run(f"(apply substring (list {arg} 1 3))")

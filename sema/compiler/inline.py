@@ -452,18 +452,29 @@ def _all(tests) -> ast.expr:
     return tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
 
 
+def _index_literal(x) -> bool:
+    """X is a literal index: a non-negative int constant (no class check needed, the string's guard stays)."""
+    return isinstance(x, ast.Constant) and x.value.__class__ is int and x.value >= 0
+
+
 @inline("substring")
 def inline_substring(c, args, scope):
     """``(substring s a b)`` of a string with indices in range is ``s[a:b]``."""
     if len(args) != 3:
         return None
     s, a, b = c.operands(args, scope)
-    guard = _all([_cls_is(s, _guard("substring")),
-                  ast.Compare(ast.Attribute(a, "__class__", ast.Load()), [ast.Is(), ast.Is()],
-                              [Name("_int"), ast.Attribute(b, "__class__", ast.Load())])
-                  if not (_int(c, a) and _int(c, b)) else None,
-                  ast.Compare(ast.Constant(0), [ast.LtE(), ast.LtE(), ast.LtE()],
-                              [a, b, ast.Call(Name("_len"), [s], [])])])
+    length = ast.Call(Name("_len"), [s], [])
+    if _index_literal(a) and _index_literal(b) and a.value <= b.value:  # (substring s 11 13): one test
+        indices = [ast.Compare(b, [ast.LtE()], [length])]
+    else:
+        known = [_index_literal(x) or _int(c, x) for x in (a, b)]
+        if not any(known):  # one chained test for both: a.__class__ is _int is b.__class__
+            indices = [ast.Compare(ast.Attribute(a, "__class__", ast.Load()), [ast.Is(), ast.Is()],
+                                   [Name("_int"), ast.Attribute(b, "__class__", ast.Load())])]
+        else:
+            indices = [None if k else _cls_is(x, "_int") for k, x in zip(known, (a, b))]
+        indices.append(ast.Compare(ast.Constant(0), [ast.LtE(), ast.LtE(), ast.LtE()], [a, b, length]))
+    guard = _all([_cls_is(s, _guard("substring")), *indices])
     fast = ast.Subscript(s, ast.Slice(a, b), ast.Load())
     return ast.IfExp(guard, fast, ast.Call(Name(_slow("substring")), [s, a, b], []))
 
@@ -551,11 +562,22 @@ def inline_nth(c, args, scope):
     if len(args) != 2:
         return None
     v, i = c.operands(args, scope)
-    checks = [_cls_is(v, _guard("nth"))]
-    if not _int(c, i):
-        checks.append(_cls_is(i, "_int"))
-    checks.append(ast.Compare(ast.Constant(0), [ast.LtE(), ast.Lt()], [i, ast.Call(Name("_len"), [v], [])]))
-    return ast.IfExp(_all(checks), ast.Subscript(v, i, ast.Load()), ast.Call(Name(_slow("nth")), [v, i], []))
+    literal = _index_literal(i)
+    index_is_int = None if literal or _int(c, i) else _cls_is(i, "_int")
+    length = ast.Call(Name("_len"), [v], [])
+    in_range = (ast.Compare(i, [ast.Lt()], [length]) if literal
+                else ast.Compare(ast.Constant(0), [ast.LtE(), ast.Lt()], [i, length]))
+    slow = ast.Call(Name(_slow("nth")), [v, i], [])
+    # a list built in bulk (string/split, map ...) is an ArrayList: items[start + i], while nth is not
+    # redefined (its guard still the tuple class)
+    items = ast.Attribute(v, "items", ast.Load())
+    position = ast.BinOp(ast.Attribute(v, "start", ast.Load()), ast.Add(), i)
+    array_checks = [_cls_is(v, "_ArrayList"), ast.Compare(Name(_guard("nth")), [ast.Is()], [Name("_tuple")]),
+                    index_is_int, None if literal else ast.Compare(i, [ast.GtE()], [ast.Constant(0)]),
+                    ast.Compare(position, [ast.Lt()], [ast.Call(Name("_len"), [items], [])])]
+    array = ast.IfExp(_all(array_checks), ast.Subscript(items, position, ast.Load()), slow)
+    vector_checks = [_cls_is(v, _guard("nth")), index_is_int, in_range]
+    return ast.IfExp(_all(vector_checks), ast.Subscript(v, i, ast.Load()), array)
 
 
 @inline("remainder")
