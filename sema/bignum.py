@@ -13,6 +13,8 @@ from __future__ import annotations
 #: below this many bits (about 3,600 digits) Python's own conversion is fast and allowed
 _SMALL_BITS = 12_000
 _SMALL_DIGITS = 3_000
+#: ints strictly between -STR_LIMIT and STR_LIMIT have fewer than _SMALL_BITS bits: str() converts them
+STR_LIMIT = 1 << (_SMALL_BITS - 1)
 
 
 def int_to_str(n: int) -> str:

@@ -435,3 +435,12 @@ def test_substring_with_literal_indices_checks_only_the_string(run):
             run(f"(f {arg})")
         with pytest.raises(Exception, match=message):  # the same as the builtin called directly
             run(f"(apply substring (list {arg} 1 3))")
+
+
+def test_inlined_number_to_string_of_small_and_huge_ints(run):
+    """Small ints go through str(); past 4,300 digits (CPython's refusal) sema's own conversion still runs."""
+    run("(define (f n) (number->string n))")
+    assert run("(list (f 42) (f -7) (f 1.5) (f 1/3))") == '("42" "-7" "1.5" "1/3")'
+    assert run("(string-length (f (expt 10 5000)))") == "5001"
+    assert run("(string-length (f (- (expt 10 5000))))") == "5002"
+    assert run("(f (- (expt 2 11999) 1))") == run("(apply number->string (list (- (expt 2 11999) 1)))")

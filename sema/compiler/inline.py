@@ -420,7 +420,10 @@ def inline_number_to_string(c, args, scope):
     if len(args) != 1:
         return None
     first, x = _one_operand(c, args[0], scope)
-    return ast.IfExp(_cls_is(first, _guard("number->string")), ast.Call(Name("_str"), [x], []),
+    # Python's own str() below the size where sema converts big ints itself (bignum.int_to_str)
+    small = ast.Compare(ast.UnaryOp(ast.USub(), Name("_STR_LIMIT")), [ast.Lt(), ast.Lt()], [x, Name("_STR_LIMIT")])
+    text = ast.IfExp(small, ast.Call(Name("_pystr"), [x], []), ast.Call(Name("_str"), [x], []))
+    return ast.IfExp(_cls_is(first, _guard("number->string")), text,
                      ast.Call(Name(_slow("number->string")), [x], []))
 
 

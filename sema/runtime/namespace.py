@@ -11,7 +11,7 @@ them in checks; lazy ones too, when their module is imported.
 
 from __future__ import annotations
 
-from ..bignum import int_to_str
+from ..bignum import STR_LIMIT, int_to_str
 from ..values import EMPTY, WRAPPED_KEY_TYPES, ArrayList, Keyword, Map, Pair, Record, keyword_lookup, list_length, make_list, map_key
 from .inline_slots import initial_values, redirect, register_spec
 from .internals import NOT_NUMBERS, INTERNALS, arity_error, list_of, map_literal, sort_numbers, unbound_set
@@ -82,7 +82,7 @@ def make_namespace(interp) -> dict:
         "_SPECS": {}, "_SPEC_DEPS": {},
         "_register_spec": lambda name, guard, variant, deps: register_spec(ns, name, guard, variant, deps),
         "_NS": ns, "_unbound_set": lambda name: unbound_set(name, interp._global_names()),
-        "_WRAPPED_KEYS": WRAPPED_KEY_TYPES, "_str": int_to_str, "_len": len,
+        "_WRAPPED_KEYS": WRAPPED_KEY_TYPES, "_str": int_to_str, "_pystr": str, "_STR_LIMIT": STR_LIMIT, "_len": len,
         "_seq_items": seq_items, "_make_list": make_list, "_map_key": map_key,
         "_sort_numbers": sort_numbers, "_NotNumbers": NOT_NUMBERS, "_KW_TABLE": Keyword._table,
         "_tstart": transient.start, "_tstep": transient.step, "_tview": transient.view,
