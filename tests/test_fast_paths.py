@@ -444,3 +444,37 @@ def test_inlined_number_to_string_of_small_and_huge_ints(run):
     assert run("(string-length (f (expt 10 5000)))") == "5001"
     assert run("(string-length (f (- (expt 10 5000))))") == "5002"
     assert run("(f (- (expt 2 11999) 1))") == run("(apply number->string (list (- (expt 2 11999) 1)))")
+
+
+class TestMapsBuiltInOneMutation:
+    """Multi-key assoc and map literals of 2-6 keys are built by one mutation (issue 12)."""
+
+    def test_answers_and_the_old_map_unchanged(self, run):
+        run("(define m0 {:x 0 :w 9})")
+        run("(define (f m a b) (list (assoc m :x a :y b) (assoc m :x a :y b :z 3 :q 4 :r 5 :s 6) {:p a :q b}"
+            " {:p a :q b :r 1 :s 2 :t 3 :u 4 :v 5} (assoc m :x 1 :x 2) (assoc m 1.0 a 1 b) m))")
+        assert run("(f m0 5 6)") == ("({:w 9 :x 5 :y 6} {:q 4 :r 5 :s 6 :w 9 :x 5 :y 6 :z 3} {:p 5 :q 6}"
+                                     " {:p 5 :q 6 :r 1 :s 2 :t 3 :u 4 :v 5} {:w 9 :x 2} {1 6 1.0 5 :w 9 :x 0}"
+                                     " {:w 9 :x 0})")
+        assert run("m0") == "{:w 9 :x 0}"
+        assert run("(f nil 5 6)") == run("(apply f (list nil 5 6))")
+        with pytest.raises(Exception, match="assoc: vector index must be an integer"):
+            run("(f [1 2] 5 6)")
+
+    def test_values_are_evaluated_once_in_the_order_written(self, run):
+        """A map literal's forms run in source order (the reader's map has none: they used to run in hash order)."""
+        run("(define log '()) (define (note x) (set! log (cons x log)) x)")
+        assert run("(list {:c (note 1) :a (note 2) :b (note 3)} (assoc {} :y (note 4) :x (note 5))"
+                   " {:k 0 (note :q) (note 6) :z (note 7)})") == "({:a 2 :b 3 :c 1} {:x 5 :y 4} {:k 0 :q 6 :z 7})"
+        assert run("(reverse log)") == "(1 2 3 4 5 :q 6 7)"
+
+    def test_the_code_uses_one_mutation(self):
+        interp = Interpreter(llm=False)
+        interp.eval_source("(define (f m a) (list (assoc m :x a :y a) {:p a :q a :r a}))")
+        assert {"_set2", "_set3"} <= set(interp.namespace["f"].__code__.co_names)
+
+    def test_redefining_assoc_reaches_code_compiled_before(self, run):
+        run("(define (f m) (assoc m :x 1 :y 2 :z 3))")
+        assert run("(f {})") == "{:x 1 :y 2 :z 3}"
+        run("(define (assoc . a) :mine)")
+        assert run("(f {})") == ":mine"

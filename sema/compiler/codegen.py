@@ -28,6 +28,7 @@ from contextlib import contextmanager
 
 from ..errors import LispSyntaxError, Span
 from ..printer import write_str
+from ..runtime.mapbuild import SETTERS
 from ..runtime.names import mangle
 from ..values import EMPTY, ArrayList, Keyword, Map, Pair, Symbol, map_items
 from .forms import (
@@ -559,14 +560,19 @@ class Compiler:
         return ast.Tuple(self.exprs_in_order(list(form), scope), ast.Load())
 
     def map_literal(self, form, scope: Scope) -> ast.expr:
-        items = list(map_items(form))
+        # The reader's map keeps no order, so the entries' forms are evaluated in the order they were
+        # written (their spans); entries with no span are atoms, whose evaluation does nothing visible.
+        items = sorted(map_items(form), key=_written_at)
         if all(is_self_evaluating(k) and is_self_evaluating(v) for k, v in items):
             return self.const(form)
         if all(k.__class__ in (Keyword, str, int) for k, _ in items):
             # constant keys stored as they are (no map_key wrapping): one dict display, then Map(dict)
             values = self.exprs_in_order([v for _, v in items], scope)
-            display = ast.Dict([self.const(k) for k, _ in items], values)
-            return ast.Call(Name("_Map"), [display], [])
+            keys = [self.const(k) for k, _ in items]
+            if len(set(k for k, _ in items)) == len(items) and len(items) in SETTERS:  # one mutation
+                flat = [x for kv in zip(keys, values) for x in kv]
+                return ast.Call(Name(SETTERS[len(items)]), [Name("_EMPTY_MAP"), *flat], [])
+            return ast.Call(Name("_Map"), [ast.Dict(keys, values)], [])
         flat = [x for kv in items for x in kv]
         return ast.Call(Name("_map_literal"), self.exprs_in_order(flat, scope), [])
 
@@ -890,3 +896,12 @@ def rename_code(code, names: dict):
         if hasattr(code, "co_qualname"):  # an int variant says so: stack traces show it and its entry as one
             changes["co_qualname"] = lisp + VARIANT_MARK if code.co_name.startswith("_int_variant_") else lisp
     return code.replace(**changes)
+
+
+def _written_at(entry) -> tuple:
+    """Where a map literal's entry (key, value) was written: the first span of its two forms, if any."""
+    for part in entry:
+        span = span_of(part)
+        if span is not None:
+            return (span.line, span.col)
+    return (0, 0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from ..runtime.inline_slots import SLOTS
+from ..runtime.mapbuild import SETTERS
 from ..values import WRAPPED_KEY_TYPES, Keyword, Symbol
 from .forms import head_name, items_of
 from .nodes import Name, Store, bool_when_fast, copy_tags, is_bool, is_int, is_num, is_simple, tag
@@ -355,7 +356,7 @@ def inline_get_in(c, args, scope):
 @inline("assoc")
 def inline_assoc(c, args, scope):
     """``(assoc m k v ...)`` on a map is a chain of ``m.set(k, v)``; anything else goes to the builtin."""
-    if len(args) < 3 or len(args) % 2 == 0 or len(args) > 9:
+    if len(args) < 3 or len(args) % 2 == 0 or len(args) > 13:
         return None
     values = c.operands(args, scope)
     checks = [_cls_is(values[0], _guard("assoc"))]
@@ -364,9 +365,11 @@ def inline_assoc(c, args, scope):
         if key_check is not None:
             checks.append(key_check)
     guard = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
-    fast = values[0]
-    for k, v in zip(values[1::2], values[2::2]):
-        fast = ast.Call(ast.Attribute(fast, "set", ast.Load()), [k, v], [])
+    pairs = len(values) // 2
+    if pairs in SETTERS:  # several keys: one mutation of the map (runtime/mapbuild.py)
+        fast = ast.Call(Name(SETTERS[pairs]), values, [])
+    else:
+        fast = ast.Call(ast.Attribute(values[0], "set", ast.Load()), values[1:], [])
     return ast.IfExp(guard, fast, ast.Call(Name(_slow("assoc")), values, []))
 
 

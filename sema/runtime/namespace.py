@@ -12,9 +12,10 @@ them in checks; lazy ones too, when their module is imported.
 from __future__ import annotations
 
 from ..bignum import STR_LIMIT, int_to_str
-from ..values import EMPTY, WRAPPED_KEY_TYPES, ArrayList, Keyword, Map, Pair, Record, keyword_lookup, list_length, make_list, map_key
+from ..values import EMPTY, EMPTY_MAP, WRAPPED_KEY_TYPES, ArrayList, Keyword, Map, Pair, Record, keyword_lookup, list_length, make_list, map_key
 from .inline_slots import initial_values, redirect, register_spec
 from .internals import NOT_NUMBERS, INTERNALS, arity_error, list_of, map_literal, sort_numbers, unbound_set
+from . import mapbuild
 from .names import mangle
 from .tailcalls import TAIL_BUDGET, make_tail_calls
 
@@ -73,7 +74,7 @@ def make_namespace(interp) -> dict:
         ns[mangle(name)] = fn
     marker, bounce, resume = make_tail_calls(ns)
     ns.update({
-        "_FunctionType": type(make_namespace), "_int": int, "_tuple": tuple, "_Pair": Pair, "_ArrayList": ArrayList, "_Record": Record, "_EMPTY": EMPTY, "_Map": Map,
+        "_FunctionType": type(make_namespace), "_int": int, "_tuple": tuple, "_Pair": Pair, "_ArrayList": ArrayList, "_Record": Record, "_EMPTY": EMPTY, "_Map": Map, "_EMPTY_MAP": EMPTY_MAP,
         "_keyword_lookup": keyword_lookup, "_list_of": list_of, "_map_literal": map_literal,
         "_arity_error": arity_error, "_Catchable": Exception, "_catch_value": interp._catch_value,
         "_TOKEN": None, "_BUDGET": TAIL_BUDGET, "_bounce": bounce, "_resume": resume, "_MARKER": marker,
@@ -87,5 +88,6 @@ def make_namespace(interp) -> dict:
         "_sort_numbers": sort_numbers, "_NotNumbers": NOT_NUMBERS, "_KW_TABLE": Keyword._table,
         "_tstart": transient.start, "_tstep": transient.step, "_tview": transient.view,
     })
+    ns.update(mapbuild.FUNCTIONS)
     ns.update(initial_values())
     return ns
