@@ -569,6 +569,8 @@ class Compiler:
             # constant keys stored as they are (no map_key wrapping): one dict display, then Map(dict)
             values = self.exprs_in_order([v for _, v in items], scope)
             keys = [self.const(k) for k, _ in items]
+            if len(items) == 1:
+                return ast.Call(ast.Attribute(Name("_EMPTY_MAP"), "set", ast.Load()), [keys[0], values[0]], [])
             if len(set(k for k, _ in items)) == len(items) and len(items) in SETTERS:  # one mutation
                 flat = [x for kv in zip(keys, values) for x in kv]
                 return ast.Call(Name(SETTERS[len(items)]), [Name("_EMPTY_MAP"), *flat], [])
