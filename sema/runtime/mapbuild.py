@@ -56,6 +56,6 @@ def set6(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6):
     return t.finish()
 
 
-#: number of keys -> the namespace name of its function
-SETTERS = {2: "_set2", 3: "_set3", 4: "_set4", 5: "_set5", 6: "_set6"}
-FUNCTIONS = {"_set2": set2, "_set3": set3, "_set4": set4, "_set5": set5, "_set6": set6}
+#: the namespace name of each function, and number of keys -> that name
+FUNCTIONS = {f"_{f.__name__}": f for f in (set2, set3, set4, set5, set6)}
+SETTERS = {int(name[-1]): name for name in FUNCTIONS}
